@@ -1,0 +1,45 @@
+"""The ``postguard`` console script.
+
+Sub-commands register themselves: ``scan`` and ``rules`` live in ``cli_scan`` and
+``cli_rules``; the service commands (``serve``, ``token``, ``events``) in
+``service_cli``. Exit codes are documented in README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+
+EXIT_USAGE = 64  # sysexits EX_USAGE
+COMMAND_MODULES = ("cli_scan", "cli_rules", "service_cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="postguard", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"postguard {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""``postguard rules validate|test|build``: the rule author's loop."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_NOT_FOUND = 0, 1, 66
+
+
+def find_rules_dir(start: Path | None = None) -> Path | None:
+    """The nearest ``shared_rules/`` above the working directory, else the one
+    beside an editable install."""
+    here = (start or Path.cwd()).resolve()
+    package_repo = Path(__file__).resolve().parents[2]
+    for base in (here, *here.parents, package_repo):
+        if (base / "shared_rules" / "bundle.yaml").is_file():
+            return base / "shared_rules"
+    return None
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("rules", help="validate, test and build rule bundles")
+    actions = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    for name, handler, text in (
+        ("validate", _validate, "schema, portability, ReDoS smoke test and examples"),
+        ("test", _test, "run every rule's examples, pass/fail per rule"),
+        ("build", _build, "write shared_rules/dist/ruleset.json and its copies"),
+    ):
+        action = actions.add_parser(name, help=text, description=text)
+        action.add_argument("--rules-dir", type=Path, help="a shared_rules/ directory")
+        action.set_defaults(handler=handler)
+        if name == "build":
+            action.add_argument("--check", action="store_true",
+                                help="fail if the committed bundle is not fresh")
+        if name == "validate":
+            action.add_argument("--no-node", action="store_true",
+                                help="skip the JS compile and smoke test")
+
+
+def _tree(args: argparse.Namespace):
+    from .rulebook.source import RuleTree
+
+    root = args.rules_dir or find_rules_dir()
+    if root is None or not (Path(root) / "bundle.yaml").is_file():
+        print("postguard: no shared_rules/ directory found; pass --rules-dir",
+              file=sys.stderr)
+        return None
+    return RuleTree(Path(root))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .rulebook.validate import validate_tree
+
+    tree = _tree(args)
+    if tree is None:
+        return EXIT_NOT_FOUND
+    errors = validate_tree(tree, with_node=not args.no_node)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    count = len(tree.rule_files())
+    if errors:
+        print(f"{len(errors)} error(s) in {count} rule file(s)", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"ok: {count} rule file(s) valid")
+    return EXIT_OK
+
+
+def _test(args: argparse.Namespace) -> int:
+    from .rulebook.build import build_bundle
+    from .rulebook.examples import run_examples
+
+    tree = _tree(args)
+    if tree is None:
+        return EXIT_NOT_FOUND
+    sources, errors = tree.load()
+    for error in errors:
+        print(f"FAIL {error}")
+    bundle = build_bundle(tree, sources)
+    counts = {r["id"]: len(r["examples"]["match"]) + len(r["examples"]["no_match"])
+              for r in bundle["rules"]}
+    failed = len(errors)
+    for rule_id, failures in sorted(run_examples(bundle).items()):
+        if failures:
+            failed += 1
+            for failure in failures:
+                print(f"FAIL {rule_id}: {failure}")
+        else:
+            print(f"PASS {rule_id} ({counts[rule_id]} examples)")
+    print(f"{len(counts) - failed + len(errors)} passed, {failed} failed")
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .rulebook.build import build_bundle
+    from .rulebook.build import bundle_text
+    from .rulebook.build import stale_outputs
+    from .rulebook.build import write_outputs
+
+    tree = _tree(args)
+    if tree is None:
+        return EXIT_NOT_FOUND
+    sources, errors = tree.load()
+    if errors:
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAIL
+    text = bundle_text(build_bundle(tree, sources))
+    if args.check:
+        stale = stale_outputs(tree, text)
+        for path in stale:
+            print(f"stale: {path} (run `postguard rules build`)", file=sys.stderr)
+        return EXIT_FAIL if stale else EXIT_OK
+    for path in write_outputs(tree, text):
+        print(f"wrote {path}")
+    return EXIT_OK

@@ -1,0 +1,147 @@
+"""Load a bundle and compile it once: patterns, validators, allowlists, context.
+
+Compiled rulesets are cached by the bundle's sha256, so a service that reloads the
+same bundle, or many engines sharing one, never recompile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from types import ModuleType
+
+import regex
+
+from . import builtins
+from . import validators
+from .allow import Allowlist
+from .normalize import NormalizationTable
+
+FLAG_BITS = {"i": regex.IGNORECASE, "s": regex.DOTALL}
+
+
+class BundleError(ValueError):
+    """The bundle cannot be used; the message names the rule and the reason."""
+
+
+def percent(score: float) -> int:
+    return round(float(score) * 100)
+
+
+def compile_pattern(pattern: str, flags: str = "") -> regex.Pattern:
+    bits = regex.V0
+    for flag in flags:
+        bits |= FLAG_BITS[flag]
+    return regex.compile(pattern, bits)
+
+
+@dataclass(frozen=True)
+class CompiledValidator:
+    module: ModuleType
+    params: dict
+    boost: int
+
+
+@dataclass(frozen=True)
+class CompiledContext:
+    pattern: regex.Pattern
+    window: int
+    required: bool
+    boost: int
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    id: str
+    category: str
+    type: str
+    severity: str
+    priority: int
+    message: str
+    policy_url: str
+    runtimes: tuple[str, ...]
+    pattern: regex.Pattern
+    value_group: bool
+    builtin: ModuleType | None
+    keywords: tuple[str, ...]
+    min_digits: int
+    validators: tuple[CompiledValidator, ...]
+    base: int
+    context: CompiledContext | None
+    allow: Allowlist
+
+
+def _compile_rule(rule: dict) -> CompiledRule:
+    rule_id = rule.get("id", "?")
+    try:
+        pattern = compile_pattern(rule["pattern"], rule.get("flags", ""))
+        checks = []
+        for spec in rule.get("validators", []):
+            module = validators.REGISTRY[spec["name"]]
+            boost = spec.get("boost", module.DEFAULT_BOOST)
+            checks.append(CompiledValidator(module, spec.get("params", {}), percent(boost)))
+        context = None
+        if rule.get("context"):
+            spec = rule["context"]
+            context = CompiledContext(
+                compile_pattern(spec["pattern"], "i"),
+                int(spec["window"]),
+                spec.get("mode") == "required",
+                percent(spec.get("boost", 0)),
+            )
+        builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
+        return CompiledRule(
+            id=rule_id,
+            category=rule["category"],
+            type=rule["type"],
+            severity=rule["severity"],
+            priority=int(rule.get("priority", 0)),
+            message=rule["message"],
+            policy_url=rule.get("policy_url", ""),
+            runtimes=tuple(rule.get("runtimes", ("python", "js"))),
+            pattern=pattern,
+            value_group="value" in pattern.groupindex,
+            builtin=builtin,
+            keywords=tuple(k.lower() for k in rule.get("keywords", [])),
+            min_digits=int(rule.get("min_digits", 0)),
+            validators=tuple(checks),
+            base=percent(rule.get("score", 0.5)),
+            context=context,
+            allow=Allowlist(rule.get("allow")),
+        )
+    except (KeyError, TypeError, ValueError, regex.error) as exc:
+        raise BundleError(f"rule {rule_id}: {type(exc).__name__}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class CompiledBundle:
+    version: str
+    sha256: str
+    defaults: dict
+    table: NormalizationTable
+    digit_run: regex.Pattern
+    allow: Allowlist
+    rules: tuple[CompiledRule, ...]
+
+
+@lru_cache(maxsize=8)
+def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
+    bundle = json.loads(raw)
+    if bundle.get("format") != 1:
+        raise BundleError(f"unsupported bundle format: {bundle.get('format')!r}")
+    rules = tuple(sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id))
+    return CompiledBundle(
+        version=bundle["version"],
+        sha256=sha256,
+        defaults=bundle["defaults"],
+        table=NormalizationTable(bundle["normalization"]),
+        digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
+        allow=Allowlist(bundle.get("allow")),
+        rules=rules,
+    )
+
+
+def compile_bundle(raw: bytes) -> CompiledBundle:
+    return _compile_cached(hashlib.sha256(raw).hexdigest(), raw)

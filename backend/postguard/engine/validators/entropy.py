@@ -1,0 +1,19 @@
+"""Shannon entropy floor: random-looking secrets pass, words and patterns do not."""
+
+import math
+from collections import Counter
+
+NAME = "entropy"
+RUNTIMES = ("python", "js")
+DEFAULT_BOOST = 0.0
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    length = len(value)
+    return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
+
+
+def validate(value: str, params: dict) -> bool:
+    return shannon_entropy(value) >= float(params.get("min", 3.0))

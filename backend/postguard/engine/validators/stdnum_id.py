@@ -1,0 +1,25 @@
+"""National, tax and health numbers validated by python-stdnum (backend only).
+
+``params.module`` names a stdnum module, e.g. ``us.ssn`` or ``gb.nino``; the module's
+own ``is_valid`` decides. The JS twin has no stdnum, so rules using it run in Python.
+"""
+
+import importlib
+from functools import lru_cache
+
+NAME = "stdnum"
+RUNTIMES = ("python",)
+DEFAULT_BOOST = 0.4
+
+
+@lru_cache(maxsize=None)
+def _module(name: str):
+    if not all(part.isidentifier() for part in name.split(".")):
+        raise ValueError(f"not a stdnum module name: {name!r}")
+    return importlib.import_module(f"stdnum.{name}")
+
+
+def validate(value: str, params: dict) -> bool:
+    # stdnum's own compact() keeps meaningful dashes (century signs); spaces and dots
+    # are only ever grouping, and not every module strips them.
+    return bool(_module(params["module"]).is_valid(value.replace(" ", "").replace(".", "")))
