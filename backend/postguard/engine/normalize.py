@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import regex
 
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+_ASCII_RUNS = regex.compile(r"[\x00-\x7f]+")
 
 
 class NormalizationTable:
@@ -93,6 +93,20 @@ class Normalized:
 def normalize(text: str, table: NormalizationTable) -> Normalized:
     if text.isascii():
         return Normalized(text)
+    changed = {}
+    for char in set(_ASCII_RUNS.sub("", text)):
+        new = table.replacement(char)
+        if new != char:
+            changed[char] = new
+    if not changed:
+        return Normalized(text)
+    if all(len(new) == 1 for new in changed.values()):
+        # One character for one: offsets stay as they are.
+        return Normalized(text.translate(str.maketrans(changed)))
+    return _normalize_with_edits(text, changed)
+
+
+def _normalize_with_edits(text: str, changed: dict[str, str]) -> Normalized:
     parts: list[str] = []
     edit_norm: list[int] = []
     edit_orig: list[int] = []
@@ -106,12 +120,10 @@ def normalize(text: str, table: NormalizationTable) -> Normalized:
 
     copied_to = 0
     norm_len = 0
-    for match in _NON_ASCII.finditer(text):
+    pattern = regex.compile("|".join(regex.escape(c) for c in changed))
+    for match in pattern.finditer(text):
         index = match.start()
-        char = text[index]
-        new = table.replacement(char)
-        if new == char:
-            continue
+        new = changed[text[index]]
         parts.append(text[copied_to:index])
         norm_len += index - copied_to
         for offset in range(1, len(new)):
@@ -121,7 +133,5 @@ def normalize(text: str, table: NormalizationTable) -> Normalized:
         if len(new) != 1:
             add_edit(norm_len, index + 1)
         copied_to = index + 1
-    if not parts:
-        return Normalized(text)
     parts.append(text[copied_to:])
     return Normalized("".join(parts), tuple(edit_norm), tuple(edit_orig))

@@ -64,9 +64,11 @@ class CompiledRule:
     runtimes: tuple[str, ...]
     pattern: regex.Pattern
     value_group: bool
+    head_group: bool
     builtin: ModuleType | None
     keywords: tuple[str, ...]
     min_digits: int
+    shrink: bool
     validators: tuple[CompiledValidator, ...]
     base: int
     context: CompiledContext | None
@@ -103,9 +105,11 @@ def _compile_rule(rule: dict) -> CompiledRule:
             runtimes=tuple(rule.get("runtimes", ("python", "js"))),
             pattern=pattern,
             value_group="value" in pattern.groupindex,
+            head_group="head" in pattern.groupindex,
             builtin=builtin,
             keywords=tuple(k.lower() for k in rule.get("keywords", [])),
             min_digits=int(rule.get("min_digits", 0)),
+            shrink=bool(rule.get("shrink", False)),
             validators=tuple(checks),
             base=percent(rule.get("score", 0.5)),
             context=context,

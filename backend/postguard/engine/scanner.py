@@ -52,11 +52,14 @@ def _max_digit_run(bundle: CompiledBundle, text: str) -> int:
 
 def _rule_spans(rule: CompiledRule, text: str, timeout: float, regions):
     group = "value" if rule.value_group else 0
-    spans = [
-        m.span(group)
-        for m in rule.pattern.finditer(text, timeout=timeout)
-        if m.start(group) >= 0
-    ]
+    spans = []
+    for m in rule.pattern.finditer(text, timeout=timeout):
+        start, end = m.span(group)
+        if start < 0:
+            continue
+        if rule.head_group and m.start("head") >= 0:
+            start = m.start("head")
+        spans.append((start, end))
     if rule.builtin is not None and spans:
         spans = rule.builtin.find(text, spans, regions)
     return spans
@@ -83,13 +86,29 @@ class _ContextHits:
         return self.hits[rule.id]
 
 
+MAX_SHRINK = 8
+
+
+def _validated_end(rule: CompiledRule, text: str, start: int, end: int) -> int | None:
+    """End of the value that passes every validator, or None.
+
+    With ``shrink``, a failing value is retried cut at each earlier space or dash,
+    longest first: ``GB82 WEST ... 32 please`` fails, ``GB82 WEST ... 32`` passes.
+    """
+    ends = [end]
+    if rule.shrink:
+        cuts = [i for i in range(end - 1, start, -1) if text[i] in " -"]
+        ends += [i for i in cuts if text[i - 1] not in " -"][:MAX_SHRINK]
+    for candidate_end in ends:
+        value = text[start:candidate_end]
+        if all(c.module.validate(value, c.params) for c in rule.validators):
+            return candidate_end
+    return None
+
+
 def _score(bundle, rule, text, start, end, context_hits) -> int | None:
     value = text[start:end]
-    score = rule.base
-    for check in rule.validators:
-        if not check.module.validate(value, check.params):
-            return None
-        score += check.boost
+    score = rule.base + sum(check.boost for check in rule.validators)
     if rule.allow.allows(value) or bundle.allow.allows(value):
         return None
     if rule.context is not None:
@@ -159,6 +178,9 @@ def scan(bundle: CompiledBundle, rules, text: str, regions: tuple[str, ...]):
         try:
             spans = _rule_spans(rule, ntext, budget.timeout_or_raise(), regions)
             for start, end in spans:
+                end = _validated_end(rule, ntext, start, end)
+                if end is None:
+                    continue
                 score = _score(bundle, rule, ntext, start, end, context_hits)
                 if score is not None and score >= min_score:
                     candidates.append(Candidate(rule, start, end, score))

@@ -66,6 +66,7 @@ def compile_rule(data: dict) -> dict:
         "flags": flags,
         "keywords": keywords,
         "min_digits": data.get("min_digits", 0),
+        "shrink": data.get("shrink", False),
         "validators": data.get("validators", []),
         "score": data.get("score", 0.5),
         "allow": data.get("allow", {}),

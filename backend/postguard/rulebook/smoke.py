@@ -106,6 +106,7 @@ def _run_node(node: str, entries: list[dict], problems: dict[str, str]):
             reader.join()
             break
     proc.wait()
+    proc.stdout.close()
     started = None
     for line in lines:
         if line["phase"] == "start":

@@ -8,34 +8,82 @@ number as written must carry ``+``, brackets or separators.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
+import regex
 from phonenumbers import Leniency
+from phonenumbers import PhoneMetadata
 from phonenumbers import PhoneNumberMatcher
 
 NAME = "phone_number"
 RUNTIMES = ("python",)
 _FORMATTING = frozenset("+()-. /")
+# Whole strings shaped like a date, a timestamp or an IPv4 address are not phones,
+# even where some region's numbering plan happens to accept the digits.
+_DATE_TIME_OR_IP = regex.compile(
+    r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}(?: [0-9]{1,2}(?::[0-9]{2})?)?"
+    r"|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4}(?: [0-9]{1,2}(?::[0-9]{2})?)?"
+    r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}"
+)
 
 
 def _is_formatted(raw: str) -> bool:
     return any(c in _FORMATTING for c in raw.strip())
 
 
+def _is_phone_shaped(raw: str) -> bool:
+    return _is_formatted(raw) and not _DATE_TIME_OR_IP.fullmatch(raw.strip())
+
+
+def _with_prefix(text: str, start: int) -> int:
+    """Candidates start at a digit; take in a directly preceding ``+`` or ``(``."""
+    for _ in range(2):
+        if start > 0 and text[start - 1] in "+(":
+            start -= 1
+    return start
+
+
+@lru_cache(maxsize=None)
+def _national_digit_counts(region: str) -> frozenset[int]:
+    """Digit counts a national-format number of ``region`` can have (with and
+    without its trunk prefix). Skipping regions that cannot fit saves most of the
+    matcher's work."""
+    meta = PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return frozenset()
+    prefix = len(meta.national_prefix or "")
+    lengths = meta.general_desc.possible_length or ()
+    return frozenset({*lengths, *(n + prefix for n in lengths)})
+
+
+@lru_cache(maxsize=4096)
+def _match(candidate: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Phone spans inside one candidate. Cached: typing re-scans the same draft."""
+    international = candidate.lstrip().startswith("+")
+    digits = sum(c.isdigit() for c in candidate)
+    for region in regions[:1] if international else regions:
+        if not international and digits not in _national_digit_counts(region):
+            continue
+        spans = tuple(
+            (m.start, m.end)
+            for m in PhoneNumberMatcher(candidate, region, leniency=Leniency.VALID)
+            if _is_phone_shaped(m.raw_string) and phonenumbers.is_valid_number(m.number)
+        )
+        if spans:
+            return spans
+    return ()
+
+
+def clear_cache() -> None:
+    _match.cache_clear()
+
+
 def find(text: str, spans: list[tuple[int, int]], regions: tuple[str, ...]):
     found: list[tuple[int, int]] = []
     for start, end in spans:
+        start = _with_prefix(text, start)
         candidate = text[start:end]
-        if not _is_formatted(candidate):
-            continue
-        # An international number parses the same under any region.
-        tried = regions[:1] if candidate.lstrip().startswith("+") else regions
-        for region in tried:
-            matches = [
-                m
-                for m in PhoneNumberMatcher(candidate, region, leniency=Leniency.VALID)
-                if _is_formatted(m.raw_string) and phonenumbers.is_valid_number(m.number)
-            ]
-            if matches:
-                found.extend((start + m.start, start + m.end) for m in matches)
-                break
+        if _is_formatted(candidate):
+            found.extend((start + s, start + e) for s, e in _match(candidate, regions))
     return found

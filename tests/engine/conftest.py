@@ -1,0 +1,24 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from postguard.engine import Engine
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLE_PATH = REPO / "shared_rules" / "dist" / "ruleset.json"
+
+
+@pytest.fixture(scope="session")
+def bundle() -> dict:
+    return json.loads(BUNDLE_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    return Engine.load(BUNDLE_PATH)
+
+
+def engine_with(bundle: dict, **changes) -> Engine:
+    """An engine over a modified copy of the bundle (rules, defaults, allow...)."""
+    return Engine(json.dumps({**bundle, **changes}).encode("utf-8"))
