@@ -37,17 +37,21 @@ SENSITIVE = (
     "key AKIAZ7QF3RTYUIOPLKJH",
     "IBAN GB82 WEST 1234 5698 7654 32",
 )
-WORDS = ("the launch went well today thanks @user for 12 great ideas #ship it "
-         "see you at 9:30 on 2024-05-01 lol 😂 new blog post https://t.co/x1 "
-         "Q3 numbers look good, 3 of 5 teams done").split()
+WORDS = (
+    "the launch went well today thanks @user for 12 great ideas #ship it "
+    "see you at 9:30 on 2024-05-01 lol 😂 new blog post https://t.co/x1 "
+    "Q3 numbers look good, 3 of 5 teams done"
+).split()
 
 
 def clean_sentences(rng: random.Random) -> list[str]:
     if TWEETS.is_file():
         with TWEETS.open(encoding="utf-8") as handle:
             return [json.loads(line)["text"] for line in handle if line.strip()]
-    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 25)))
-            for _ in range(2000)]
+    return [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 25)))
+        for _ in range(2000)
+    ]
 
 
 def make_post(rng, sentences, length: int, sensitive: bool) -> str:
@@ -96,8 +100,11 @@ def throughput(engine: Engine, text: str, repeats: int) -> dict:
         engine.scan(text)
         timings.append(time.perf_counter() - started)
     median = statistics.median(timings)
-    return {"bytes": size, "median_ms": round(median * 1000, 2),
-            "mb_per_s": round(size / median / 1e6, 2)}
+    return {
+        "bytes": size,
+        "median_ms": round(median * 1000, 2),
+        "mb_per_s": round(size / median / 1e6, 2),
+    }
 
 
 def machine() -> dict:
@@ -109,8 +116,12 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def run(rounds: int) -> dict:
@@ -138,27 +149,39 @@ def run(rounds: int) -> dict:
 def print_report(report: dict) -> None:
     m = report["machine"]
     print(f"{report['date']}  {m['cpu']}, {m['cores']} cores, Python {m['python']}")
-    print(f"rules {report['rules_version']} ({report['rules']} rules), posts from "
-          f"{report['corpus']}\n")
-    for key, label in (("latency_280", "280 chars, 1 in 10 sensitive"),
-                       ("latency_280_cold", "  same, phone cache emptied"),
-                       ("latency_280_clean", "280 chars, clean"),
-                       ("latency_3000", "3,000 chars, 1 in 10 sensitive"),
-                       ("latency_3000_cold", "  same, phone cache emptied"),
-                       ("latency_3000_clean", "3,000 chars, clean")):
+    print(
+        f"rules {report['rules_version']} ({report['rules']} rules), posts from "
+        f"{report['corpus']}\n"
+    )
+    for key, label in (
+        ("latency_280", "280 chars, 1 in 10 sensitive"),
+        ("latency_280_cold", "  same, phone cache emptied"),
+        ("latency_280_clean", "280 chars, clean"),
+        ("latency_3000", "3,000 chars, 1 in 10 sensitive"),
+        ("latency_3000_cold", "  same, phone cache emptied"),
+        ("latency_3000_clean", "3,000 chars, clean"),
+    ):
         row = report[key]
-        print(f"{label:34} p50 {row['p50_ms']:.3f} ms   p99 {row['p99_ms']:.3f} ms"
-              f"   ({row['posts']} posts)")
+        print(
+            f"{label:34} p50 {row['p50_ms']:.3f} ms   p99 {row['p99_ms']:.3f} ms"
+            f"   ({row['posts']} posts)"
+        )
     row = report["throughput_100kb"]
-    print(f"{'100 KB clean text':34} {row['mb_per_s']:.1f} MB/s "
-          f"(median {row['median_ms']:.1f} ms)")
+    print(
+        f"{'100 KB clean text':34} {row['mb_per_s']:.1f} MB/s "
+        f"(median {row['median_ms']:.1f} ms)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--rounds", type=int, default=500,
-                        help="280-char posts = 20 x rounds, 3,000-char = 2 x rounds")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=500,
+        help="280-char posts = 20 x rounds, 3,000-char = 2 x rounds",
+    )
     args = parser.parse_args(argv)
     report = run(args.rounds)
     print(json.dumps(report, indent=1) if args.json else "", end="")

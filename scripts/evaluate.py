@@ -63,13 +63,18 @@ class Tally:
         spans = record.get("spans", [])
         for span in spans:
             self.labelled[span["type"]] += 1
-            if any(f.type == span["type"] and overlaps(f.start, f.end, span["start"],
-                   span["end"]) for f in findings):
+            if any(
+                f.type == span["type"]
+                and overlaps(f.start, f.end, span["start"], span["end"])
+                for f in findings
+            ):
                 self.found[span["type"]] += 1
         for f in findings:
             self.reported[f.type] += 1
-            if any(f.type == s["type"] and overlaps(f.start, f.end, s["start"], s["end"])
-                   for s in spans):
+            if any(
+                f.type == s["type"] and overlaps(f.start, f.end, s["start"], s["end"])
+                for s in spans
+            ):
                 self.correct[f.type] += 1
 
     def unlabelled(self, findings) -> None:
@@ -88,7 +93,9 @@ class Tally:
                 "found": self.found[kind],
                 "recall": round(self.found[kind] / labelled, 4) if labelled else None,
                 "reported": reported,
-                "precision": round(self.correct[kind] / reported, 4) if reported else None,
+                "precision": round(self.correct[kind] / reported, 4)
+                if reported
+                else None,
                 "covered": kind in detected_types,
             }
         return {
@@ -96,7 +103,8 @@ class Tally:
             "per_type": per_type,
             "flagged_posts": self.flagged_posts,
             "flagged_per_1000": round(1000 * self.flagged_posts / self.posts, 2)
-            if self.posts else None,
+            if self.posts
+            else None,
             "flagged_by_type": dict(self.flagged_by_type.most_common()),
         }
 
@@ -128,15 +136,19 @@ def print_report(report: dict) -> None:
     positive = report["totals"].get("positive")
     if positive:
         print("Positives: per-type recall and precision (span overlap, same type)")
-        print(f"{'type':22}{'labelled':>9}{'found':>7}{'recall':>8}{'reported':>9}"
-              f"{'precision':>10}")
+        print(
+            f"{'type':22}{'labelled':>9}{'found':>7}{'recall':>8}{'reported':>9}"
+            f"{'precision':>10}"
+        )
         for kind, row in positive["per_type"].items():
             if not row["covered"]:
                 continue
             recall = "-" if row["recall"] is None else f"{row['recall']:.3f}"
             precision = "-" if row["precision"] is None else f"{row['precision']:.3f}"
-            print(f"{kind:22}{row['labelled']:>9}{row['found']:>7}{recall:>8}"
-                  f"{row['reported']:>9}{precision:>10}")
+            print(
+                f"{kind:22}{row['labelled']:>9}{row['found']:>7}{recall:>8}"
+                f"{row['reported']:>9}{precision:>10}"
+            )
         uncovered = [k for k, r in positive["per_type"].items() if not r["covered"]]
         print(f"labelled types with no rule yet: {', '.join(uncovered) or 'none'}\n")
     print("Clean and negative files: posts flagged per 1,000")
@@ -144,13 +156,17 @@ def print_report(report: dict) -> None:
         if name.startswith(POSITIVE_PREFIXES):
             continue
         by_type = ", ".join(f"{k} {v}" for k, v in summary["flagged_by_type"].items())
-        print(f"  {name:42}{summary['posts']:>7} posts {summary['flagged_per_1000']:>8}"
-              f"  {by_type}")
+        print(
+            f"  {name:42}{summary['posts']:>7} posts {summary['flagged_per_1000']:>8}"
+            f"  {by_type}"
+        )
     for kind in ("clean", "negative"):
         if kind in report["totals"]:
             total = report["totals"][kind]
-            print(f"  {'ALL ' + kind:42}{total['posts']:>7} posts "
-                  f"{total['flagged_per_1000']:>8}")
+            print(
+                f"  {'ALL ' + kind:42}{total['posts']:>7} posts "
+                f"{total['flagged_per_1000']:>8}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,8 +18,12 @@ COMMAND_MODULES = ("cli_scan", "cli_rules", "service_cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="postguard", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"postguard {__version__}")
+    parser = argparse.ArgumentParser(
+        prog="postguard", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"postguard {__version__}"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:

@@ -21,8 +21,12 @@ def find_rules_dir(start: Path | None = None) -> Path | None:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("rules", help="validate, test and build rule bundles")
-    actions = parser.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    parser = subparsers.add_parser(
+        "rules", help="validate, test and build rule bundles"
+    )
+    actions = parser.add_subparsers(
+        dest="rules_command", metavar="ACTION", required=True
+    )
     for name, handler, text in (
         ("validate", _validate, "schema, portability, ReDoS smoke test and examples"),
         ("test", _test, "run every rule's examples, pass/fail per rule"),
@@ -32,11 +36,17 @@ def register(subparsers) -> None:
         action.add_argument("--rules-dir", type=Path, help="a shared_rules/ directory")
         action.set_defaults(handler=handler)
         if name == "build":
-            action.add_argument("--check", action="store_true",
-                                help="fail if the committed bundle is not fresh")
+            action.add_argument(
+                "--check",
+                action="store_true",
+                help="fail if the committed bundle is not fresh",
+            )
         if name == "validate":
-            action.add_argument("--no-node", action="store_true",
-                                help="skip the JS compile and smoke test")
+            action.add_argument(
+                "--no-node",
+                action="store_true",
+                help="skip the JS compile and smoke test",
+            )
 
 
 def _tree(args: argparse.Namespace):
@@ -44,8 +54,10 @@ def _tree(args: argparse.Namespace):
 
     root = args.rules_dir or find_rules_dir()
     if root is None or not (Path(root) / "bundle.yaml").is_file():
-        print("postguard: no shared_rules/ directory found; pass --rules-dir",
-              file=sys.stderr)
+        print(
+            "postguard: no shared_rules/ directory found; pass --rules-dir",
+            file=sys.stderr,
+        )
         return None
     return RuleTree(Path(root))
 
@@ -78,8 +90,10 @@ def _test(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"FAIL {error}")
     bundle = build_bundle(tree, sources)
-    counts = {r["id"]: len(r["examples"]["match"]) + len(r["examples"]["no_match"])
-              for r in bundle["rules"]}
+    counts = {
+        r["id"]: len(r["examples"]["match"]) + len(r["examples"]["no_match"])
+        for r in bundle["rules"]
+    }
     failed = len(errors)
     for rule_id, failures in sorted(run_examples(bundle).items()):
         if failures:

@@ -18,17 +18,32 @@ EXIT_DATA, EXIT_NO_INPUT, EXIT_SOFTWARE = 65, 66, 70
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "scan", help="scan text for leaks", description=__doc__,
+        "scan",
+        help="scan text for leaks",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", default="-", help="a file, or - for stdin")
-    parser.add_argument("--json", action="store_const", const="json", dest="format",
-                        help="print one JSON result")
-    parser.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
-                        help="jsonl: one JSON object with `text` per input line")
-    parser.add_argument("--locale", help="BCP-47 locale, e.g. en-GB (phone region hint)")
-    parser.add_argument("--bundle", help="a rule bundle (default: $POSTGUARD_BUNDLE or "
-                        "the packaged one)")
+    parser.add_argument(
+        "--json",
+        action="store_const",
+        const="json",
+        dest="format",
+        help="print one JSON result",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="jsonl: one JSON object with `text` per input line",
+    )
+    parser.add_argument(
+        "--locale", help="BCP-47 locale, e.g. en-GB (phone region hint)"
+    )
+    parser.add_argument(
+        "--bundle",
+        help="a rule bundle (default: $POSTGUARD_BUNDLE or the packaged one)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -68,13 +83,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_human(result) -> None:
     for f in result.findings:
-        print(f"{f.severity.upper():8} {f.type:18} {f.start}-{f.end}  {f.preview}  "
-              f"({f.rule_id}, score {f.score:.2f})")
+        print(
+            f"{f.severity.upper():8} {f.type:18} {f.start}-{f.end}  {f.preview}  "
+            f"({f.rule_id}, score {f.score:.2f})"
+        )
         print(f"         {f.message}")
     for gap in result.incomplete:
         print(f"INCOMPLETE {gap['reason']}: {gap['rule_id'] or 'input'}")
-    print(f"verdict: {result.verdict} ({len(result.findings)} finding(s), "
-          f"rules {result.rules_version})")
+    print(
+        f"verdict: {result.verdict} ({len(result.findings)} finding(s), "
+        f"rules {result.rules_version})"
+    )
 
 
 def _scan_jsonl(engine, text: str, locale: str | None) -> int:
@@ -97,7 +116,10 @@ def _scan_jsonl(engine, text: str, locale: str | None) -> int:
             error = {"error": {"line": number, "message": reason}}
             out.write(json.dumps(error) + "\n")
             continue
-        result = engine.scan(record["text"], locale=record.get("locale") or locale)
+        own_locale = record.get("locale")
+        result = engine.scan(
+            record["text"], locale=own_locale if isinstance(own_locale, str) else locale
+        )
         record.update(
             verdict=result.verdict,
             complete=result.complete,
@@ -108,7 +130,10 @@ def _scan_jsonl(engine, text: str, locale: str | None) -> int:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         worst = max(worst, EXIT_BY_VERDICT[result.verdict])
     if bad_lines:
-        print(f"postguard scan: {bad_lines} input line(s) skipped, see the error "
-              "objects in the output", file=sys.stderr)
+        print(
+            f"postguard scan: {bad_lines} input line(s) skipped, see the error "
+            "objects in the output",
+            file=sys.stderr,
+        )
         return EXIT_DATA
     return worst

@@ -1,10 +1,9 @@
 import pytest
+from conftest import BUNDLE_PATH
+from conftest import engine_with  # noqa: F401
 
 from postguard.engine import Engine
 from postguard.rulebook.examples import check_rule_examples
-
-from conftest import BUNDLE_PATH
-from conftest import engine_with  # noqa: F401
 
 
 def _rules():
@@ -20,5 +19,15 @@ def test_rule_examples_pass_in_python(engine: Engine, rule):
 
 def test_every_category_and_starter_family_has_a_rule(bundle):
     types = {r["type"] for r in bundle["rules"]}
-    assert {"CREDIT_CARD", "IBAN", "ROUTING_NUMBER", "EMAIL", "PHONE", "US_SSN",
-            "SECRET", "PRIVATE_KEY", "PASSWORD", "CONFIDENTIAL_TERM"} <= types
+    assert {
+        "CREDIT_CARD",
+        "IBAN",
+        "ROUTING_NUMBER",
+        "EMAIL",
+        "PHONE",
+        "US_SSN",
+        "SECRET",
+        "PRIVATE_KEY",
+        "PASSWORD",
+        "CONFIDENTIAL_TERM",
+    } <= types

@@ -1,7 +1,6 @@
 import time
 
 import pytest
-
 from conftest import engine_with
 
 CARD = "4111 1111 1111 1111"
@@ -104,7 +103,13 @@ def test_verdict_follows_severity(engine):
 
 def test_result_has_the_documented_shape(engine):
     result = engine.scan(f"card {CARD}").to_dict()
-    assert set(result) == {"verdict", "findings", "rules_version", "complete", "incomplete"}
+    assert set(result) == {
+        "verdict",
+        "findings",
+        "rules_version",
+        "complete",
+        "incomplete",
+    }
     assert set(result["findings"][0]) == {
         "rule_id", "category", "type", "severity", "start", "end",
         "score", "preview", "message", "policy_url",
@@ -114,8 +119,16 @@ def test_result_has_the_documented_shape(engine):
 
 def slow_rule(bundle):
     card = next(r for r in bundle["rules"] if r["id"] == "credit-card")
-    return {**card, "id": "slow-by-design", "pattern": "(?:a|aa)+b", "keywords": [],
-            "min_digits": 0, "validators": [], "context": None, "score": 0.9}
+    return {
+        **card,
+        "id": "slow-by-design",
+        "pattern": "(?:a|aa)+b",
+        "keywords": [],
+        "min_digits": 0,
+        "validators": [],
+        "context": None,
+        "score": 0.9,
+    }
 
 
 def test_slow_rule_ends_within_budget_and_is_named(bundle):
@@ -148,8 +161,9 @@ def test_huge_input_is_truncated_and_says_so(bundle):
 
 
 def test_js_runtime_view_skips_backend_only_rules(bundle):
-    from postguard.engine import Engine
     import json
+
+    from postguard.engine import Engine
 
     engine = Engine(json.dumps(bundle).encode(), runtime="js")
     ids = {r.id for r in engine.rules}

@@ -30,7 +30,9 @@ def rule_tree(tmp_path: Path, case: str | None) -> Path:
 
 
 def test_the_shipped_rules_validate(tmp_path, capsys):
-    assert main(["rules", "validate", "--rules-dir", str(rule_tree(tmp_path, None))]) == 0
+    assert (
+        main(["rules", "validate", "--rules-dir", str(rule_tree(tmp_path, None))]) == 0
+    )
 
 
 @pytest.mark.parametrize(

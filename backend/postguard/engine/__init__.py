@@ -1,8 +1,8 @@
 """The detection engine: pure Python, no Flask, no I/O beyond loading a bundle.
 
-    engine = Engine.load()                     # the packaged default bundle
-    result = engine.scan("card 4111 1111 1111 1111", locale="en-US")
-    result.to_dict()["findings"][0]["preview"]   # '•••• 1111'
+engine = Engine.load()                     # the packaged default bundle
+result = engine.scan("card 4111 1111 1111 1111", locale="en-US")
+result.to_dict()["findings"][0]["preview"]   # '•••• 1111'
 """
 
 from __future__ import annotations
@@ -46,9 +46,11 @@ class Engine:
     @classmethod
     def load(cls, path: str | Path | None = None, **options) -> Engine:
         if path is None:
-            raw = resources.files(__package__.rsplit(".", 1)[0]).joinpath(
-                "data/ruleset.json"
-            ).read_bytes()
+            raw = (
+                resources.files(__package__.rsplit(".", 1)[0])
+                .joinpath("data/ruleset.json")
+                .read_bytes()
+            )
         else:
             raw = Path(path).read_bytes()
         return cls(raw, **options)
@@ -70,5 +72,7 @@ class Engine:
     def scan(
         self, text: str, locale: str | None = None, *, only: frozenset | None = None
     ) -> ScanResult:
-        rules = self.rules if only is None else tuple(r for r in self.rules if r.id in only)
+        rules = (
+            self.rules if only is None else tuple(r for r in self.rules if r.id in only)
+        )
         return _scan(self.compiled, rules, text, self._regions_for(locale))

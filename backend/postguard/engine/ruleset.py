@@ -83,7 +83,9 @@ def _compile_rule(rule: dict) -> CompiledRule:
         for spec in rule.get("validators", []):
             module = validators.REGISTRY[spec["name"]]
             boost = spec.get("boost", module.DEFAULT_BOOST)
-            checks.append(CompiledValidator(module, spec.get("params", {}), percent(boost)))
+            checks.append(
+                CompiledValidator(module, spec.get("params", {}), percent(boost))
+            )
         context = None
         if rule.get("context"):
             spec = rule["context"]
@@ -135,7 +137,9 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
     bundle = json.loads(raw)
     if bundle.get("format") != 1:
         raise BundleError(f"unsupported bundle format: {bundle.get('format')!r}")
-    rules = tuple(sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id))
+    rules = tuple(
+        sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id)
+    )
     return CompiledBundle(
         version=bundle["version"],
         sha256=sha256,

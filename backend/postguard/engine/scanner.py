@@ -67,9 +67,7 @@ def _rule_spans(rule: CompiledRule, text: str, timeout: float, regions):
 
 def _has_context(hits: list[tuple[int, int]], window: int, start: int, end: int):
     lo, hi = start - window, end + window
-    return any(
-        lo <= s and e <= hi and (e <= start or s >= end) for s, e in hits
-    )
+    return any(lo <= s and e <= hi and (e <= start or s >= end) for s, e in hits)
 
 
 class _ContextHits:

@@ -94,16 +94,21 @@ def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
         "normalization": settings["normalization"],
         "allow": tree.global_allow(),
         "validators": {
-            name: {"runtimes": list(m.RUNTIMES)} for name, m in validators.REGISTRY.items()
+            name: {"runtimes": list(m.RUNTIMES)}
+            for name, m in validators.REGISTRY.items()
         },
         "builtins": {
-            name: {"runtimes": list(m.RUNTIMES)} for name, m in builtins.REGISTRY.items()
+            name: {"runtimes": list(m.RUNTIMES)}
+            for name, m in builtins.REGISTRY.items()
         },
         "rules": sorted((compile_rule(s.data) for s in sources), key=lambda r: r["id"]),
     }
     digest = hashlib.sha256(_dump(body).encode("utf-8")).hexdigest()
-    return {"_generated": GENERATED_NOTE, "version": f"{settings['version']}+{digest[:12]}",
-            **body}
+    return {
+        "_generated": GENERATED_NOTE,
+        "version": f"{settings['version']}+{digest[:12]}",
+        **body,
+    }
 
 
 def _dump(bundle: dict) -> str:

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from dataclasses import field
 
 _NOT_PORTABLE_ESCAPES = {
-    **dict.fromkeys("dDwWbBsS", "Unicode in Python but ASCII in JS; write an explicit "
-                    "class such as [0-9] or [A-Za-z0-9_]"),
+    **dict.fromkeys(
+        "dDwWbBsS",
+        "Unicode in Python but ASCII in JS; write an explicit "
+        "class such as [0-9] or [A-Za-z0-9_]",
+    ),
     **dict.fromkeys("AZzGK", "has no JS equivalent"),
     "U": "has no JS equivalent; use \\uXXXX",
     "h": "has no JS equivalent",
@@ -61,8 +64,11 @@ def _quantifier_at(pattern: str, i: int) -> tuple[int, bool] | None:
         close = pattern.find("}", i)
         body = pattern[i + 1 : close] if close > 0 else ""
         parts = body.split(",")
-        if close > 0 and 1 <= len(parts) <= 2 and parts[0].isdigit() and (
-            len(parts) == 1 or parts[1] == "" or parts[1].isdigit()
+        if (
+            close > 0
+            and 1 <= len(parts) <= 2
+            and parts[0].isdigit()
+            and (len(parts) == 1 or parts[1] == "" or parts[1].isdigit())
         ):
             unbounded = len(parts) == 2 and (parts[1] == "" or int(parts[1]) > 100)
             return close - i + 1, unbounded
@@ -144,8 +150,8 @@ def _escape(pattern: str, i: int, in_class: bool, state: _State) -> int:
         state.problems.append(f"unknown escape \\{nxt}")
     elif nxt in ("x", "u") and pattern[i + 2 : i + 3] == "{":
         state.problems.append(f"\\{nxt}{{...}} is not portable; use \\uXXXX")
-    elif not nxt.isalnum() and nxt not in _SYNTAX_CHARS and not (
-        in_class and nxt == "-"
+    elif (
+        not nxt.isalnum() and nxt not in _SYNTAX_CHARS and not (in_class and nxt == "-")
     ):
         state.problems.append(
             f"escaping {nxt!r} is an error in JS unicode mode; write it unescaped"

@@ -48,8 +48,14 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
             inputs = adversarial_inputs(pattern, samples)
             if slow := python_smoke(pattern, flags, inputs):
                 problems.append(f"{label}: {slow}")
-            node_entries.append({"id": f"{compiled['id']}\0{label}", "pattern": pattern,
-                                 "flags": flags, "inputs": inputs})
+            node_entries.append(
+                {
+                    "id": f"{compiled['id']}\0{label}",
+                    "pattern": pattern,
+                    "flags": flags,
+                    "inputs": inputs,
+                }
+            )
         errors.extend(RuleError(name, p) for p in problems)
         if not problems:
             good.append(source)

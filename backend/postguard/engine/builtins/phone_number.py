@@ -8,6 +8,7 @@ number as written must carry ``+``, brackets or separators.
 
 from __future__ import annotations
 
+from functools import cache
 from functools import lru_cache
 
 import phonenumbers
@@ -44,7 +45,7 @@ def _with_prefix(text: str, start: int) -> int:
     return start
 
 
-@lru_cache(maxsize=None)
+@cache
 def _national_digit_counts(region: str) -> frozenset[int]:
     """Digit counts a national-format number of ``region`` can have (with and
     without its trunk prefix). Skipping regions that cannot fit saves most of the

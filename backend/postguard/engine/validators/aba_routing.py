@@ -18,5 +18,5 @@ def validate(value: str, params: dict) -> bool:
         return False
     if int(digits[:2]) not in _VALID_PREFIXES:
         return False
-    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, digits))
+    total = sum(w * (ord(c) - 48) for w, c in zip(_WEIGHTS, digits, strict=True))
     return total % 10 == 0

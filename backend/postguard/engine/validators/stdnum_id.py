@@ -5,14 +5,14 @@ own ``is_valid`` decides. The JS twin has no stdnum, so rules using it run in Py
 """
 
 import importlib
-from functools import lru_cache
+from functools import cache
 
 NAME = "stdnum"
 RUNTIMES = ("python",)
 DEFAULT_BOOST = 0.4
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module(name: str):
     if not all(part.isidentifier() for part in name.split(".")):
         raise ValueError(f"not a stdnum module name: {name!r}")
@@ -22,4 +22,6 @@ def _module(name: str):
 def validate(value: str, params: dict) -> bool:
     # stdnum's own compact() keeps meaningful dashes (century signs); spaces and dots
     # are only ever grouping, and not every module strips them.
-    return bool(_module(params["module"]).is_valid(value.replace(" ", "").replace(".", "")))
+    return bool(
+        _module(params["module"]).is_valid(value.replace(" ", "").replace(".", ""))
+    )

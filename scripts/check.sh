@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Everything CI checks, in the order a developer wants the failures: generated files
+# fresh, lint, then the Python and JS test suites (the E2E suite runs inside pytest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== generated bundle is fresh"
+postguard rules build --check
+
+echo "== ruff"
+ruff check backend tests scripts
+
+echo "== eslint"
+npx --no-install eslint .
+
+echo "== pytest"
+python -m pytest -q "$@"
+
+echo "== node --test"
+node --test tests/

@@ -1,0 +1,102 @@
+"""`postguard scan` as a user runs it: a real subprocess, stdin in, JSON out."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CARD = "4111 1111 1111 1111"
+
+
+def scan(*args, stdin: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "postguard.cli", "scan", *args],
+        input=stdin.encode("utf-8"),
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_json_mode_reports_the_card_span_and_exit_code():
+    text = f"card {CARD} exp 09/27\n"
+    done = scan("--json", stdin=text)
+    assert done.returncode == 2  # block
+    result = json.loads(done.stdout)
+    [finding] = result["findings"]
+    assert finding["type"] == "CREDIT_CARD"
+    assert text[finding["start"] : finding["end"]] == CARD
+    assert finding["preview"] == "•••• 1111"
+
+
+def test_human_output_is_masked():
+    done = scan(stdin=f"card {CARD}")
+    out = done.stdout.decode()
+    assert "•••• 1111" in out and CARD not in out and "verdict: block" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("hello", 0), ("mail jane@acme-corp.com", 1)]
+)
+def test_exit_code_follows_verdict(text, code):
+    assert scan("--json", stdin=text).returncode == code
+
+
+def test_jsonl_keeps_fields_and_reports_bad_lines_without_echoing_them():
+    lines = [
+        json.dumps({"id": 7, "text": f"card {CARD}", "extra": [1, 2]}),
+        "{not json secret-canary-123",
+        json.dumps({"text": 42}),
+        json.dumps({"id": 9, "text": "all clear"}),
+    ]
+    done = scan("--format", "jsonl", stdin="\n".join(lines))
+    assert done.returncode == 65
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert out[0]["id"] == 7 and out[0]["extra"] == [1, 2]
+    assert out[0]["verdict"] == "block" and out[0]["complete"] is True
+    assert out[1]["error"]["line"] == 2 and out[2]["error"]["line"] == 3
+    assert out[3] == {
+        "id": 9,
+        "text": "all clear",
+        "verdict": "allow",
+        "complete": True,
+        "findings": [],
+    }
+    assert "secret-canary-123" not in done.stdout.decode() + done.stderr.decode()
+
+
+def test_not_utf8_is_a_clear_error():
+    done = subprocess.run(
+        [sys.executable, "-m", "postguard.cli", "scan"],
+        input=b"\xff\xfe card",
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 65 and b"not UTF-8" in done.stderr
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "postguard.cli", "scan", str(tmp_path / "nope.txt")],
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 66 and b"no such file" in done.stderr
+
+
+@pytest.mark.skipif(
+    not (CORPUS / "pii_presidio_tests.jsonl").is_file(),
+    reason="shared corpus not present",
+)
+def test_jsonl_batch_over_the_presidio_corpus():
+    source = (CORPUS / "pii_presidio_tests.jsonl").read_text(encoding="utf-8")
+    done = scan("--format", "jsonl", stdin=source)
+    assert done.returncode in (0, 1, 2), done.stderr
+    inputs = [json.loads(line) for line in source.splitlines() if line.strip()]
+    outputs = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(outputs) == len(inputs) == 826
+    for given, got in zip(inputs, outputs, strict=True):
+        assert {k: got[k] for k in given} == given
+        assert {"verdict", "complete", "findings"} <= set(got)
