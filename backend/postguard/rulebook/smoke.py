@@ -42,17 +42,15 @@ def adversarial_inputs(pattern: str, samples: list[str]) -> list[str]:
 
 
 def python_smoke(pattern: str, flags: str, inputs: list[str]) -> str | None:
+    # Only a hard limit fails: linear patterns take well under a millisecond per
+    # input, so a loaded machine cannot turn a good rule into a failure.
     compiled = compile_pattern(pattern, flags)
-    started = time.perf_counter()
     try:
         for text in inputs:
             for _ in compiled.finditer(text, timeout=PY_LIMIT_S):
                 pass
     except TimeoutError:
         return f"ReDoS: over {PY_LIMIT_S * 1000:.0f} ms on adversarial input in Python"
-    elapsed = time.perf_counter() - started
-    if elapsed > PY_LIMIT_S:
-        return f"slow: {elapsed * 1000:.0f} ms on adversarial input in Python"
     return None
 
 
