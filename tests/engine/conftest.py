@@ -19,6 +19,11 @@ def engine() -> Engine:
     return Engine.load(BUNDLE_PATH)
 
 
-def engine_with(bundle: dict, **changes) -> Engine:
-    """An engine over a modified copy of the bundle (rules, defaults, allow...)."""
-    return Engine(json.dumps({**bundle, **changes}).encode("utf-8"))
+@pytest.fixture(scope="session")
+def engine_with(bundle):
+    """Build an engine over a modified copy of the bundle (rules, defaults, allow)."""
+
+    def build(**changes) -> Engine:
+        return Engine(json.dumps({**bundle, **changes}).encode("utf-8"))
+
+    return build

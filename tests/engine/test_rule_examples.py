@@ -1,14 +1,15 @@
+import json
+from pathlib import Path
+
 import pytest
-from conftest import BUNDLE_PATH
-from conftest import engine_with  # noqa: F401
 
 from postguard.engine import Engine
 from postguard.rulebook.examples import check_rule_examples
 
+BUNDLE_PATH = Path(__file__).resolve().parents[2] / "shared_rules/dist/ruleset.json"
+
 
 def _rules():
-    import json
-
     return json.loads(BUNDLE_PATH.read_text(encoding="utf-8"))["rules"]
 
 

@@ -1,9 +1,12 @@
 import time
 
 import pytest
-from conftest import engine_with
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 CARD = "4111 1111 1111 1111"
+INVISIBLE = "\u200b\u200c\u200d\u00ad\ufeff"
 
 
 def test_card_span_covers_exactly_the_number(engine):
@@ -88,9 +91,9 @@ def test_global_allowlist(engine, text):
     assert engine.scan(text).findings == []
 
 
-def test_org_values_in_allowlist_are_case_and_punctuation_folded(bundle):
+def test_org_values_in_allowlist_are_case_and_punctuation_folded(bundle, engine_with):
     allow = {**bundle["allow"], "values": ["Help.Desk@Acme-Corp.com"]}
-    engine = engine_with(bundle, allow=allow)
+    engine = engine_with(allow=allow)
     assert engine.scan("mail help.desk@acme-corp.com").findings == []
     assert engine.scan("mail jane@acme-corp.com").findings
 
@@ -131,9 +134,9 @@ def slow_rule(bundle):
     }
 
 
-def test_slow_rule_ends_within_budget_and_is_named(bundle):
+def test_slow_rule_ends_within_budget_and_is_named(bundle, engine_with):
     rules = [*bundle["rules"], slow_rule(bundle)]
-    engine = engine_with(bundle, rules=rules)
+    engine = engine_with(rules=rules)
     text = f"card {CARD} " + "a" * 60
     started = time.perf_counter()
     result = engine.scan(text)
@@ -145,17 +148,17 @@ def test_slow_rule_ends_within_budget_and_is_named(bundle):
     assert elapsed < 2.0
 
 
-def test_exhausted_budget_names_skipped_rules(bundle):
+def test_exhausted_budget_names_skipped_rules(bundle, engine_with):
     defaults = {**bundle["defaults"], "budget_ms": 0}
-    result = engine_with(bundle, defaults=defaults).scan("mail jane@acme-corp.com")
+    result = engine_with(defaults=defaults).scan("mail jane@acme-corp.com")
     assert not result.complete
     assert {"rule_id": "email-address", "reason": "budget"} in result.incomplete
     assert result.verdict == "warn"  # an incomplete scan never says allow
 
 
-def test_huge_input_is_truncated_and_says_so(bundle):
+def test_huge_input_is_truncated_and_says_so(bundle, engine_with):
     defaults = {**bundle["defaults"], "max_chars": 100}
-    result = engine_with(bundle, defaults=defaults).scan("x" * 200 + f" card {CARD}")
+    result = engine_with(defaults=defaults).scan("x" * 200 + f" card {CARD}")
     assert {"rule_id": None, "reason": "truncated"} in result.incomplete
     assert result.findings == []
 
@@ -169,3 +172,25 @@ def test_js_runtime_view_skips_backend_only_rules(bundle):
     ids = {r.id for r in engine.rules}
     assert "phone-number" not in ids and "credit-card" in ids
     assert engine.scan("call +1 202-456-1414").findings == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.sampled_from(INVISIBLE)),
+        max_size=6,
+    ),
+    st.sampled_from(
+        ["4111 1111 1111 1111", "jane.doe@acme-corp.com", "AKIAZ7QF3RTYUIOPLKJH"]
+    ),
+)
+def test_invisible_characters_never_hide_a_value(engine, insertions, value):
+    noisy = list(value)
+    for position, char in insertions:
+        noisy.insert(min(position, len(noisy) - 1) or 1, char)
+    noisy_value = "".join(noisy)
+    text = f"see {noisy_value} now"
+    found = engine.scan(text).findings
+    assert len(found) == 1
+    covered = text[found[0].start : found[0].end]
+    assert covered.strip(INVISIBLE) == noisy_value.strip(INVISIBLE)
