@@ -1,0 +1,43 @@
+// Iterate matches the way Python's finditer does. The difference is after an
+// empty match at p: JS moves on to p + 1, Python first tries a non-empty match
+// that also starts at p. Between matches the deadline is checked, because a JS
+// regex cannot be interrupted (Python's `regex` has a timeout instead).
+
+import { clock, BudgetTimeout } from './budget.js';
+
+function nextCodePoint(text, index) {
+  return index + (text.codePointAt(index) > 0xffff ? 2 : 1);
+}
+
+/**
+ * All matches of a PortablePattern in `text`, in Python's order. Throws
+ * BudgetTimeout when `deadline` (a clock() value) passes.
+ */
+export function findAll(pattern, text, deadline = Infinity) {
+  const found = [];
+  const regex = pattern.regex;
+  let position = 0;
+  let afterEmpty = false;
+  while (position <= text.length) {
+    let match;
+    if (afterEmpty) {
+      const sticky = pattern.nonEmptySticky();
+      sticky.lastIndex = position;
+      match = sticky.exec(text);
+      if (match === null) {
+        afterEmpty = false;
+        position = nextCodePoint(text, position);
+        continue;
+      }
+    } else {
+      regex.lastIndex = position;
+      match = regex.exec(text);
+    }
+    if (deadline !== Infinity && clock() > deadline) throw new BudgetTimeout();
+    if (match === null) break;
+    found.push(match);
+    afterEmpty = match[0].length === 0;
+    position = match.index + match[0].length;
+  }
+  return found;
+}

@@ -1,0 +1,113 @@
+// Load a bundle and compile it once: patterns, validators, allowlists, context.
+// The twin of backend/postguard/engine/ruleset.py. Compiled bundles are cached by
+// bundle version (a build's version carries a hash of its content).
+import { Allowlist } from './allow.js';
+import { NormalizationTable } from './normalize.js';
+import { PortablePattern } from './pattern.js';
+import { VALIDATORS } from './validators/index.js';
+
+export const RUNTIME = 'js';
+const CACHE_SIZE = 8;
+const cache = new Map();
+
+export class BundleError extends Error {}
+
+/** Python's round() for score arithmetic: half to even, like round(x * 100). */
+export function pyRound(x) {
+  const floor = Math.floor(x);
+  const rest = x - floor;
+  if (rest < 0.5) return floor;
+  if (rest > 0.5) return floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+export const percent = (score) => pyRound(Number(score) * 100);
+
+function required(rule, field) {
+  if (rule[field] === undefined) throw new BundleError(`rule ${rule.id ?? '?'}: missing ${field}`);
+  return rule[field];
+}
+
+function compileValidator(spec) {
+  const module = VALIDATORS[spec.name];
+  if (!module) throw new Error(`no JS validator named ${spec.name}`);
+  const boost = spec.boost ?? module.DEFAULT_BOOST;
+  return { name: spec.name, validate: module.validate, params: spec.params ?? {}, boost: percent(boost) };
+}
+
+function compileContext(spec) {
+  if (!spec) return null;
+  return {
+    pattern: new PortablePattern(spec.pattern, 'i'),
+    window: Math.trunc(Number(spec.window)),
+    required: spec.mode === 'required',
+    boost: percent(spec.boost ?? 0),
+  };
+}
+
+export function compileRule(rule) {
+  const id = rule.id ?? '?';
+  try {
+    if (rule.builtin) throw new Error(`builtin ${rule.builtin} is backend-only`);
+    const pattern = new PortablePattern(required(rule, 'pattern'), rule.flags ?? '', 'gud');
+    const groups = pattern.groupNames();
+    return {
+      id,
+      category: required(rule, 'category'),
+      type: required(rule, 'type'),
+      severity: required(rule, 'severity'),
+      priority: Math.trunc(Number(rule.priority ?? 0)),
+      message: required(rule, 'message'),
+      policyUrl: rule.policy_url ?? '',
+      pattern,
+      valueGroup: groups.includes('value'),
+      headGroup: groups.includes('head'),
+      keywords: (rule.keywords ?? []).map((k) => k.toLowerCase()),
+      minDigits: Math.trunc(Number(rule.min_digits ?? 0)),
+      shrink: Boolean(rule.shrink),
+      validators: (rule.validators ?? []).map(compileValidator),
+      base: percent(rule.score ?? 0.5),
+      context: compileContext(rule.context),
+      allow: new Allowlist(rule.allow),
+    };
+  } catch (error) {
+    if (error instanceof BundleError) throw error;
+    throw new BundleError(`rule ${id}: ${error.name}: ${error.message}`, { cause: error });
+  }
+}
+
+function globalAllowlist(spec) {
+  try {
+    return new Allowlist(spec);
+  } catch (error) {
+    throw new BundleError(`global allowlist: ${error.name}: ${error.message}`, { cause: error });
+  }
+}
+
+function compileUncached(bundle) {
+  if (bundle?.format !== 1) throw new BundleError(`unsupported bundle format: ${bundle?.format}`);
+  const byId = [...bundle.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const runs = (rule) => (rule.runtimes ?? ['python', RUNTIME]).includes(RUNTIME);
+  return Object.freeze({
+    version: bundle.version,
+    defaults: bundle.defaults,
+    table: new NormalizationTable(bundle.normalization),
+    digitRun: new PortablePattern(bundle.prefilter.digit_run),
+    allow: globalAllowlist(bundle.allow),
+    rules: Object.freeze(byId.filter(runs).map(compileRule)),
+    // Rules the bundle marks as not runnable here (backend-only builtins/validators).
+    skipped: Object.freeze(byId.filter((rule) => !runs(rule)).map((rule) => rule.id)),
+  });
+}
+
+/** Compile a parsed bundle (cached by `bundle.version`). */
+export function compileBundle(bundle) {
+  const key = bundle?.version;
+  if (typeof key !== 'string') return compileUncached(bundle);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const compiled = compileUncached(bundle);
+  cache.set(key, compiled);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
+  return compiled;
+}

@@ -1,0 +1,12 @@
+// The validators the JS engine has, by bundle name, alphabetised. Each one is a
+// file here, a twin in backend/postguard/engine/validators/ and a vector file in
+// shared_rules/vectors/; tests/conformance/test_registries.py checks they agree.
+import * as abaRouting from './aba-routing.js';
+import * as entropy from './entropy.js';
+import * as iban from './iban.js';
+import * as luhn from './luhn.js';
+import * as verhoeff from './verhoeff.js';
+
+export const VALIDATORS = Object.freeze(
+  Object.fromEntries([abaRouting, entropy, iban, luhn, verhoeff].map((m) => [m.NAME, m])),
+);

@@ -1,0 +1,56 @@
+"""The JS engine in a node subprocess, for the Python conformance tests.
+
+One ``node js_scan_driver.mjs`` process answers JSON-line requests in order, so a
+test run pays node's start-up once however many texts it compares.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).with_name("js_scan_driver.mjs")
+BUNDLE = REPO / "extension" / "rules" / "ruleset.json"
+
+
+class JsEngineError(RuntimeError):
+    pass
+
+
+class JsEngineProcess:
+    def __init__(self) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise JsEngineError("node is not on PATH; the conformance tests need it")
+        self.proc = subprocess.Popen(
+            [node, str(DRIVER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=REPO,
+        )
+
+    def call(self, op: str, **fields):
+        # ensure_ascii keeps lone surrogates and odd characters intact on the pipe
+        self.proc.stdin.write(json.dumps({"op": op, **fields}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise JsEngineError(f"node driver exited with {self.proc.wait()}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise JsEngineError(answer["error"])
+        return answer["result"]
+
+    def scan(self, text: str, *, only=None, bundle: Path = BUNDLE) -> dict:
+        only = sorted(only) if only is not None else None
+        return self.call("scan", bundle=str(bundle), text=text, only=only)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
