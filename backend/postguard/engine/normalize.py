@@ -100,14 +100,15 @@ def normalize(text: str, table: NormalizationTable) -> Normalized:
             changed[char] = new
     if not changed:
         return Normalized(text)
-    if all(len(new) == 1 for new in changed.values()):
-        # One character for one: offsets stay as they are.
-        return Normalized(text.translate(str.maketrans(changed)))
-    return _normalize_with_edits(text, changed)
+    normalized = text.translate(str.maketrans(changed))
+    resized = {c: new for c, new in changed.items() if len(new) != 1}
+    if not resized:
+        return Normalized(normalized)  # one character for one: offsets unchanged
+    return Normalized(normalized, *_edits(text, resized))
 
 
-def _normalize_with_edits(text: str, changed: dict[str, str]) -> Normalized:
-    parts: list[str] = []
+def _edits(text: str, resized: dict[str, str]) -> tuple[tuple[int, ...], ...]:
+    """Offset breakpoints for the characters that were removed or expanded."""
     edit_norm: list[int] = []
     edit_orig: list[int] = []
 
@@ -118,20 +119,14 @@ def _normalize_with_edits(text: str, changed: dict[str, str]) -> Normalized:
             edit_norm.append(norm_index)
             edit_orig.append(orig_index)
 
-    copied_to = 0
-    norm_len = 0
-    pattern = regex.compile("|".join(regex.escape(c) for c in changed))
+    shift = 0  # normalised index minus original index so far
+    pattern = regex.compile("|".join(regex.escape(c) for c in resized))
     for match in pattern.finditer(text):
         index = match.start()
-        new = changed[text[index]]
-        parts.append(text[copied_to:index])
-        norm_len += index - copied_to
+        new = resized[text[index]]
+        position = index + shift
         for offset in range(1, len(new)):
-            add_edit(norm_len + offset, index)
-        parts.append(new)
-        norm_len += len(new)
-        if len(new) != 1:
-            add_edit(norm_len, index + 1)
-        copied_to = index + 1
-    parts.append(text[copied_to:])
-    return Normalized("".join(parts), tuple(edit_norm), tuple(edit_orig))
+            add_edit(position + offset, index)
+        add_edit(position + len(new), index + 1)
+        shift += len(new) - 1
+    return tuple(edit_norm), tuple(edit_orig)

@@ -50,6 +50,9 @@ class CompiledContext:
     window: int
     required: bool
     boost: int
+    # The words' pieces, lower-cased, when all are ASCII: a cheap "can any word be
+    # there at all?" test before the case-insensitive pattern runs. None: always run.
+    word_parts: tuple[tuple[str, ...], ...] | None
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,14 @@ def _compile_rule(rule: dict) -> CompiledRule:
         context = None
         if rule.get("context"):
             spec = rule["context"]
+            words = spec.get("words", [])
+            ascii_words = bool(words) and all(w.isascii() for w in words)
             context = CompiledContext(
                 compile_pattern(spec["pattern"], "i"),
                 int(spec["window"]),
                 spec.get("mode") == "required",
                 percent(spec.get("boost", 0)),
+                tuple(tuple(w.lower().split()) for w in words) if ascii_words else None,
             )
         builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
         return CompiledRule(

@@ -73,10 +73,20 @@ def _has_context(hits: list[tuple[int, int]], window: int, start: int, end: int)
 class _ContextHits:
     """Context words found in the whole text, once per rule and scan."""
 
-    def __init__(self, text: str, budget: _Budget) -> None:
+    def __init__(self, text: str, lowered: str, budget: _Budget) -> None:
         self.text, self.budget, self.hits = text, budget, {}
+        # Superset test for ASCII words: Python's case-insensitive matching also
+        # takes the Turkish dotted and dotless i for i, so fold those here too.
+        self.folded = lowered.replace("\u0307", "").replace("ı", "i")
+
+    def _may_occur(self, parts) -> bool:
+        return parts is None or any(
+            all(piece in self.folded for piece in word) for word in parts
+        )
 
     def of(self, rule: CompiledRule) -> list[tuple[int, int]]:
+        if rule.id not in self.hits and not self._may_occur(rule.context.word_parts):
+            self.hits[rule.id] = []
         if rule.id not in self.hits:
             finder = rule.context.pattern.finditer
             timeout = self.budget.timeout_or_raise()
@@ -160,7 +170,7 @@ def scan(bundle: CompiledBundle, rules, text: str, regions: tuple[str, ...]):
     ntext = norm.text
     lowered = ntext.lower()
     digit_run = None
-    context_hits = _ContextHits(ntext, budget)
+    context_hits = _ContextHits(ntext, lowered, budget)
     candidates: list[Candidate] = []
     for rule in rules:
         if rule.keywords and not any(k in lowered for k in rule.keywords):

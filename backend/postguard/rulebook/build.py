@@ -80,7 +80,7 @@ def compile_rule(data: dict) -> dict:
         rule["builtin"] = data["builtin"]
     if data.get("context"):
         context = dict(data["context"])
-        context["pattern"] = words_pattern(context.pop("words"))
+        context["pattern"] = words_pattern(context["words"])
         rule["context"] = context
     return rule
 

@@ -1,0 +1,18 @@
+"""GET /api/v1/health: is the service up, and which rules does it run."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import jsonify
+
+from .. import __version__
+from .. import services
+
+bp = Blueprint("health", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/health")
+def health():
+    """Status, service version and rules version."""
+    return jsonify(status="ok", version=__version__,
+                   rules_version=services.current().engine.rules_version)

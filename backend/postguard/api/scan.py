@@ -1,0 +1,34 @@
+"""POST /api/v1/scan: findings with masked previews and the policy's action each."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint
+from flask import jsonify
+
+from .. import services
+from .platforms import checked_platform
+from .validate import read_json
+
+bp = Blueprint("scan", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/scan")
+def scan():
+    """Scan a draft; the verdict follows from the actions the policy gives."""
+    started = time.perf_counter()
+    shared = services.current()
+    body = read_json(shared.schemas, "ScanRequest")
+    platform = checked_platform(shared.policy, body.get("platform"))
+    result = shared.scanner.scan(body["text"], body.get("locale"))
+    findings, verdict = shared.policy.apply(result.findings, platform, result.complete)
+    return jsonify(
+        verdict=verdict,
+        findings=findings,
+        rules_version=result.rules_version,
+        complete=result.complete,
+        incomplete=result.incomplete,
+        mode=shared.policy.mode,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
+    )

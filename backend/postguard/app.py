@@ -1,0 +1,77 @@
+"""The Flask app factory for the local check service (served by ``postguard serve``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+from flask import Flask
+
+from . import config
+from . import security
+from .api import register_blueprints
+from .api.validate import Schemas
+from .api.validate import load_openapi
+from .audit import AuditStore
+from .errors import register_error_handlers
+from .install_token import ensure_token
+from .paragraph_cache import DraftScanner
+from .policy import Policy
+from .rate_limit import RateLimiter
+from .services import Services
+
+
+def _rule_ids(bundle_bytes: bytes) -> frozenset[str]:
+    """Ids of the bundle's rules: the only values the events endpoint accepts."""
+    rules = json.loads(bundle_bytes).get("rules", [])
+    return frozenset(rule["id"] for rule in rules
+                     if isinstance(rule, dict) and isinstance(rule.get("id"), str))
+
+
+def _build_services(settings) -> Services:
+    from .engine import BundleError
+    from .engine import Engine  # imported here: the engine is the heavy part
+
+    bundle = settings["RULES_BUNDLE"]
+    try:
+        engine = Engine.load(bundle) if bundle else Engine.load()
+    except (BundleError, OSError, ValueError) as exc:
+        raise config.ConfigError(f"cannot load the rule bundle "
+                                 f"{bundle or '(packaged)'}: {exc}") from None
+    return Services(
+        engine=engine,
+        policy=Policy.load(settings["POLICY_FILE"]),
+        scanner=DraftScanner(engine, settings["PARAGRAPH_CACHE_ENTRIES"],
+                             settings["PARAGRAPH_SPLIT_MIN_CHARS"],
+                             settings["MAX_TEXT_CHARS"]),
+        audit=AuditStore(settings["AUDIT_DB"], settings["AUDIT_RETENTION_DAYS"]),
+        limiter=RateLimiter(settings["RATE_LIMIT_PER_SECOND"],
+                            settings["RATE_LIMIT_BURST"]),
+        schemas=Schemas(load_openapi()),
+        known_rule_ids=_rule_ids(engine.bundle_bytes),
+        bundle_etag=hashlib.sha256(engine.bundle_bytes).hexdigest(),
+    )
+
+
+def create_app(test_config=None) -> Flask:
+    """Build the app.
+
+    Settings come from the config file and POSTGUARD_* variables, or, when
+    ``test_config`` is given, from the defaults overlaid with that mapping.
+    Raises ``ConfigError``/``PolicyError`` with a message fit for the console.
+    """
+    app = Flask(__name__)
+    if test_config is None:
+        settings = config.load(os.environ)
+    else:
+        settings = config.from_mapping(test_config)
+    app.config.from_mapping(settings)
+    if not app.config.get("TOKEN"):
+        app.config["TOKEN"], _ = ensure_token(app.config["TOKEN_FILE"])
+    app.json.sort_keys = False  # keep the documented field order
+    app.extensions["postguard"] = _build_services(app.config)
+    register_error_handlers(app)
+    security.init_app(app)
+    register_blueprints(app)
+    return app

@@ -1,0 +1,172 @@
+"""Service settings: documented defaults, then a config file, then the environment.
+
+The file is YAML (JSON works too) with lower-case keys, e.g. ``port: 17653``; each
+environment variable is the upper-case key with the ``POSTGUARD_`` prefix, e.g.
+``POSTGUARD_PORT``. Later sources win. Nothing here is secret: the per-install token
+lives in its own user-only file (see ``install_token``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ENV_PREFIX = "POSTGUARD_"
+DEFAULT_PORT = 17653
+PINNED_EXTENSION_ORIGIN = "chrome-extension://bdjldkhffmlmhngiojpjiponmegeadcm"
+
+
+class ConfigError(Exception):
+    """A settings file or variable is unusable; the message says which and why."""
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_list(raw: str) -> list[str]:
+    raw = raw.strip()
+    if raw.startswith("["):
+        value = json.loads(raw)
+        if not all(isinstance(item, str) for item in value):
+            raise ValueError("expected a list of strings")
+        return value
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    parse: Callable[[str], Any]  # from an environment string
+    default: Any
+    doc: str
+
+
+SETTINGS: dict[str, Setting] = {
+    "HOME": Setting(str, None, "Folder for the token, the audit database and "
+                    "config.yaml; default $XDG_CONFIG_HOME/postguard or "
+                    "~/.config/postguard."),
+    "PORT": Setting(int, DEFAULT_PORT, "TCP port; the service binds 127.0.0.1 only."),
+    "ALLOWED_ORIGINS": Setting(_parse_list, [PINNED_EXTENSION_ORIGIN],
+                               "Extension origins allowed to call the service."),
+    "TOKEN_FILE": Setting(str, None, "Per-install token file; default HOME/token."),
+    "AUDIT_DB": Setting(str, None, "SQLite audit log; default HOME/audit.sqlite3."),
+    "AUDIT_RETENTION_DAYS": Setting(int, 30, "Audit rows older than this are deleted."),
+    "POLICY_FILE": Setting(str, None, "Admin policy (YAML/JSON); default: the "
+                           "packaged data/policy.default.yaml."),
+    "RULES_BUNDLE": Setting(str, None, "Rule bundle JSON; default: the packaged one."),
+    "MAX_CONTENT_LENGTH": Setting(int, 1024 * 1024, "Largest request body, bytes."),
+    "MAX_TEXT_CHARS": Setting(int, 200_000, "Longer drafts are scanned in part and "
+                              "reported as truncated."),
+    "RATE_LIMIT_PER_SECOND": Setting(float, 20.0, "Sustained requests per second "
+                                     "per client; 0 turns the limit off."),
+    "RATE_LIMIT_BURST": Setting(int, 40, "Requests a client may send at once."),
+    "THREADS": Setting(int, 4, "Worker threads in the single gunicorn worker."),
+    "PARAGRAPH_CACHE_ENTRIES": Setting(int, 4096, "Paragraph results kept in memory."),
+    "PARAGRAPH_SPLIT_MIN_CHARS": Setting(int, 5000, "Drafts at least this long are "
+                                         "scanned paragraph by paragraph."),
+    "BENCH_ENDPOINTS": Setting(_parse_bool, False, "Adds the no-op route used by "
+                               "scripts/bench_service.py; never needed otherwise."),
+}
+
+
+def default_home(environ: Mapping[str, str]) -> Path:
+    if environ.get(ENV_PREFIX + "HOME"):
+        return Path(environ[ENV_PREFIX + "HOME"]).expanduser()
+    base = environ.get("XDG_CONFIG_HOME") or os.path.join("~", ".config")
+    return Path(base).expanduser() / "postguard"
+
+
+def defaults() -> dict[str, Any]:
+    return {key: setting.default for key, setting in SETTINGS.items()}
+
+
+def from_mapping(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Defaults overlaid with ``mapping`` (used by tests and by ``serve``)."""
+    settings = defaults()
+    settings.update(mapping)
+    return resolve_paths(settings, os.environ)
+
+
+def _check_types(settings: Mapping[str, Any]) -> None:
+    for key, setting in SETTINGS.items():
+        value, default = settings[key], setting.default
+        if default is None:
+            ok = value is None or isinstance(value, str)
+        elif isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, list):
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, type(default)) and not isinstance(value, bool)
+        if not ok:
+            example = "a path" if default is None else repr(default)
+            raise ConfigError(f"setting {key.lower()}: wrong type, expected a value "
+                              f"like {example}")
+
+
+def resolve_paths(settings: dict[str, Any], environ: Mapping[str, str]) -> dict:
+    _check_types(settings)
+    home = Path(settings["HOME"]).expanduser() if settings["HOME"] else None
+    home = home or default_home(environ)
+    settings["HOME"] = str(home)
+    settings["TOKEN_FILE"] = settings["TOKEN_FILE"] or str(home / "token")
+    settings["AUDIT_DB"] = settings["AUDIT_DB"] or str(home / "audit.sqlite3")
+    return settings
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise ConfigError(f"{path}, line {line}: {exc.problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings")
+    settings = {}
+    for key, value in data.items():
+        name = str(key).upper()
+        if name not in SETTINGS:
+            known = ", ".join(k.lower() for k in SETTINGS)
+            raise ConfigError(f"{path}: unknown setting {key!r}; known: {known}")
+        settings[name] = value
+    return settings
+
+
+def load(environ: Mapping[str, str], config_file: str | None = None,
+         overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Settings from defaults, then the config file, then POSTGUARD_* variables."""
+    settings = defaults()
+    explicit = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    path = Path(explicit).expanduser() if explicit else None
+    if path is None and (default_home(environ) / "config.yaml").is_file():
+        path = default_home(environ) / "config.yaml"
+    if path is not None:
+        settings.update(read_file(path))
+    for key, setting in SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + key)
+        if raw is None:
+            continue
+        try:
+            settings[key] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{key}: {exc}") from None
+    settings.update(overrides or {})
+    return resolve_paths(settings, environ)

@@ -1,0 +1,158 @@
+"""Admin policy: the action for each finding, and the verdict that follows.
+
+The policy file (YAML or JSON, see data/policy.default.yaml) is checked against
+data/policy.schema.json on load. A mistake stops the service with the file name and
+line, because a policy that half-loads would silently stop protecting people.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+ACTIONS = ("audit", "warn", "block_with_override", "block")
+SEVERITIES = ("low", "medium", "high", "critical")
+VERDICT_BY_ACTION = {"audit": "allow", "warn": "warn",
+                     "block_with_override": "block", "block": "block"}
+VERDICT_RANK = {"allow": 0, "warn": 1, "block": 2}
+
+
+class PolicyError(Exception):
+    """The policy file cannot be used; the message names the file and line."""
+
+
+def _packaged(name: str) -> Path:
+    return Path(str(resources.files("postguard") / "data" / name))
+
+
+DEFAULT_POLICY = _packaged("policy.default.yaml")
+_SCHEMA = json.loads(_packaged("policy.schema.json").read_text(encoding="utf-8"))
+
+
+def _line_of(node: yaml.Node, path: list) -> int:
+    """1-based line of the entry at ``path`` (or of its deepest existing parent)."""
+    line = node.start_mark.line
+    for part in path:
+        children = []
+        if isinstance(node, yaml.MappingNode):
+            children = [(key, value) for key, value in node.value
+                        if key.value == str(part)]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            children = [(item, item) for item in node.value[part:part + 1]]
+        if not children:
+            break
+        marker, node = children[0]
+        line = marker.start_mark.line  # the key's line, where an admin looks
+    return line + 1
+
+
+def _check_duplicate_keys(node: yaml.Node, where: Path) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            if key.value in seen:
+                raise PolicyError(f"{where}, line {key.start_mark.line + 1}: "
+                                  f"duplicate key {key.value!r}")
+            seen.add(key.value)
+            _check_duplicate_keys(value, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_duplicate_keys(item, where)
+
+
+def _schema_error(error: jsonschema.ValidationError, root, where: Path) -> PolicyError:
+    path = list(error.absolute_path)
+    if "propertyNames" in error.relative_schema_path:
+        path.append(error.instance)  # the offending key itself
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        path += [key for key in error.instance if key not in known][:1]
+    place = "/".join(str(part) for part in path) or "(top level)"
+    return PolicyError(f"{where}, line {_line_of(root, path)}: at {place}: "
+                       f"{error.message}")
+
+
+def read_policy_data(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except OSError as exc:
+        raise PolicyError(f"cannot read policy file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"{path}: the policy file is not UTF-8 text") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else "?"
+        raise PolicyError(f"{path}, line {line}: {exc.problem}") from None
+    if root is None:
+        raise PolicyError(f"{path}: the policy file is empty")
+    _check_duplicate_keys(root, path)
+    data = yaml.safe_load(text)
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data))
+    if error is not None:
+        raise _schema_error(error, root, path)
+    return data
+
+
+@dataclass(frozen=True)
+class Policy:
+    mode: str
+    default_action: str
+    on_incomplete: str
+    tables: dict  # platform (None = global) -> {(category, severity): action}
+    rules: dict  # platform (None = global) -> {rule_id: action}
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(key for key in self.tables if key is not None)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Policy:
+        return cls.from_data(read_policy_data(Path(path) if path else DEFAULT_POLICY))
+
+    @classmethod
+    def from_data(cls, data: dict) -> Policy:
+        def table(actions):
+            return {(category, severity): action
+                    for category, by_severity in (actions or {}).items()
+                    for severity, action in by_severity.items()}
+
+        base_table, base_rules = table(data["actions"]), dict(data.get("rules") or {})
+        tables, rules = {None: base_table}, {None: base_rules}
+        for name, override in data["platforms"].items():
+            override = override or {}
+            tables[name] = {**base_table, **table(override.get("actions"))}
+            rules[name] = {**base_rules, **(override.get("rules") or {})}
+        return cls(data["mode"], data["default_action"],
+                   data.get("on_incomplete", "warn"), tables, rules)
+
+    def action_for(self, finding: dict, platform: str | None = None) -> str:
+        rule_action = self.rules[platform].get(finding["rule_id"])
+        if rule_action:
+            return rule_action
+        key = (finding["category"], finding["severity"])
+        return self.tables[platform].get(key, self.default_action)
+
+    def apply(self, findings: list[dict], platform: str | None,
+              complete: bool) -> tuple[list[dict], str]:
+        """Findings with their ``action`` added, and the verdict they lead to."""
+        verdict = "allow" if complete or self.on_incomplete == "allow" else "warn"
+        decided = []
+        for finding in findings:
+            action = self.action_for(finding, platform)
+            if self.mode == "simulation":
+                decided.append({**finding, "action": "audit",
+                                "simulated_action": action})
+                continue
+            decided.append({**finding, "action": action})
+            if VERDICT_RANK[VERDICT_BY_ACTION[action]] > VERDICT_RANK[verdict]:
+                verdict = VERDICT_BY_ACTION[action]
+        if self.mode == "simulation":
+            verdict = "allow"
+        return decided, verdict

@@ -1,0 +1,24 @@
+"""The long-lived objects one app instance shares between requests and threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+
+@dataclass
+class Services:
+    engine: Any  # postguard.engine.Engine
+    policy: Any  # postguard.policy.Policy
+    scanner: Any  # postguard.paragraph_cache.DraftScanner
+    audit: Any  # postguard.audit.AuditStore
+    limiter: Any  # postguard.rate_limit.RateLimiter
+    schemas: Any  # postguard.api.validate.Schemas
+    known_rule_ids: frozenset[str]
+    bundle_etag: str  # sha256 of engine.bundle_bytes
+
+
+def current() -> Services:
+    return current_app.extensions["postguard"]
