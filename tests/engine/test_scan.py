@@ -194,3 +194,14 @@ def test_invisible_characters_never_hide_a_value(engine, insertions, value):
     assert len(found) == 1
     covered = text[found[0].start : found[0].end]
     assert covered.strip(INVISIBLE) == noisy_value.strip(INVISIBLE)
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"\xff\xfe", b"[]", b'{"format": 1}', b'{"format": 2}']
+)
+def test_broken_bundle_is_a_clear_bundle_error(raw):
+    from postguard.engine import BundleError
+    from postguard.engine import Engine
+
+    with pytest.raises(BundleError):
+        Engine(raw)

@@ -140,21 +140,29 @@ class CompiledBundle:
 
 @lru_cache(maxsize=8)
 def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
-    bundle = json.loads(raw)
-    if bundle.get("format") != 1:
-        raise BundleError(f"unsupported bundle format: {bundle.get('format')!r}")
-    rules = tuple(
-        sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id)
-    )
-    return CompiledBundle(
-        version=bundle["version"],
-        sha256=sha256,
-        defaults=bundle["defaults"],
-        table=NormalizationTable(bundle["normalization"]),
-        digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
-        allow=Allowlist(bundle.get("allow")),
-        rules=rules,
-    )
+    try:
+        bundle = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError(f"the bundle is not valid JSON: {exc}") from exc
+    if not isinstance(bundle, dict) or bundle.get("format") != 1:
+        raise BundleError("unsupported bundle: expected an object with format 1")
+    try:
+        rules = tuple(
+            sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id)
+        )
+        return CompiledBundle(
+            version=bundle["version"],
+            sha256=sha256,
+            defaults=bundle["defaults"],
+            table=NormalizationTable(bundle["normalization"]),
+            digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
+            allow=Allowlist(bundle.get("allow")),
+            rules=rules,
+        )
+    except (KeyError, TypeError, ValueError, regex.error) as exc:
+        if isinstance(exc, BundleError):
+            raise
+        raise BundleError(f"bundle: {type(exc).__name__}: {exc}") from exc
 
 
 def compile_bundle(raw: bytes) -> CompiledBundle:
