@@ -1,0 +1,54 @@
+// Connection state and per-tab protection state, mirrored to the badge. Kept in
+// storage.session so a restarted worker (MV3 idles them out) still knows.
+import { badgeFor } from './badge.js';
+import { ext } from '../shared/ext.js';
+
+const RETRY_AFTER_FAILURE_MS = 3000;
+
+export function createStatus({ store = ext, now = () => Date.now() } = {}) {
+  let connection = { state: 'unknown', rulesVersion: null, retryAt: 0 };
+  const tabs = new Map();
+
+  async function paint(tabId) {
+    if (tabId === undefined) {
+      await store.setBadge(badgeFor({ connection: connection.state }));
+      for (const id of tabs.keys()) await paint(id);
+      return;
+    }
+    const badge = badgeFor({ connection: connection.state, site: tabs.get(tabId) });
+    try {
+      await store.setBadge({ tabId, ...badge });
+    } catch {
+      tabs.delete(tabId); // the tab is gone
+    }
+  }
+
+  async function setConnection(next) {
+    const changed = next.state !== connection.state;
+    connection = { ...connection, ...next };
+    if (changed) await paint();
+  }
+
+  return {
+    connection: () => ({ ...connection }),
+    skipService: () => connection.state === 'offline' && now() < connection.retryAt,
+    async markConnected(rulesVersion) {
+      await setConnection({ state: 'connected', rulesVersion: rulesVersion ?? connection.rulesVersion });
+    },
+    async markOffline(kind) {
+      const state = kind === 'unpaired' ? 'unpaired' : 'offline';
+      await setConnection({ state, reason: kind, retryAt: now() + RETRY_AFTER_FAILURE_MS });
+    },
+    async setSite(tabId, site) {
+      if (tabId === undefined) return;
+      tabs.set(tabId, site);
+      await store.setSession({ [`site:${tabId}`]: site });
+      await paint(tabId);
+    },
+    async site(tabId) {
+      if (tabs.has(tabId)) return tabs.get(tabId);
+      const key = `site:${tabId}`;
+      return (await store.getSession(key))?.[key] ?? null;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Which editor engine owns an editable element, by the markers each library puts
+// in the DOM. Sites change engines (LinkedIn went ProseMirror -> Quill), so this
+// is decided at runtime, never per site.
+export const EDITOR_MARKERS = Object.freeze([
+  ['draft', '.public-DraftEditor-content, [data-contents="true"]'],
+  ['lexical', '[data-lexical-editor="true"]'],
+  ['slate', '[data-slate-editor="true"]'],
+  ['quill', '.ql-editor'],
+  ['prosemirror', '.ProseMirror'],
+  ['ckeditor', '.ck-editor__editable'],
+  ['trix', 'trix-editor'],
+]);
+
+export function detectEditor(el) {
+  if (el.tagName === 'TEXTAREA') return 'textarea';
+  for (const [kind, selector] of EDITOR_MARKERS) {
+    if (el.matches(selector) || el.querySelector(selector.split(', ').pop())) return kind;
+  }
+  return 'contenteditable';
+}
+
+export const isField = (el) => el.tagName === 'TEXTAREA';
+
+// isContentEditable, or the attribute rule where a DOM lacks it (jsdom).
+function editable(el) {
+  if (typeof el.isContentEditable === 'boolean') return el.isContentEditable;
+  const host = el.closest('[contenteditable]');
+  return Boolean(host) && host.getAttribute('contenteditable') !== 'false';
+}
+
+// The outermost contenteditable element (the editing host) containing `node`,
+// or the textarea itself. Stops at shadow-root boundaries on purpose: an editor
+// never spans one.
+export function editableRoot(node) {
+  let el = node?.nodeType === 1 ? node : node?.parentElement;
+  if (!el) return null;
+  if (el.tagName === 'TEXTAREA') return el.readOnly || el.disabled ? null : el;
+  if (!editable(el)) return null;
+  while (el.parentElement && editable(el.parentElement)) el = el.parentElement;
+  return el;
+}

@@ -1,0 +1,71 @@
+// "Mask": replace a span through the editor's own input path, so the site's state
+// (React, Draft.js, Lexical, Quill, ProseMirror, Slate) sees the change and the
+// editor's undo works. Setting .value or editing DOM nodes would bypass both.
+// Each path is verified by re-reading the text; the first that works wins.
+import { rangeFor, readModel } from './text-model.js';
+import { selectSpan, selectionSettled } from './selection.js';
+
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+const EVENT_BASE = { bubbles: true, cancelable: true, composed: true };
+
+function transferOf(text) {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  return data;
+}
+
+// Lexical, Quill 2 and Slate handle a beforeinput that names its target range
+// themselves (and cancel it); editors that ignore it leave it uncancelled.
+function viaBeforeInput(el, text, range) {
+  const event = new InputEvent('beforeinput', {
+    ...EVENT_BASE,
+    inputType: 'insertReplacementText',
+    data: text,
+    dataTransfer: transferOf(text),
+    targetRanges: range ? [new StaticRange(range)] : [],
+  });
+  el.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+// Native editing: textareas, Draft.js and ProseMirror follow the DOM change.
+function viaExecCommand(el, text) {
+  return el.ownerDocument.execCommand('insertText', false, text);
+}
+
+function viaPaste(el, text) {
+  const event = new ClipboardEvent('paste', { ...EVENT_BASE, clipboardData: transferOf(text) });
+  el.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+// An editor that cancels the beforeinput owns the edit; execCommand is only
+// tried when nobody did, so the DOM never runs ahead of the editor's state.
+const PATHS = {
+  textarea: [viaExecCommand],
+  default: [viaBeforeInput, viaExecCommand, viaPaste],
+};
+
+function spanIs(el, start, text) {
+  return readModel(el).text.slice(start, start + text.length) === text;
+}
+
+// Replaces [start, end) (UTF-16 offsets into readModel(el).text) with `text`.
+// `expected` is the current content of the span, checked before each attempt so
+// a concurrent edit is never overwritten.
+export async function replaceSpan(el, kind, { start, end, expected, text }) {
+  const paths = PATHS[kind] ?? PATHS.default;
+  for (const path of paths) {
+    const model = readModel(el);
+    if (model.text.slice(start, end) !== expected) return false;
+    el.focus({ preventScroll: true });
+    if (!selectSpan(el, start, end)) return false;
+    await selectionSettled(el.ownerDocument);
+    const range = model.field ? null : rangeFor(readModel(el), start, end);
+    const handled = path(el, text, range);
+    await nextFrame();
+    if (spanIs(el, start, text)) return true;
+    if (handled && path !== viaExecCommand) return false; // claimed but did not apply
+  }
+  return false;
+}

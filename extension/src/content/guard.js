@@ -1,0 +1,110 @@
+// Routes page events to sessions (and submits to submit-hold.js). Listeners are installed by the
+// classic loader in the capture phase on window at document_start, so they run
+// before the site's own handlers; `handle` is what they call.
+import { addWork, flushKeystroke } from './perf.js';
+import { composedContains, pathElements } from './dom.js';
+import { detectEditor, editableRoot } from './editors/detect.js';
+import { ComposerSession } from './composer-session.js';
+import { createSubmitHold } from './submit-hold.js';
+import { isSubmitKey } from './submit-keys.js';
+
+export function createGuard({ adapters: initial, env, createView }) {
+  let adapters = initial;
+  const sessions = new Map(); // editable element -> session
+  const rejected = new WeakSet();
+  const { attempt, release } = createSubmitHold({ env });
+
+  function sessionFor(node) {
+    const root = editableRoot(node);
+    if (!root || rejected.has(root)) return null;
+    let session = sessions.get(root);
+    if (session) return session;
+    const adapter = adapters.find((a) => a.accepts(root));
+    if (!adapter) {
+      rejected.add(root);
+      return null;
+    }
+    session = new ComposerSession({ el: root, adapter, kind: detectEditor(root), env, createView });
+    sessions.set(root, session);
+    if (session.adapter.readText(root).trim()) session.noteInput(0);
+    return session;
+  }
+
+  // The session a submit control or form belongs to: nearest attached editor.
+  function sessionNear(control) {
+    const attached = [...sessions.values()].filter((s) => s.el.isConnected);
+    for (let node = control; node; node = node.parentElement ?? node.getRootNode().host) {
+      const inside = attached.filter((s) => composedContains(node, s.el));
+      if (inside.length) return inside.sort((a, b) => b.inputAt - a.inputAt)[0];
+      if (node === document.documentElement || node === document.body) break;
+      for (const adapter of adapters) {
+        const [found] = adapter.findComposers(node);
+        if (found) return sessionFor(found);
+      }
+    }
+    return null;
+  }
+
+  const handlers = {
+    input(event) {
+      const session = sessionFor(event.composedPath()[0]);
+      session?.noteInput();
+    },
+    paste(event) {
+      const session = sessionFor(event.composedPath()[0]);
+      session?.noteInput(30, { urgent: true }); // right after the editor inserts it
+    },
+    focusin(event) {
+      sessionFor(event.composedPath()[0]);
+    },
+    keydown(event) {
+      flushKeystroke(performance.now());
+      if (event.key !== 'Enter') return;
+      const target = event.composedPath()[0];
+      const session = sessionFor(target);
+      if (!session || !isSubmitKey(event, session.adapter.submitKeysFor(session.el))) return;
+      attempt(session, { kind: 'key', event, target }, event);
+    },
+    click(event) {
+      if (event.button !== 0) return;
+      for (const el of pathElements(event)) {
+        if (!adapters.some((a) => a.isSubmitControl(el))) continue;
+        const session = sessionNear(el);
+        if (session) attempt(session, { kind: 'click', control: el }, event);
+        return;
+      }
+    },
+    submit(event) {
+      const form = event.composedPath()[0];
+      const session = sessionNear(form.querySelector?.('textarea, [contenteditable]') ?? form);
+      if (session && composedContains(form, session.el)) {
+        attempt(session, { kind: 'form', form, submitter: event.submitter }, event);
+      }
+    },
+  };
+
+  return {
+    sessions,
+    // Page markers (e.g. Mastodon's) are only readable once the DOM is there.
+    setAdapters(next) {
+      adapters = next;
+    },
+    release,
+    sessionFor,
+    handle(event) {
+      const run = handlers[event.type];
+      if (!run) return;
+      const t0 = performance.now();
+      run(event);
+      addWork(t0);
+    },
+    sweep() {
+      for (const [el, session] of sessions) {
+        if (!el.isConnected) {
+          session.destroy();
+          sessions.delete(el);
+        }
+      }
+    },
+  };
+}

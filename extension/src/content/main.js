@@ -1,0 +1,88 @@
+// Content-script entry (an ES module, imported by loader.js). Picks the
+// adapters for this page and hands the loader's early listeners to the guard.
+import { GENERIC_ADAPTER, adaptersFor } from './platforms/index.js';
+import { createActionHandler, recordEvent } from './session-actions.js';
+import { DEFAULT_SETTINGS } from '../shared/settings.js';
+import { MSG } from '../shared/message-types.js';
+import { createGuard } from './guard.js';
+import { createOfflineEngine } from './offline-engine.js';
+import { createScanner } from './scanner.js';
+import { createSessionView } from './session-view.js';
+import { createVerdictCache } from './verdict-cache.js';
+import { ext } from '../shared/ext.js';
+import { startSelfTest } from './self-test.js';
+
+const hub = globalThis.__postguardHub;
+
+async function loadConfig() {
+  try {
+    const reply = await ext.sendMessage({ type: MSG.GET_CONFIG });
+    if (reply && !reply.error) return { ...DEFAULT_SETTINGS, ...reply };
+  } catch {
+    // worker unavailable: defaults still guard the page
+  }
+  return { ...DEFAULT_SETTINGS };
+}
+
+const domReady = () =>
+  document.readyState === 'loading'
+    ? new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }))
+    : Promise.resolve();
+
+async function start() {
+  const config = await loadConfig();
+  const url = new URL(location.href);
+  let adapters = adaptersFor(url, { ...config, document });
+  if (!adapters.length) {
+    await domReady(); // page markers (Mastodon) need the DOM
+    adapters = adaptersFor(url, { ...config, document });
+    if (!adapters.length) return;
+  }
+  const send = (message) => ext.sendMessage(message);
+  const scanOffline = createOfflineEngine({
+    importEngine: () => import('../engine/index.js'),
+    getBundle: () => send({ type: MSG.GET_BUNDLE }),
+  });
+  const env = {
+    config,
+    cache: createVerdictCache(),
+    scan: createScanner({ send, scanOffline, locale: navigator.language }),
+    send,
+    release: (session) => guard.release(session),
+    recordPosted: (session, verdict) => recordEvent(env, session, 'posted', {}, verdict.audit),
+  };
+  const onAction = createActionHandler(env);
+  const guard = createGuard({
+    adapters,
+    env,
+    createView: (session) => createSessionView(session, { onAction }),
+  });
+  hub.handler = (event) => guard.handle(event);
+  hub.guard = guard;
+
+  let frame = 0;
+  const reposition = () => {
+    frame ||= requestAnimationFrame(() => {
+      frame = 0;
+      for (const session of guard.sessions.values()) session.view.reposition();
+    });
+  };
+  addEventListener('scroll', reposition, { capture: true, passive: true });
+  addEventListener('resize', reposition, { passive: true });
+
+  await domReady();
+  const withMarkers = adaptersFor(url, { ...config, document });
+  if (withMarkers.length > adapters.length) {
+    adapters = withMarkers;
+    guard.setAdapters(adapters);
+  }
+  const platform = adapters.find((a) => a !== GENERIC_ADAPTER)?.platform ?? GENERIC_ADAPTER.platform;
+  startSelfTest({
+    doc: document,
+    guard,
+    openOrClosed: ext.openOrClosedShadowRoot,
+    report: (state) => send({ type: MSG.SITE_STATUS, state, platform }).catch(() => {}),
+  });
+}
+
+start();

@@ -1,0 +1,98 @@
+// The banner's buttons. Nothing here changes the post unless the employee asked
+// for it (Mask), and Mask goes through the editor's own input path.
+import { caretOffset, placeCaret, selectSpan } from './editors/selection.js';
+import { MSG } from '../shared/message-types.js';
+import { findingSpans } from './session-view.js';
+import { maskValue } from '../shared/mask-value.js';
+import { readText } from './editors/text-model.js';
+import { replaceSpan } from './editors/replace-text.js';
+
+function eventFor(session, action, extra = {}, findings = session.verdict.findings ?? []) {
+  return {
+    rule_ids: [...new Set(findings.map((f) => f.rule_id))],
+    categories: [...new Set(findings.map((f) => f.category))],
+    action,
+    platform: session.adapter.platform,
+    rules_version: session.verdict.rulesVersion || 'unknown',
+    ...extra,
+  };
+}
+
+export async function recordEvent(env, session, action, extra, findings) {
+  try {
+    return await env.send({ type: MSG.EVENT, event: eventFor(session, action, extra, findings) });
+  } catch {
+    return { recorded: false };
+  }
+}
+
+async function mask(session, env) {
+  const { el } = session;
+  const text = readText(el);
+  const caret = caretOffset(el);
+  const spans = findingSpans(text, session.verdict.findings).sort((a, b) => b.start - a.start);
+  let failed = 0;
+  for (const { start, end } of spans) {
+    const expected = text.slice(start, end);
+    const ok = await replaceSpan(el, session.kind, { start, end, expected, text: maskValue(expected) });
+    if (!ok) failed++;
+  }
+  // Masking keeps the text length, so the caret goes back exactly where it was.
+  placeCaret(el, caret ?? readText(el).length);
+  if (failed) {
+    session.view.setStatus('This editor did not accept the change. Please edit the text yourself.');
+    return;
+  }
+  recordEvent(env, session, 'masked');
+  session.noteInput(0);
+}
+
+export function createActionHandler(env) {
+  return async function onAction(session, action, { reason = '' } = {}) {
+    const view = session.view;
+    switch (action) {
+      case 'edit': {
+        const [first] = findingSpans(readText(session.el), session.verdict.findings);
+        session.el.focus({ preventScroll: false });
+        if (first) selectSpan(session.el, first.start, first.end);
+        recordEvent(env, session, 'edited');
+        return;
+      }
+      case 'mask':
+        return mask(session, env);
+      case 'post-anyway':
+        session.ui.askReason = true;
+        view.render();
+        view.showReason();
+        return;
+      case 'cancel-override':
+        session.ui.askReason = false;
+        return view.render();
+      case 'confirm-override': {
+        const justification = reason.trim();
+        if (session.verdict.reasonRequired && !justification) {
+          view.setStatus('Please say why this is OK to post.');
+          return;
+        }
+        const reply = await recordEvent(env, session, 'overridden', justification ? { justification } : {});
+        session.ui.askReason = false;
+        session.ui.status = reply?.recorded ? '' : 'Your reason will be recorded when the service is back.';
+        env.release(session);
+        return;
+      }
+      case 'report': {
+        const reply = await recordEvent(env, session, 'reported_false_positive');
+        view.setStatus(reply?.recorded ? 'Reported to your administrator. Thank you.' : 'Could not reach the service; the report is queued.');
+        return;
+      }
+      case 'dismiss':
+        if (session.held) recordEvent(env, session, 'cancelled');
+        session.held = null;
+        session.holdId++;
+        session.ui.askReason = false;
+        session.ui.dismissed = session.verdict.hash;
+        return view.render();
+      default:
+    }
+  };
+}

@@ -1,0 +1,99 @@
+// What a session shows: the banner (created on first use), and the highlights
+// (Highlight API on contenteditable, mirror overlay on textarea).
+import { clearHighlights, setHighlights } from './ui/highlights.js';
+import { codePointToUtf16 } from '../shared/offsets.js';
+import { createBanner } from './ui/banner.js';
+import { createTextareaOverlay } from './ui/textarea-overlay.js';
+import { rangeFor, readModel } from './editors/text-model.js';
+import { rectOf } from './dom.js';
+
+const CONTROL_TTL_MS = 2000;
+
+// UTF-16 spans of the findings in `text`.
+export function findingSpans(text, findings) {
+  const offsets = codePointToUtf16(text, findings.flatMap((f) => [f.start, f.end]));
+  return findings.map((f, i) => ({ finding: f, start: offsets[2 * i], end: offsets[2 * i + 1] }));
+}
+
+function bannerView(session) {
+  const v = session.verdict;
+  const held = Boolean(session.held);
+  const checking = held && session.state === 'pending';
+  const flagged = session.state === 'flagged' && session.ui.dismissed !== v.hash;
+  // Never silently unprotected: an unchecked post always says so.
+  const unchecked = session.state === 'unchecked' && session.ui.dismissed !== v.hash;
+  return {
+    state: session.state,
+    platform: session.adapter.platform,
+    source: v.source ?? '',
+    findings: flagged ? v.findings.map(({ rule_id, type, preview, message, policy_url }) =>
+      ({ rule_id, type, preview, message, policy_url })) : [],
+    notice: checking ? 'Checking this post before it goes out…' : v.notice ?? '',
+    canOverride: flagged && v.canOverride,
+    reasonRequired: Boolean(v.reasonRequired),
+    canMask: flagged,
+    askReason: session.ui.askReason,
+    held,
+    status: session.ui.status,
+    visible: flagged || unchecked || checking,
+  };
+}
+
+export function createSessionView(session, { onAction }) {
+  let banner = null;
+  let overlay = null;
+  let control = null;
+  let controlAt = -Infinity;
+
+  function submitRects() {
+    if (performance.now() - controlAt > CONTROL_TTL_MS) {
+      control = session.adapter.findSubmitControl(session.el);
+      controlAt = performance.now();
+    }
+    return control?.isConnected ? [rectOf(control)] : [];
+  }
+
+  function paintHighlights(flagged) {
+    const model = readModel(session.el);
+    const spans = flagged ? findingSpans(model.text, session.verdict.findings) : [];
+    if (model.field) {
+      overlay ??= createTextareaOverlay(session.el);
+      overlay.show(spans);
+      return;
+    }
+    const ranges = spans.map((s) => rangeFor(model, s.start, s.end)).filter(Boolean);
+    setHighlights(session, session.el, ranges);
+  }
+
+  const view = {
+    setState(state) {
+      if (banner) banner.host.dataset.state = state;
+      if (state === 'pending') overlay?.hide();
+    },
+    render() {
+      banner ??= createBanner({ onAction: (action, data) => onAction(session, action, data) });
+      const model = bannerView(session);
+      banner.update(model);
+      paintHighlights(model.findings.length > 0);
+      if (model.visible) banner.place(rectOf(session.el), submitRects());
+    },
+    reposition() {
+      overlay?.reposition();
+      if (banner) banner.place(rectOf(session.el), submitRects());
+    },
+    showReason() {
+      banner?.showReason();
+      view.reposition(); // the card grew: keep it off the Post button
+    },
+    setStatus(text) {
+      session.ui.status = text;
+      banner?.setStatus(text);
+    },
+    destroy() {
+      banner?.destroy();
+      overlay?.hide();
+      clearHighlights(session);
+    },
+  };
+  return view;
+}

@@ -1,0 +1,147 @@
+// The warning banner: its own element on <html>, a closed shadow root, text-only
+// rendering (no innerHTML: messages come from rules, previews are masked).
+// The host's data-state is the one observable hook for tests and the page:
+// idle | pending | clean | flagged | unchecked.
+import { BANNER_CSS } from './banner-style.js';
+import { chooseBannerPlacement } from './placement.js';
+
+const TAG = 'postguard-banner';
+const KEYS_KEPT_INSIDE = ['keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'paste'];
+
+function el(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'text') node.textContent = value;
+    else if (key.startsWith('data-') || key === 'type' || key === 'aria-live') node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  node.append(...children);
+  return node;
+}
+
+export function typeLabel(type) {
+  const words = String(type ?? 'sensitive data').toLowerCase().replace(/[_-]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function safeLink(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function findingItem(finding) {
+  const children = [
+    el('strong', { text: typeLabel(finding.type) }),
+    ' ',
+    el('span', { className: 'preview', text: finding.preview ?? '' }),
+    el('div', { text: finding.message ?? '' }),
+  ];
+  const href = safeLink(finding.policy_url);
+  if (href) children.push(el('a', { href, target: '_blank', rel: 'noopener noreferrer', text: 'Policy' }));
+  return el('li', { 'data-rule': finding.rule_id ?? '' }, children);
+}
+
+function heading(view) {
+  if (view.state === 'unchecked') return 'PostGuard could not check this post';
+  const n = view.findings.length;
+  return `This post contains ${n === 1 ? 'something sensitive' : `${n} sensitive items`}`;
+}
+
+export function createBanner({ onAction }) {
+  const host = document.createElement(TAG);
+  const root = host.attachShadow({ mode: 'closed' });
+  const style = el('style', { text: BANNER_CSS });
+  const card = el('section', { className: 'card', hidden: true, role: 'alert' });
+  root.append(style, card);
+  for (const type of KEYS_KEPT_INSIDE) root.addEventListener(type, (e) => e.stopPropagation());
+  root.addEventListener('click', (event) => {
+    const action = event.target.closest?.('[data-action]')?.getAttribute('data-action');
+    if (!action) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const reason = root.querySelector('textarea')?.value ?? '';
+    onAction(action, { reason });
+  });
+  let lastView = null;
+
+  function attach() {
+    if (!host.isConnected) document.documentElement.append(host);
+    host.removeAttribute('style');
+    host.removeAttribute('hidden');
+  }
+
+  function render(view) {
+    card.className = `card ${view.source ?? ''} ${view.state}`;
+    const parts = [el('h2', { text: heading(view) })];
+    if (view.notice) parts.push(el('p', { className: 'note', text: view.notice }));
+    if (view.findings.length) parts.push(el('ul', {}, view.findings.map(findingItem)));
+    const buttons = [];
+    if (view.findings.length) {
+      buttons.push(el('button', { type: 'button', 'data-action': 'edit', text: 'Edit' }));
+      if (view.canMask) buttons.push(el('button', { type: 'button', 'data-action': 'mask', className: 'primary', text: 'Mask' }));
+    }
+    if (view.canOverride) buttons.push(el('button', { type: 'button', 'data-action': 'post-anyway', text: 'Post anyway' }));
+    if (view.findings.length) buttons.push(el('button', { type: 'button', 'data-action': 'report', text: 'Report false positive' }));
+    buttons.push(el('button', { type: 'button', 'data-action': 'dismiss', text: 'Close' }));
+    parts.push(el('div', { className: 'actions' }, buttons));
+    if (view.canOverride) {
+      const form = el('form', { hidden: !view.askReason }, [
+        el('label', { text: view.reasonRequired ? 'Why is it OK to post this? (required)' : 'Why is it OK to post this? (optional)' }),
+        el('textarea', { 'data-field': 'reason', maxLength: 500 }),
+        el('div', { className: 'actions' }, [
+          el('button', { type: 'button', 'data-action': 'confirm-override', className: 'primary', text: 'Post' }),
+          el('button', { type: 'button', 'data-action': 'cancel-override', text: 'Cancel' }),
+        ]),
+      ]);
+      parts.push(form);
+    }
+    parts.push(el('div', { className: 'status', 'aria-live': 'polite', text: view.status ?? '' }));
+    card.replaceChildren(...parts);
+  }
+
+  return {
+    host,
+    update(view) {
+      attach();
+      host.dataset.state = view.state;
+      host.dataset.source = view.source ?? '';
+      host.dataset.held = view.held ? '1' : '0';
+      host.dataset.count = String(view.findings?.length ?? 0);
+      host.dataset.platform = view.platform ?? '';
+      const visible = view.visible;
+      const same = lastView && JSON.stringify(lastView) === JSON.stringify(view);
+      if (visible && !same) render(view);
+      card.hidden = !visible;
+      lastView = view;
+    },
+    setStatus(text) {
+      const status = root.querySelector('.status');
+      if (status) status.textContent = text;
+    },
+    showReason() {
+      const form = root.querySelector('form');
+      if (!form) return;
+      form.hidden = false;
+      form.querySelector('textarea').focus();
+    },
+    place(editorRect, avoidRects) {
+      if (card.hidden) return;
+      const rect = card.getBoundingClientRect();
+      const pos = chooseBannerPlacement({
+        editor: editorRect,
+        avoid: avoidRects,
+        size: { width: rect.width, height: rect.height },
+        viewport: { width: innerWidth, height: innerHeight },
+      });
+      card.style.left = `${pos.left}px`;
+      card.style.top = `${pos.top}px`;
+    },
+    destroy() {
+      host.remove();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+"""E2E fixtures: the real service, the real extension, real headless Chromium.
+
+- ``service``: ``postguard serve`` (gunicorn) on a free loopback port with a
+  temporary POSTGUARD_HOME; ``events()`` reads its audit log through the CLI.
+- ``browser``: one persistent Chromium context with the unpacked extension
+  (``--load-extension``), paired with the service through the options storage.
+- ``compose``: opens a fixture page and returns a ``Composer`` driver.
+
+Recipe: shared/guides/browser-e2e.md. Tests wait for the banner's data-state,
+never for time, except to show that nothing was posted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from e2e_driver import Composer
+from fixtures.serve import CHROMIUM
+from fixtures.serve import CHROMIUM_ARGS
+from fixtures.serve import page_config
+from fixtures.serve import route_platform
+from fixtures.serve import serve_fixtures
+
+REPO = Path(__file__).resolve().parents[2]
+EXTENSION_DIR = REPO / "extension"
+EXTENSION_ID = "bdjldkhffmlmhngiojpjiponmegeadcm"
+PERF_OUT = REPO / "build" / "perf"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Service:
+    """A real `postguard serve` subprocess; stop() / start() for offline tests."""
+
+    def __init__(self, home: Path, log: Path):
+        self.home = home
+        self.log = log
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "POSTGUARD_HOME": str(home)}
+        self.proc = None
+        self.token = ""
+
+    def _cli(self, *args: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "postguard.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+        return out.stdout
+
+    def start(self) -> Service:
+        with open(self.log, "a") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "postguard.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.token = self._cli("token").strip()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"postguard serve exited; see {self.log}")
+            try:
+                request = urllib.request.Request(
+                    f"{self.url}/api/v1/health",
+                    headers={"X-PostGuard-Token": self.token},
+                )
+                with urllib.request.urlopen(request, timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("postguard serve did not become healthy")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def events(self) -> list[dict]:
+        return json.loads(self._cli("events", "export", "--format", "json") or "[]")
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    root = tmp_path_factory.mktemp("service")
+    svc = Service(root / "home", root / "serve.log").start()
+    yield svc
+    svc.stop()
+
+
+@pytest.fixture(scope="session")
+def fixture_server():
+    server = serve_fixtures()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+def _settings(service: Service, **extra) -> dict:
+    return {
+        "serviceUrl": service.url,
+        "token": service.token,
+        "enabledSites": ["127.0.0.1"],
+        "debounceMs": 300,
+        **extra,
+    }
+
+
+def pair(worker, service: Service, **extra) -> None:
+    """Write the pairing into the options storage, as the options page does,
+    and wait until the worker has registered the content script for 127.0.0.1."""
+    worker.evaluate(
+        "async (s) => { await chrome.storage.local.set({settings: s});"
+        " await globalThis.postguard.refresh(); }",
+        _settings(service, **extra),
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        ids = worker.evaluate(
+            "chrome.scripting.getRegisteredContentScripts().then(s => s.map(x => x.id))"
+        )
+        if "postguard-extra-sites" in ids:
+            return
+        time.sleep(0.05)
+    raise RuntimeError("the extension did not register its content script")
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver, service, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    profile = tmp_path_factory.mktemp("profile")
+    ctx = playwright_driver.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=os.environ.get("E2E_HEADED") != "1",
+        args=[
+            *CHROMIUM_ARGS,
+            f"--disable-extensions-except={EXTENSION_DIR}",
+            f"--load-extension={EXTENSION_DIR}",
+        ],
+    )
+    worker = (
+        ctx.service_workers[0]
+        if ctx.service_workers
+        else ctx.wait_for_event("serviceworker")
+    )
+    assert worker.url.split("/")[2] == EXTENSION_ID
+    pair(worker, service)
+    ctx.postguard_worker = worker
+    yield ctx
+    ctx.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def worker(browser):
+    return browser.postguard_worker
+
+
+@pytest.fixture
+def compose(browser, fixture_server):
+    """compose("quill") opens that fixture page; compose("x", platform=True)
+    serves the platform fixture under its real site URL."""
+    pages = []
+
+    def open_page(
+        name: str, platform: bool = False, variant: str = "", query: str = ""
+    ) -> Composer:
+        page = browser.new_page()
+        pages.append(page)
+        if platform:
+            route_platform(page, name, variant=variant or None)
+            url = page_config(name, variant or None)["url"]
+        else:
+            query = "&".join(filter(None, [variant and f"variant={variant}", query]))
+            url = fixture_server.url(name, query)
+        composer = Composer.open(page, url)
+        shown = composer.page.evaluate("window.__fixture.variant")
+        assert shown == (variant or "default"), f"fixture variant {shown}"
+        return composer
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture(scope="session")
+def perf_log():
+    """Collected performance measures, written to build/perf/ at the end."""
+    collected: dict[str, list[float]] = {}
+    yield collected
+    if collected:
+        PERF_OUT.mkdir(parents=True, exist_ok=True)
+        (PERF_OUT / "extension-e2e.json").write_text(json.dumps(collected, indent=1))
