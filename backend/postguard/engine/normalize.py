@@ -100,7 +100,10 @@ def normalize(text: str, table: NormalizationTable) -> Normalized:
             changed[char] = new
     if not changed:
         return Normalized(text)
-    normalized = text.translate(str.maketrans(changed))
+    # A character class of the few distinct characters that change: one C-level
+    # pass (str.translate would look up every character in a dict).
+    pattern = regex.compile("[" + "".join(regex.escape(c) for c in changed) + "]")
+    normalized = pattern.sub(lambda m: changed[m.group()], text)
     resized = {c: new for c, new in changed.items() if len(new) != 1}
     if not resized:
         return Normalized(normalized)  # one character for one: offsets unchanged
@@ -120,7 +123,7 @@ def _edits(text: str, resized: dict[str, str]) -> tuple[tuple[int, ...], ...]:
             edit_orig.append(orig_index)
 
     shift = 0  # normalised index minus original index so far
-    pattern = regex.compile("|".join(regex.escape(c) for c in resized))
+    pattern = regex.compile("[" + "".join(regex.escape(c) for c in resized) + "]")
     for match in pattern.finditer(text):
         index = match.start()
         new = resized[text[index]]

@@ -50,9 +50,8 @@ class CompiledContext:
     window: int
     required: bool
     boost: int
-    # The words' pieces, lower-cased, when all are ASCII: a cheap "can any word be
-    # there at all?" test before the case-insensitive pattern runs. None: always run.
-    word_parts: tuple[tuple[str, ...], ...] | None
+    # The longest text one word can match (a space matches up to 3 separators).
+    max_match: int
 
 
 @dataclass(frozen=True)
@@ -92,14 +91,12 @@ def _compile_rule(rule: dict) -> CompiledRule:
         context = None
         if rule.get("context"):
             spec = rule["context"]
-            words = spec.get("words", [])
-            ascii_words = bool(words) and all(w.isascii() for w in words)
             context = CompiledContext(
                 compile_pattern(spec["pattern"], "i"),
                 int(spec["window"]),
                 spec.get("mode") == "required",
                 percent(spec.get("boost", 0)),
-                tuple(tuple(w.lower().split()) for w in words) if ascii_words else None,
+                max(len(w) + 2 * w.count(" ") for w in spec["words"]),
             )
         builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
         return CompiledRule(
@@ -136,6 +133,7 @@ class CompiledBundle:
     digit_run: regex.Pattern
     allow: Allowlist
     rules: tuple[CompiledRule, ...]
+    keywords: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -158,6 +156,7 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
             digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
             allow=Allowlist(bundle.get("allow")),
             rules=rules,
+            keywords=frozenset(k for r in rules for k in r.keywords),
         )
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         if isinstance(exc, BundleError):

@@ -65,33 +65,23 @@ def _rule_spans(rule: CompiledRule, text: str, timeout: float, regions):
     return spans
 
 
-def _has_context(hits: list[tuple[int, int]], window: int, start: int, end: int):
-    lo, hi = start - window, end + window
-    return any(lo <= s and e <= hi and (e <= start or s >= end) for s, e in hits)
+def _has_context(rule: CompiledRule, text: str, start: int, end: int, budget) -> bool:
+    """Is a context word within the window around the value (and not inside it)?
 
-
-class _ContextHits:
-    """Context words found in the whole text, once per rule and scan."""
-
-    def __init__(self, text: str, lowered: str, budget: _Budget) -> None:
-        self.text, self.budget, self.hits = text, budget, {}
-        # Superset test for ASCII words: Python's case-insensitive matching also
-        # takes the Turkish dotted and dotless i for i, so fold those here too.
-        self.folded = lowered.replace("\u0307", "").replace("ı", "i")
-
-    def _may_occur(self, parts) -> bool:
-        return parts is None or any(
-            all(piece in self.folded for piece in word) for word in parts
-        )
-
-    def of(self, rule: CompiledRule) -> list[tuple[int, int]]:
-        if rule.id not in self.hits and not self._may_occur(rule.context.word_parts):
-            self.hits[rule.id] = []
-        if rule.id not in self.hits:
-            finder = rule.context.pattern.finditer
-            timeout = self.budget.timeout_or_raise()
-            self.hits[rule.id] = [m.span() for m in finder(self.text, timeout=timeout)]
-        return self.hits[rule.id]
+    Words are searched from the window's start; a match counts when it ends inside
+    the window. The search stops short of the text's end, yet far enough past the
+    window for any word starting inside it to be seen whole, with its lookahead.
+    """
+    ctx = rule.context
+    lo, hi = max(0, start - ctx.window), end + ctx.window
+    endpos = min(len(text), hi + ctx.max_match + 1)
+    for m in ctx.pattern.finditer(text, lo, endpos, timeout=budget.timeout_or_raise()):
+        s, e = m.span()
+        if s > hi:
+            break
+        if e <= hi and (e <= start or s >= end):
+            return True
+    return False
 
 
 MAX_SHRINK = 8
@@ -114,14 +104,13 @@ def _validated_end(rule: CompiledRule, text: str, start: int, end: int) -> int |
     return None
 
 
-def _score(bundle, rule, text, start, end, context_hits) -> int | None:
+def _score(bundle, rule, text, start, end, budget) -> int | None:
     value = text[start:end]
     score = rule.base + sum(check.boost for check in rule.validators)
     if rule.allow.allows(value) or bundle.allow.allows(value):
         return None
     if rule.context is not None:
-        hits = context_hits.of(rule)
-        if _has_context(hits, rule.context.window, start, end):
+        if _has_context(rule, text, start, end, budget):
             score += rule.context.boost
         elif rule.context.required:
             return None
@@ -169,11 +158,12 @@ def scan(bundle: CompiledBundle, rules, text: str, regions: tuple[str, ...]):
     norm = normalize(text, bundle.table)
     ntext = norm.text
     lowered = ntext.lower()
+    # The keyword prefilter: one look for each distinct keyword of the bundle.
+    present = {k for k in bundle.keywords if k in lowered}
     digit_run = None
-    context_hits = _ContextHits(ntext, lowered, budget)
     candidates: list[Candidate] = []
     for rule in rules:
-        if rule.keywords and not any(k in lowered for k in rule.keywords):
+        if rule.keywords and present.isdisjoint(rule.keywords):
             continue
         if rule.min_digits:
             if digit_run is None:
@@ -189,7 +179,7 @@ def scan(bundle: CompiledBundle, rules, text: str, regions: tuple[str, ...]):
                 end = _validated_end(rule, ntext, start, end)
                 if end is None:
                     continue
-                score = _score(bundle, rule, ntext, start, end, context_hits)
+                score = _score(bundle, rule, ntext, start, end, budget)
                 if score is not None and score >= min_score:
                     candidates.append(Candidate(rule, start, end, score))
         except TimeoutError:

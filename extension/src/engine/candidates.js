@@ -4,33 +4,43 @@
 // here are code points of the normalised text, like Python's.
 import { findAll } from './matches.js';
 
-function hasContext(hits, window, start, end) {
-  const lo = start - window;
-  const hi = end + window;
-  return hits.some(([s, e]) => lo <= s && e <= hi && (e <= start || s >= end));
+/** UTF-16 offset `count` code points before (`step` -1) or after (+1) `unit`. */
+function stepCodePoints(text, unit, count, step) {
+  let at = unit;
+  for (let n = 0; n < count; n += 1) {
+    if (step < 0) {
+      if (at <= 0) return 0;
+      at -= at > 1 && isLow(text.charCodeAt(at - 1)) && isHigh(text.charCodeAt(at - 2)) ? 2 : 1;
+    } else {
+      if (at >= text.length) return text.length;
+      at += isHigh(text.charCodeAt(at)) && isLow(text.charCodeAt(at + 1)) ? 2 : 1;
+    }
+  }
+  return at;
 }
 
-/** Context words found in the whole text, once per rule and scan. */
-export class ContextHits {
-  constructor(norm, budget) {
-    this.norm = norm;
-    this.budget = budget;
-    this.hits = new Map();
-  }
+const isHigh = (code) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code) => code >= 0xdc00 && code <= 0xdfff;
 
-  of(rule) {
-    let hits = this.hits.get(rule.id);
-    if (hits === undefined) {
-      const deadline = this.budget.stepDeadline();
-      const units = this.norm.units;
-      hits = findAll(rule.context.pattern, this.norm.text, deadline).map((m) => [
-        units.toCodePoint(m.index),
-        units.toCodePoint(m.index + m[0].length),
-      ]);
-      this.hits.set(rule.id, hits);
-    }
-    return hits;
+/**
+ * Is a context word within the window around the value (and not inside it)?
+ * Words are searched from the window's start; a match counts when it ends inside
+ * the window (same definition as _has_context in scanner.py).
+ */
+function hasContext(rule, norm, candidate, deadline) {
+  const { window, pattern } = rule.context;
+  const { start, end } = candidate;
+  const hi = end + window;
+  const text = norm.text;
+  const from = stepCodePoints(text, candidate.unitStart, window, -1);
+  const until = stepCodePoints(text, candidate.unitEnd, window, +1);
+  for (const m of findAll(pattern, text, deadline, { from, until })) {
+    const s = norm.units.toCodePoint(m.index);
+    const e = norm.units.toCodePoint(m.index + m[0].length);
+    if (s > hi) break;
+    if (e <= hi && (e <= start || s >= end)) return true;
   }
+  return false;
 }
 
 const MAX_SHRINK = 8;
@@ -58,13 +68,13 @@ export function validatedEnd(rule, text, start, end) {
 }
 
 /** The candidate's score in percent, or null when it is not a finding. */
-export function scoreOf(compiled, rule, value, start, end, contextHits) {
+export function scoreOf(compiled, rule, norm, candidate, budget) {
+  const value = norm.text.slice(candidate.unitStart, candidate.unitEnd);
   let score = rule.base;
   for (const check of rule.validators) score += check.boost;
   if (rule.allow.allows(value) || compiled.allow.allows(value)) return null;
   if (rule.context !== null) {
-    const hits = contextHits.of(rule);
-    if (hasContext(hits, rule.context.window, start, end)) score += rule.context.boost;
+    if (hasContext(rule, norm, candidate, budget.stepDeadline())) score += rule.context.boost;
     else if (rule.context.required) return null;
   }
   return Math.min(score, 100);

@@ -11,12 +11,14 @@ function nextCodePoint(text, index) {
 
 /**
  * All matches of a PortablePattern in `text`, in Python's order. Throws
- * BudgetTimeout when `deadline` (a clock() value) passes.
+ * BudgetTimeout when `deadline` (a clock() value) passes. `from` is where the
+ * search starts (lookbehinds still see the text before it); the search stops at
+ * the first match that starts after `until` (both UTF-16 offsets).
  */
-export function findAll(pattern, text, deadline = Infinity) {
+export function findAll(pattern, text, deadline = Infinity, { from = 0, until = Infinity } = {}) {
   const found = [];
   const regex = pattern.regex;
-  let position = 0;
+  let position = from;
   let afterEmpty = false;
   while (position <= text.length) {
     let match;
@@ -34,7 +36,7 @@ export function findAll(pattern, text, deadline = Infinity) {
       match = regex.exec(text);
     }
     if (deadline !== Infinity && clock() > deadline) throw new BudgetTimeout();
-    if (match === null) break;
+    if (match === null || match.index > until) break;
     found.push(match);
     afterEmpty = match[0].length === 0;
     position = match.index + match[0].length;

@@ -2,7 +2,7 @@
 // resolve. Same steps in the same order as backend/postguard/engine/scanner.py,
 // so both runtimes return the same result; spans are code points of the text.
 import { Budget, BudgetTimeout } from './budget.js';
-import { ContextHits, resolveOverlaps, scoreOf, validatedEnd } from './candidates.js';
+import { resolveOverlaps, scoreOf, validatedEnd } from './candidates.js';
 import { headCodePoints } from './code-points.js';
 import { maskedPreview } from './mask.js';
 import { findAll } from './matches.js';
@@ -76,7 +76,6 @@ export function scan(compiled, text, { only = null, budgetMs } = {}) {
   const lowered = norm.text.toLowerCase();
   const selected = only === null ? null : new Set(typeof only === 'string' ? [only] : only);
   let digitRun = null;
-  const contextHits = new ContextHits(norm, budget);
   const candidates = [];
   for (const rule of compiled.rules) {
     if (selected !== null && !selected.has(rule.id)) continue;
@@ -95,11 +94,9 @@ export function scan(compiled, text, { only = null, budgetMs } = {}) {
         if (unitEnd === null) continue;
         const start = norm.units.toCodePoint(unitStart);
         const end = norm.units.toCodePoint(unitEnd);
-        const value = norm.text.slice(unitStart, unitEnd);
-        const score = scoreOf(compiled, rule, value, start, end, contextHits);
-        if (score !== null && score >= minScore) {
-          candidates.push({ rule, start, end, unitStart, unitEnd, score });
-        }
+        const candidate = { rule, start, end, unitStart, unitEnd };
+        const score = scoreOf(compiled, rule, norm, candidate, budget);
+        if (score !== null && score >= minScore) candidates.push({ ...candidate, score });
       }
     } catch (error) {
       if (!(error instanceof BudgetTimeout)) throw error;
