@@ -122,12 +122,12 @@ def token(args) -> int:
 
     try:
         settings = _settings(args)
-        value, created = ensure_token(settings["TOKEN_FILE"])
+        install_token, created = ensure_token(settings["TOKEN_FILE"])
     except (config.ConfigError, TokenError, OSError) as exc:
         return _fail(str(exc), EXIT_CONFIG)
     if created:
         print(f"Created a new token in {settings['TOKEN_FILE']}.", file=sys.stderr)
-    print(value)
+    print(install_token)  # the user asked for it: this is the command's output
     return 0
 
 
