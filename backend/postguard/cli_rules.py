@@ -94,15 +94,16 @@ def _test(args: argparse.Namespace) -> int:
         r["id"]: len(r["examples"]["match"]) + len(r["examples"]["no_match"])
         for r in bundle["rules"]
     }
-    failed = len(errors)
+    failing_rules = 0
     for rule_id, failures in sorted(run_examples(bundle).items()):
         if failures:
-            failed += 1
+            failing_rules += 1
             for failure in failures:
                 print(f"FAIL {rule_id}: {failure}")
         else:
             print(f"PASS {rule_id} ({counts[rule_id]} examples)")
-    print(f"{len(counts) - failed + len(errors)} passed, {failed} failed")
+    failed = failing_rules + len(errors)  # broken files never reach the bundle
+    print(f"{len(counts) - failing_rules} passed, {failed} failed")
     return EXIT_FAIL if failed else EXIT_OK
 
 

@@ -114,8 +114,4 @@ def _run_node(node: str, entries: list[dict], problems: dict[str, str]):
             started = None
         elif line["phase"] == "done":
             started = None
-            if line["ms"] > NODE_LIMIT_S * 1000 / 4:
-                problems[line["id"]] = (
-                    f"slow: {line['ms']:.0f} ms on adversarial input in JS"
-                )
     return started, started is None and proc.returncode == 0

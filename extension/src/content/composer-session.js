@@ -124,9 +124,7 @@ export class ComposerSession {
   }
 
   // The verdict for the text as it is now if known, synchronously; else null.
-  cachedVerdict() {
-    const text = readText(this.el);
-    const hash = hashText(text);
+  cachedVerdict(text = readText(this.el), hash = hashText(text)) {
     if (!text.trim()) return { ...IDLE, hash };
     const cached = this.env.cache.get(hash);
     return cached ? { ...this.evaluate(cached), hash } : null;
@@ -135,9 +133,10 @@ export class ComposerSession {
   // The verdict for the text as it is now, from the cache if possible; else
   // checks at once and waits at most `ms`. null = no answer in time.
   async verdictNow(ms) {
-    const known = this.cachedVerdict();
+    const text = readText(this.el);
+    const hash = hashText(text);
+    const known = this.cachedVerdict(text, hash);
     if (known) return known;
-    const hash = this.currentHash();
     const answer = new Promise((resolve) => this.waiters.push({ hash, resolve }));
     if (this.timer !== null) {
       clearTimeout(this.timer);

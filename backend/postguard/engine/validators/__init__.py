@@ -7,23 +7,11 @@ validator is one file here, one in ``extension/src/engine/validators/`` and a ve
 file in ``shared_rules/vectors/``; the registry test fails until all agree.
 """
 
-from __future__ import annotations
-
-import importlib
-import pkgutil
-from types import ModuleType
-
-
-def _discover() -> dict[str, ModuleType]:
-    found: dict[str, ModuleType] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        found[module.NAME] = module
-    return dict(sorted(found.items()))
+from ..registry import discover
 
 
 def digits_of(value: str) -> str:
     return "".join(c for c in value if "0" <= c <= "9")
 
 
-REGISTRY = _discover()  # after digits_of: validator modules import it
+REGISTRY = discover(__name__, __path__)  # after digits_of: validator modules import it
