@@ -6,6 +6,7 @@ export default [
   {
     ignores: [
       'node_modules/**',
+      '.venv/**',
       'tests/e2e/fixtures/dist/**',
       'shared_rules/dist/**',
       'extension/rules/**',

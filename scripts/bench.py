@@ -8,6 +8,10 @@ realistic mix of mentions, emoji, digits and URLs), else from a fixed synthetic
 vocabulary. One post in ten carries a sensitive value, as drafts that trigger a
 warning do. Reports p50/p99 for 280- and 3,000-character posts and MB/s over a
 100 KB clean text.
+
+A last section scans pathological inputs (thousands of findings, huge runs of
+ignorable characters, long single tokens, many phone candidates): each must end
+within twice the scan budget, or at least say it is incomplete.
 """
 
 from __future__ import annotations
@@ -107,6 +111,60 @@ def throughput(engine: Engine, text: str, repeats: int) -> dict:
     }
 
 
+def pathological_cases() -> dict[str, str]:
+    """Inputs built to be slow, each within the bundle's 100,000-character limit."""
+    rng = random.Random(7)
+    alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+    def token(length: int) -> str:
+        return "".join(rng.choice(alnum) for _ in range(length))
+
+    card = "4111 1111 1111 1111"
+    distinct = [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xAC00, 0xD7A4)]
+    distinct += range(0x20000, 0x20000 + 100_000 - len(distinct))
+    return {
+        "5,000 email addresses": " ".join(f"u{i}@acme-corp.com" for i in range(5000)),
+        "4,000 api_key= assignments": "\n".join(
+            f"api_key={token(16)}" for _ in range(4000)
+        ),
+        "3,000 card numbers": " ".join([f"card {card}"] * 3000),
+        "3,000 phone numbers": " ".join(f"+1 202-555-{i:04d}" for i in range(3000)),
+        "99,970 zero-width chars, then a card": "\u200b" * 99_970 + f" card {card}",
+        "50,000 zero-width chars between letters": "a\u200b" * 50_000,
+        "50,000 ligatures (each grows), then a card": "\ufb01" * 50_000 + f" {card}",
+        "90,000 full-width digits": "\uff11" * 90_000,
+        "one 99,000-character token": "x" + token(98_999),
+        "100,000 distinct characters": "".join(map(chr, distinct)),
+    }
+
+
+def pathological(engine: Engine, repeats: int) -> dict:
+    """Per case: median and max time against the budget, and what the scan said.
+    The phone matcher's cache is emptied before each scan: a first scan."""
+    budget = engine.compiled.defaults["budget_ms"]
+    rows = {}
+    for name, text in pathological_cases().items():
+        timings, results = [], []
+        for _ in range(repeats):
+            phone_number.clear_cache()
+            started = time.perf_counter()
+            results.append(engine.scan(text))
+            timings.append((time.perf_counter() - started) * 1000)
+        reasons = sorted({e["reason"] for r in results for e in r.incomplete})
+        rows[name] = {
+            "chars": len(text),
+            "median_ms": round(statistics.median(timings), 1),
+            "max_ms": round(max(timings), 1),
+            "budget_ms": budget,
+            "within_2x": max(timings) <= 2 * budget,
+            "complete": all(r.complete for r in results),
+            "incomplete_reasons": reasons,
+            "findings": len(results[-1].findings),
+            "findings_omitted": results[-1].findings_omitted,
+        }
+    return rows
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
@@ -143,6 +201,7 @@ def run(rounds: int) -> dict:
         report[f"latency_{length}_clean"] = latency(engine, clean)
     big = "\n".join(make_post(rng, sentences, 280, False) for _ in range(360))[:100_000]
     report["throughput_100kb"] = throughput(engine, big, repeats=max(5, rounds // 50))
+    report["pathological"] = pathological(engine, repeats=max(3, rounds // 100))
     return report
 
 
@@ -171,6 +230,17 @@ def print_report(report: dict) -> None:
         f"{'100 KB clean text':34} {row['mb_per_s']:.1f} MB/s "
         f"(median {row['median_ms']:.1f} ms)"
     )
+    print("\nPathological inputs (must end within 2x the budget or say incomplete)")
+    for label, row in report["pathological"].items():
+        said = (
+            "complete"
+            if row["complete"]
+            else "incomplete: " + ", ".join(row["incomplete_reasons"])
+        )
+        print(
+            f"{label:44} median {row['median_ms']:6.1f} ms  max {row['max_ms']:6.1f} ms"
+            f"  ({row['max_ms'] / row['budget_ms']:.1f}x budget)  {said}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

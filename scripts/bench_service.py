@@ -7,11 +7,15 @@ throw-away POSTGUARD_HOME, then measures on keep-alive connections:
 1. start-up: process start to the first 200 from /api/v1/health;
 2. round trip p50/p99 of POST /api/v1/scan with 280- and 3,000-character posts
    next to the no-op route of the same server (POSTGUARD_BENCH_ENDPOINTS=1), which
-   runs every security check and reads the body but scans nothing;
+   runs every security check and reads the body but scans nothing; plus the scan
+   signed the way the extension signs it (HMAC over nonce, path and body, with the
+   answer's proof checked);
 3. long drafts: a ~100 KB draft scanned cold, then again after a one-character
    edit (paragraph cache), next to a single paragraph;
 4. sustained load: 200 requests/s for 60 s (``--quick``: 10 s), open loop, latency
-   counted from each request's scheduled send time, errors = anything but 200.
+   counted from each request's scheduled send time, errors = anything but 200;
+5. under attack: scan round trips while 200 sockets trickle their headers and 1,000
+   sit idle (the slowloris defence), and how long the server takes to close them.
 
 Every scan sends a different text, so the result cache never flatters the
 figures (except in step 3, where the cache is the point). The rate limiter stays on
@@ -25,32 +29,35 @@ with a limit far above the load (it is per client, and the load generator is one
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
 import platform
 import random
-import signal
+import resource
+import secrets
+import selectors
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-WORDS = ("launch team great quarter thanks everyone shipping today proud of "
-         "what we built customers love the new dashboard join us at the meetup "
-         "next week hiring engineers remote friendly coffee").split()
-SECRETS = ["card 4111 1111 1111 1111", "call me on +1 415 555 2671",
-           "ssn 123-45-6789"]
+from postguard.signing import request_signature
+from postguard.signing import response_proof
+from postguard.testing import free_port
+from postguard.testing import percentile
+from postguard.testing import start_service
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+WORDS = (
+    "launch team great quarter thanks everyone shipping today proud of "
+    "what we built customers love the new dashboard join us at the meetup "
+    "next week hiring engineers remote friendly coffee"
+).split()
+SECRETS = ["card 4111 1111 1111 1111", "call me on +1 415 555 2671", "ssn 123-45-6789"]
 
 
 def post_text(rng: random.Random, length: int, with_secret: bool = True) -> str:
@@ -66,82 +73,148 @@ def post_text(rng: random.Random, length: int, with_secret: bool = True) -> str:
     return (text[:cut] + " " + secret + " " + text[cut:])[:length]
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def summary(values: list[float]) -> dict:
-    return {"n": len(values), "p50_ms": round(percentile(values, 50), 3),
-            "p99_ms": round(percentile(values, 99), 3),
-            "mean_ms": round(statistics.fmean(values), 3)}
+    return {
+        "n": len(values),
+        "p50_ms": round(percentile(values, 50), 3),
+        "p99_ms": round(percentile(values, 99), 3),
+        "mean_ms": round(statistics.fmean(values), 3),
+    }
 
 
 class Client:
-    """One keep-alive connection with the token and JSON headers."""
+    """One keep-alive connection with the token (or the extension's signature)."""
 
-    def __init__(self, port: int, token: str):
+    def __init__(self, port: int, token: str, signed: bool = False):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        self.headers = {"X-PostGuard-Token": token, "Content-Type": "application/json"}
+        self.port, self.token, self.signed = port, token, signed
+        self.headers = {"Content-Type": "application/json"}
+        if not signed:
+            self.headers["X-PostGuard-Token"] = token
+
+    def _signature(self, path: str, body: bytes) -> dict:
+        nonce = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+        host = f"127.0.0.1:{self.port}"
+        signature = request_signature(self.token, nonce, "POST", host, path, body)
+        return {"X-PostGuard-Nonce": nonce, "X-PostGuard-Signature": signature}
 
     def post(self, path: str, payload: dict) -> tuple[int, bytes, float]:
-        body = json.dumps(payload)
+        body = json.dumps(payload).encode()
         started = time.perf_counter()
-        self.conn.request("POST", path, body, self.headers)
+        headers = self.headers
+        if self.signed:
+            headers = {**headers, **self._signature(path, body)}
+        self.conn.request("POST", path, body, headers)
         response = self.conn.getresponse()
         data = response.read()
+        if self.signed:
+            nonce = headers["X-PostGuard-Nonce"]
+            # The extension checks the proof on every answer: so does this client.
+            proof = response_proof(self.token, nonce, response.status, data)
+            assert response.getheader("X-PostGuard-Proof") == proof
         return response.status, data, (time.perf_counter() - started) * 1000
 
     def close(self) -> None:
         self.conn.close()
 
 
-def start_server(home: Path, port: int) -> tuple[subprocess.Popen, float]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTGUARD_")}
-    env.update(POSTGUARD_HOME=str(home), POSTGUARD_BENCH_ENDPOINTS="1",
-               POSTGUARD_RATE_LIMIT_PER_SECOND="100000",
-               POSTGUARD_RATE_LIMIT_BURST="100000")
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "postguard.cli", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    while time.perf_counter() - started < 20:
-        try:
-            token = (home / "token").read_text().strip()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/api/v1/health", headers={"X-PostGuard-Token": token})
-            if conn.getresponse().status == 200:
-                conn.close()
-                return process, time.perf_counter() - started
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.01)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise SystemExit("postguard serve did not start")
-
-
-ROUTES = (("noop", "/api/v1/bench/noop"), ("scan", "/api/v1/scan"))
+ROUTES = (
+    ("noop", "/api/v1/bench/noop", False),
+    ("scan", "/api/v1/scan", False),
+    ("scan_signed", "/api/v1/scan", True),
+)
 KINDS = ("clean", "secret")  # a post with nothing to find / with one secret
 
 
-def round_trips(client: Client, rounds: int, rng: random.Random) -> dict:
-    """Interleave no-op and scan, per size and kind, so all see the same machine."""
+def round_trips(port: int, token: str, rounds: int, rng: random.Random) -> dict:
+    """Interleave no-op and scans, per size and kind, so all see the same machine."""
+    clients = {False: Client(port, token), True: Client(port, token, signed=True)}
     times: dict[str, list[float]] = {}
     for index in range(rounds + 200):
         for size in (280, 3000):
             for kind in KINDS:
-                payload = {"text": post_text(rng, size, kind == "secret"),
-                           "platform": "linkedin"}
-                for route, path in ROUTES:
-                    status, _, ms = client.post(path, payload)
+                for route, path, signed in ROUTES:
+                    # A text of its own per route: the service caches results.
+                    payload = {
+                        "text": post_text(rng, size, kind == "secret"),
+                        "platform": "linkedin",
+                    }
+                    status, _, ms = clients[signed].post(path, payload)
                     assert status == 200, status
                     if index >= 200:  # warm-up done
                         times.setdefault(f"{route}_{size}_{kind}", []).append(ms)
+    for client in clients.values():
+        client.close()
     return {key: summary(values) for key, values in times.items()}
 
 
+def under_attack(
+    port: int, token: str, rng: random.Random, slow: int = 200, idle: int = 1000
+) -> dict:
+    """Scan round trips while ``slow`` sockets trickle headers and ``idle`` wait."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < slow + idle + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    head = (
+        f"POST /api/v1/scan HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Content-Length: 20\r\n"
+    ).encode()
+    attackers = [
+        socket.create_connection(("127.0.0.1", port)) for _ in range(slow + idle)
+    ]
+    opened = time.perf_counter()
+    stop = threading.Event()
+
+    def trickle() -> None:
+        for position in range(len(head)):
+            if stop.wait(0.5):
+                return
+            for sock in attackers[:slow]:
+                try:
+                    sock.send(head[position : position + 1])
+                except OSError:
+                    pass
+
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+    client = Client(port, token, signed=True)
+    took = [
+        client.post("/api/v1/scan", {"text": post_text(rng, 280)})[2]
+        for _ in range(300)
+    ][20:]
+    client.close()
+    watch = selectors.DefaultSelector()
+    for sock in attackers:
+        sock.setblocking(False)
+        watch.register(sock, selectors.EVENT_READ)
+    left = len(attackers)
+    while left and time.perf_counter() - opened < 60:
+        for key, _ in watch.select(timeout=0.2):
+            try:
+                while key.fileobj.recv(65536):
+                    pass
+            except BlockingIOError:
+                continue
+            except OSError:
+                pass
+            watch.unregister(key.fileobj)
+            left -= 1
+    stop.set()
+    trickler.join()
+    for sock in attackers:
+        sock.close()
+    return {
+        "slow_sockets": slow,
+        "idle_sockets": idle,
+        "scan": summary(took),
+        "all_closed_after_s": round(time.perf_counter() - opened, 1),
+        "left_open": left,
+    }
+
+
 def long_draft(client: Client, rng: random.Random) -> dict:
-    paragraphs = [post_text(rng, 800) for _ in range(128)]
+    # Just under max_chars (100,000), so every scan of it is complete.
+    paragraphs = [post_text(rng, 800) for _ in range(124)]
     draft = "\n\n".join(paragraphs)
     out = {"draft_chars": len(draft)}
     status, body, out["cold_ms"] = client.post("/api/v1/scan", {"text": draft})
@@ -149,7 +222,7 @@ def long_draft(client: Client, rng: random.Random) -> dict:
     edits = []
     for _ in range(20):
         at = rng.randrange(len(draft))
-        draft = draft[:at] + rng.choice("abcdefgh") + draft[at + 1:]
+        draft = draft[:at] + rng.choice("abcdefgh") + draft[at + 1 :]
         status, body, ms = client.post("/api/v1/scan", {"text": draft})
         edits.append((ms, json.loads(body)["elapsed_ms"]))
     out["edit_p50_ms"] = round(statistics.median(ms for ms, _ in edits), 3)
@@ -160,7 +233,8 @@ def long_draft(client: Client, rng: random.Random) -> dict:
         singles.append((ms, json.loads(body)["elapsed_ms"]))
     out["one_paragraph_p50_ms"] = round(statistics.median(ms for ms, _ in singles), 3)
     out["one_paragraph_server_p50_ms"] = round(
-        statistics.median(s for _, s in singles), 3)
+        statistics.median(s for _, s in singles), 3
+    )
     out["cold_ms"] = round(out["cold_ms"], 3)
     return out
 
@@ -185,9 +259,10 @@ def sustained(port: int, token: str, rate: int, seconds: int, workers: int = 4):
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            payload = {"text": post_text(rng, rng.choice((280, 3000)),
-                                         rng.random() < 0.5),
-                       "platform": "x"}
+            payload = {
+                "text": post_text(rng, rng.choice((280, 3000)), rng.random() < 0.5),
+                "platform": "x",
+            }
             try:
                 status, body, _ = client.post("/api/v1/scan", payload)
             except (OSError, http.client.HTTPException) as exc:
@@ -210,11 +285,17 @@ def sustained(port: int, token: str, rate: int, seconds: int, workers: int = 4):
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - start
-    return {"target_rps": rate, "seconds": seconds, "sent": total,
-            "achieved_rps": round(total / elapsed, 1), "errors": len(errors),
-            **summary(latencies), "p999_ms": round(percentile(latencies, 99.9), 3),
-            "max_ms": round(max(latencies), 3),
-            "server_elapsed": summary(server_ms)}
+    return {
+        "target_rps": rate,
+        "seconds": seconds,
+        "sent": total,
+        "achieved_rps": round(total / elapsed, 1),
+        "errors": len(errors),
+        **summary(latencies),
+        "p999_ms": round(percentile(latencies, 99.9), 3),
+        "max_ms": round(max(latencies), 3),
+        "server_elapsed": summary(server_ms),
+    }
 
 
 def machine() -> dict:
@@ -226,8 +307,13 @@ def machine() -> dict:
                 model = line.split(":", 1)[1].strip()
                 break
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {"nproc": os.cpu_count(), "cpu": model, "loadavg_1m": load and load[0],
-            "python": platform.python_version(), "os": platform.platform()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "loadavg_1m": load and load[0],
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
 
 
 def main() -> int:
@@ -237,27 +323,44 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(1)
     with tempfile.TemporaryDirectory() as home:
-        port = free_port()
-        process, startup = start_server(Path(home), port)
+        started = time.perf_counter()
+        service = start_service(
+            Path(home) / "home",
+            Path(home) / "serve.log",
+            port=free_port(),
+            POSTGUARD_BENCH_ENDPOINTS="1",
+            POSTGUARD_RATE_LIMIT_PER_SECOND="100000",
+            POSTGUARD_RATE_LIMIT_BURST="100000",
+        )
+        startup = time.perf_counter() - started
         try:
-            token = (Path(home) / "token").read_text().strip()
+            port, token = service.port, service.token
+            results = {
+                "date": time.strftime("%Y-%m-%d"),
+                "machine": machine(),
+                "startup_s": round(startup, 3),
+                "round_trip": round_trips(
+                    port, token, 300 if args.quick else 1000, rng
+                ),
+            }
             client = Client(port, token)
-            results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(),
-                       "startup_s": round(startup, 3),
-                       "round_trip": round_trips(client, 300 if args.quick else 1000,
-                                                 rng),
-                       "long_draft": long_draft(client, rng)}
+            results["long_draft"] = long_draft(client, rng)
             client.close()
             results["sustained"] = sustained(port, token, 200, 10 if args.quick else 60)
+            results["under_attack"] = under_attack(port, token, rng)
             results["loadavg_1m_after"] = machine()["loadavg_1m"]
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
+            service.stop()
     trips = results["round_trip"]
     results["scan_over_noop_p50"] = {
-        f"{size}_{kind}": round(trips[f"scan_{size}_{kind}"]["p50_ms"]
-                                / trips[f"noop_{size}_{kind}"]["p50_ms"], 2)
-        for size in (280, 3000) for kind in KINDS}
+        f"{size}_{kind}": round(
+            trips[f"scan_{size}_{kind}"]["p50_ms"]
+            / trips[f"noop_{size}_{kind}"]["p50_ms"],
+            2,
+        )
+        for size in (280, 3000)
+        for kind in KINDS
+    }
     print(json.dumps(results, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")

@@ -10,6 +10,9 @@ postguard rules build --check
 echo "== ruff"
 ruff check backend tests scripts
 
+echo "== mypy (strict on the engine)"
+mypy --strict backend/postguard/engine
+
 echo "== eslint"
 npx --no-install eslint .
 
@@ -17,4 +20,6 @@ echo "== pytest"
 python -m pytest -q "$@"
 
 echo "== node --test"
-node --test tests/
+# Listed, not `node --test tests/`: Node >= 21 takes a directory for a file name.
+mapfile -t js_tests < <(find tests -regex '.*\.test\.[cm]?js' | sort)
+node --test "${js_tests[@]}"

@@ -4,4 +4,4 @@ The package stays import-light: the engine, the CLI and the Flask service each l
 in their own module, so ``postguard scan`` never pays for Flask.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -20,13 +20,25 @@ from .paragraph_cache import DraftScanner
 from .policy import Policy
 from .rate_limit import RateLimiter
 from .services import Services
+from .signing import NonceLedger
 
 
-def _rule_ids(bundle_bytes: bytes) -> frozenset[str]:
+def _rule_ids(bundle: dict) -> frozenset[str]:
     """Ids of the bundle's rules: the only values the events endpoint accepts."""
-    rules = json.loads(bundle_bytes).get("rules", [])
-    return frozenset(rule["id"] for rule in rules
-                     if isinstance(rule, dict) and isinstance(rule.get("id"), str))
+    return frozenset(
+        rule["id"]
+        for rule in bundle.get("rules", [])
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str)
+    )
+
+
+def _served_bundle(raw: bytes, bundle: dict, policy: Policy) -> bytes:
+    """The bundle the extension gets: with the policy this service applies, so its
+    offline engine decides the same way."""
+    if bundle.get("policy") == policy.data:
+        return raw
+    served = {**bundle, "policy": policy.data}
+    return (json.dumps(served, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _build_services(settings) -> Services:
@@ -37,20 +49,38 @@ def _build_services(settings) -> Services:
     try:
         engine = Engine.load(bundle) if bundle else Engine.load()
     except (BundleError, OSError, ValueError) as exc:
-        raise config.ConfigError(f"cannot load the rule bundle "
-                                 f"{bundle or '(packaged)'}: {exc}") from None
+        raise config.ConfigError(
+            f"cannot load the rule bundle {bundle or '(packaged)'}: {exc}"
+        ) from None
+    # A draft of max_chars characters must fit in one request, at the worst JSON
+    # encoding (a \uXXXX escape, 6 bytes, per character) plus the other fields.
+    needed = engine.max_chars * 6 + 16 * 1024
+    if settings["MAX_CONTENT_LENGTH"] < needed:
+        raise config.ConfigError(
+            f"setting max_content_length: {settings['MAX_CONTENT_LENGTH']} bytes "
+            f"cannot carry a draft of the bundle's max_chars ({engine.max_chars}); "
+            f"use at least {needed}"
+        )
+    bundle_data = json.loads(engine.bundle_bytes)
+    policy = Policy.load(settings["POLICY_FILE"], bundle_data)
+    served = _served_bundle(engine.bundle_bytes, bundle_data, policy)
     return Services(
         engine=engine,
-        policy=Policy.load(settings["POLICY_FILE"]),
-        scanner=DraftScanner(engine, settings["PARAGRAPH_CACHE_ENTRIES"],
-                             settings["PARAGRAPH_SPLIT_MIN_CHARS"],
-                             settings["MAX_TEXT_CHARS"]),
+        policy=policy,
+        scanner=DraftScanner(
+            engine,
+            settings["PARAGRAPH_CACHE_ENTRIES"],
+            settings["PARAGRAPH_SPLIT_MIN_CHARS"],
+        ),
         audit=AuditStore(settings["AUDIT_DB"], settings["AUDIT_RETENTION_DAYS"]),
-        limiter=RateLimiter(settings["RATE_LIMIT_PER_SECOND"],
-                            settings["RATE_LIMIT_BURST"]),
+        limiter=RateLimiter(
+            settings["RATE_LIMIT_PER_SECOND"], settings["RATE_LIMIT_BURST"]
+        ),
+        nonces=NonceLedger(),
         schemas=Schemas(load_openapi()),
-        known_rule_ids=_rule_ids(engine.bundle_bytes),
-        bundle_etag=hashlib.sha256(engine.bundle_bytes).hexdigest(),
+        known_rule_ids=_rule_ids(bundle_data),
+        bundle_bytes=served,
+        bundle_etag=hashlib.sha256(served).hexdigest(),
     )
 
 

@@ -2,25 +2,44 @@
 
 SQLite in WAL mode with ``synchronous=FULL``: an event is on disk before the
 service answers 201, so it survives ``kill -9`` and power loss. Rows hold rule ids,
-categories, the action, the platform and the rules version (plus an override
-justification with any detected secret redacted), never post text or matched values.
+categories, the action, the platform, the rules version, a reason code from a fixed
+list and, if the admin enables it, the length of the employee's note; never post
+text, matched values or anything else the employee typed.
+
+Each row carries the hash of the row before it (a hash chain), and the chain's head
+and anchor live in their own table, so ``postguard events verify`` finds the first
+row that was edited, deleted or inserted by hand. A same-user attacker can still
+rewrite the whole chain: this catches tampering with a SQLite editor, not a
+determined insider (see docs/service.md).
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 from pathlib import Path
 
-COLUMNS = ("id", "ts", "action", "rule_ids", "categories", "platform",
-           "rules_version", "mode", "justification")
+COLUMNS = (
+    "id",
+    "ts",
+    "action",
+    "rule_ids",
+    "categories",
+    "platform",
+    "rules_version",
+    "mode",
+    "reason",
+    "note_length",
+)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -31,16 +50,45 @@ CREATE TABLE IF NOT EXISTS events (
     platform TEXT NOT NULL,
     rules_version TEXT NOT NULL,
     mode TEXT NOT NULL,              -- policy mode when recorded
-    justification TEXT
+    reason TEXT,                     -- a code from REASONS, or NULL
+    note_length INTEGER,             -- only when the policy records it
+    prev_hash TEXT NOT NULL,         -- row_hash of the row before
+    row_hash TEXT NOT NULL           -- sha256 over prev_hash and this row
 );
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
+CREATE TABLE IF NOT EXISTS chain (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    anchor TEXT NOT NULL,            -- prev_hash of the oldest row kept
+    head TEXT NOT NULL               -- row_hash of the newest row
+);
 """
+GENESIS = "0" * 64
 PURGE_EVERY_SECONDS = 3600
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def row_hash(prev_hash: str, row: dict) -> str:
+    """The chain link: sha256 of the previous hash and this row's stored values."""
+    values = [prev_hash, *(row[column] for column in COLUMNS)]
+    canonical = json.dumps(values, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What ``verify`` found: ``broken_at`` is the first bad row id, or None."""
+
+    rows: int
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return not self.problem
 
 
 class AuditStore:
@@ -58,26 +106,57 @@ class AuditStore:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # Create the file user-only; SQLite gives -wal/-shm the same mode.
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            conn = sqlite3.connect(self.path, isolation_level=None,
-                                   check_same_thread=False, timeout=5)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=5
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA secure_delete=ON")  # purged rows are overwritten
+            _upgrade_old_schema(conn)
             conn.executescript(SCHEMA)
+            conn.execute(
+                "INSERT OR IGNORE INTO chain (id, anchor, head) VALUES (1, ?, ?)",
+                (GENESIS, GENESIS),
+            )
             self._conn = conn
         return self._conn
 
-    def record(self, event: dict, mode: str) -> int:
+    def record(self, event: dict, mode: str, *, keep_note_length: bool) -> int:
         """Insert one event durably and return its id."""
-        row = (_utc_now().isoformat(), event["action"], json.dumps(event["rule_ids"]),
-               json.dumps(event["categories"]), event["platform"],
-               event["rules_version"], mode, event.get("justification"))
+        row = {
+            "ts": _utc_now().isoformat(),
+            "action": event["action"],
+            "rule_ids": json.dumps(event["rule_ids"]),
+            "categories": json.dumps(event["categories"]),
+            "platform": event["platform"],
+            "rules_version": event["rules_version"],
+            "mode": mode,
+            "reason": event.get("reason"),
+            "note_length": event.get("note_length") if keep_note_length else None,
+        }
         with self._lock:
             conn = self._connection()
-            cursor = conn.execute(
-                "INSERT INTO events (ts, action, rule_ids, categories, platform,"
-                " rules_version, mode, justification) VALUES (?,?,?,?,?,?,?,?)", row)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                (head,) = conn.execute("SELECT head FROM chain WHERE id = 1").fetchone()
+                fields = [c for c in COLUMNS if c != "id"]
+                # The link covers the id, which SQLite assigns: insert, then seal.
+                row["id"] = conn.execute(
+                    f"INSERT INTO events ({', '.join(fields)}, prev_hash, row_hash)"
+                    f" VALUES ({', '.join('?' * (len(fields) + 2))})",
+                    (*(row[c] for c in fields), head, ""),
+                ).lastrowid
+                link = row_hash(head, row)
+                conn.execute(
+                    "UPDATE events SET row_hash = ? WHERE id = ?", (link, row["id"])
+                )
+                conn.execute("UPDATE chain SET head = ? WHERE id = 1", (link,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             self._purge_now_and_then(conn)
-            return cursor.lastrowid
+            return row["id"]
 
     def _purge_now_and_then(self, conn: sqlite3.Connection) -> None:
         if time.monotonic() - self._last_purge < PURGE_EVERY_SECONDS:
@@ -87,29 +166,113 @@ class AuditStore:
 
     def _purge(self, conn: sqlite3.Connection) -> int:
         cutoff = _utc_now() - timedelta(days=self.retention_days)
-        return conn.execute("DELETE FROM events WHERE ts < ?",
-                            (cutoff.isoformat(),)).rowcount
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            deleted = conn.execute(
+                "DELETE FROM events WHERE ts < ?", (cutoff.isoformat(),)
+            ).rowcount
+            # The oldest row kept now starts the chain; with none left, the head.
+            first = conn.execute(
+                "SELECT prev_hash FROM events ORDER BY id LIMIT 1"
+            ).fetchone()
+            if deleted:
+                anchor = (
+                    first[0]
+                    if first
+                    else conn.execute("SELECT head FROM chain WHERE id = 1").fetchone()[
+                        0
+                    ]
+                )
+                conn.execute("UPDATE chain SET anchor = ? WHERE id = 1", (anchor,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return deleted
 
     def purge(self) -> int:
         """Delete events older than the retention period; returns how many."""
         with self._lock:
             return self._purge(self._connection())
 
-    def rows(self) -> list[dict]:
+    def _stored_rows(self) -> list[dict]:
         with self._lock:
             cursor = self._connection().execute(
-                f"SELECT {', '.join(COLUMNS)} FROM events ORDER BY id")
-            found = [dict(zip(COLUMNS, values, strict=True)) for values in cursor]
-        for row in found:
+                f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM events "
+                "ORDER BY id"
+            )
+            names = (*COLUMNS, "prev_hash", "row_hash")
+            return [dict(zip(names, values, strict=True)) for values in cursor]
+
+    def rows(self) -> list[dict]:
+        found = []
+        for stored in self._stored_rows():
+            row = {column: stored[column] for column in COLUMNS}
             row["rule_ids"] = json.loads(row["rule_ids"])
             row["categories"] = json.loads(row["categories"])
+            found.append(row)
         return found
+
+    def verify(self) -> ChainReport:
+        """Walk the chain from its anchor; report the first row that breaks it."""
+        with self._lock:
+            anchor, head = (
+                self._connection()
+                .execute("SELECT anchor, head FROM chain WHERE id = 1")
+                .fetchone()
+            )
+        rows = self._stored_rows()
+        expected_prev = anchor
+        for row in rows:
+            if row["prev_hash"] != expected_prev:
+                return ChainReport(
+                    len(rows),
+                    row["id"],
+                    "a row before it was deleted or inserted by hand",
+                )
+            if row_hash(row["prev_hash"], row) != row["row_hash"]:
+                return ChainReport(len(rows), row["id"], "the row was changed")
+            expected_prev = row["row_hash"]
+        if expected_prev != head:
+            last = rows[-1]["id"] if rows else None
+            return ChainReport(len(rows), last, "rows after it were deleted")
+        return ChainReport(len(rows))
 
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _upgrade_old_schema(conn: sqlite3.Connection) -> None:
+    """Databases from 0.1 kept a free-text justification and no chain: rebuild
+    them without it, chained, and wipe the old pages (the text must not linger)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    if "justification" not in columns:
+        return
+    old = conn.execute(
+        "SELECT id, ts, action, rule_ids, categories, platform, "
+        "rules_version, mode FROM events ORDER BY id"
+    ).fetchall()
+    conn.execute("DROP TABLE events")
+    conn.executescript(SCHEMA)
+    prev = GENESIS
+    for values in old:
+        row = dict(zip(COLUMNS[:8], values, strict=True), reason=None, note_length=None)
+        link = row_hash(prev, row)
+        conn.execute(
+            f"INSERT INTO events ({', '.join(COLUMNS)}, prev_hash, row_hash)"
+            f" VALUES ({', '.join('?' * (len(COLUMNS) + 2))})",
+            (*(row[c] for c in COLUMNS), prev, link),
+        )
+        prev = link
+    conn.execute(
+        "INSERT OR REPLACE INTO chain (id, anchor, head) VALUES (1, ?, ?)",
+        (GENESIS, prev),
+    )
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
 
 
 def _csv_cell(value) -> str:

@@ -17,10 +17,17 @@ EXIT_USAGE = 64  # sysexits EX_USAGE
 COMMAND_MODULES = ("cli_scan", "cli_rules", "service_cli")
 
 
+class UsageParser(argparse.ArgumentParser):
+    """argparse with the documented usage exit code: 64, not 2 (which `scan`
+    uses for "block")."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="postguard", description=__doc__.splitlines()[0]
-    )
+    parser = UsageParser(prog="postguard", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--version", action="version", version=f"postguard {__version__}"
     )

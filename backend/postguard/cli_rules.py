@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAIL, EXIT_NOT_FOUND = 0, 1, 66
+EXIT_OK, EXIT_FAIL, EXIT_NOT_FOUND, EXIT_UNAVAILABLE = 0, 1, 66, 69
 
 
 def find_rules_dir(start: Path | None = None) -> Path | None:
@@ -28,7 +28,7 @@ def register(subparsers) -> None:
         dest="rules_command", metavar="ACTION", required=True
     )
     for name, handler, text in (
-        ("validate", _validate, "schema, portability, ReDoS smoke test and examples"),
+        ("validate", _validate, "schema, portability, ReDoS analysis and examples"),
         ("test", _test, "run every rule's examples, pass/fail per rule"),
         ("build", _build, "write shared_rules/dist/ruleset.json and its copies"),
     ):
@@ -45,7 +45,8 @@ def register(subparsers) -> None:
             action.add_argument(
                 "--no-node",
                 action="store_true",
-                help="skip the JS compile and smoke test",
+                help="skip everything that needs node: the JS compile and smoke "
+                "test and the ReDoS analysis (recheck)",
             )
 
 
@@ -63,12 +64,17 @@ def _tree(args: argparse.Namespace):
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .rulebook.redos import AnalyserUnavailable
     from .rulebook.validate import validate_tree
 
     tree = _tree(args)
     if tree is None:
         return EXIT_NOT_FOUND
-    errors = validate_tree(tree, with_node=not args.no_node)
+    try:
+        errors = validate_tree(tree, with_node=not args.no_node)
+    except AnalyserUnavailable as exc:
+        print(f"postguard: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     count = len(tree.rule_files())

@@ -1,8 +1,9 @@
 """``postguard scan``: check text from a file or stdin.
 
-Exit codes: 0 allow, 1 warn, 2 block (the worst verdict in batch mode);
-64 usage error, 65 bad input (not UTF-8, a JSONL line that is not a JSON object
-with a string ``text``), 66 input file not found, 70 the rule bundle is unusable.
+Exit codes: 0 allow, 1 warn, 2 block (in batch mode the worst of all lines, where
+a line that cannot be scanned counts as warn); 64 usage error, 65 bad input (not
+UTF-8; in batch mode, no line could be scanned), 66 input file not found, 70 the
+rule bundle is unusable.
 """
 
 from __future__ import annotations
@@ -61,18 +62,19 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError, BundleError) as exc:
         return _fail(EXIT_SOFTWARE, f"cannot load the rule bundle: {exc}")
     try:
-        if args.file == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(args.file, "rb") as handle:
-                data = handle.read()
-        text = data.decode("utf-8")
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")
     except FileNotFoundError:
         return _fail(EXIT_NO_INPUT, f"no such file: {args.file}")
+    except OSError as exc:
+        return _fail(EXIT_NO_INPUT, f"cannot read {args.file}: {exc.strerror}")
+    with stream:
+        if args.format == "jsonl":
+            return _scan_jsonl(engine, stream, args.locale)
+        data = stream.read()
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _fail(EXIT_DATA, f"input is not UTF-8 (byte {exc.start})")
-    if args.format == "jsonl":
-        return _scan_jsonl(engine, text, args.locale)
     result = engine.scan(text, locale=args.locale)
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -88,6 +90,8 @@ def _print_human(result) -> None:
             f"({f.rule_id}, score {f.score:.2f})"
         )
         print(f"         {f.message}")
+    if result.findings_omitted:
+        print(f"         ... and {result.findings_omitted} more finding(s) not listed")
     for gap in result.incomplete:
         print(f"INCOMPLETE {gap['reason']}: {gap['rule_id'] or 'input'}")
     print(
@@ -96,26 +100,51 @@ def _print_human(result) -> None:
     )
 
 
-def _scan_jsonl(engine, text: str, locale: str | None) -> int:
-    worst, bad_lines = 0, 0
+class BadLine(ValueError):
+    """A JSONL line that cannot be scanned; the message says why, never what."""
+
+
+def _record_of(raw: bytes) -> dict:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadLine(f"not UTF-8 (byte {exc.start + 1} of the line)") from None
+    if not line.strip():
+        raise BadLine("empty line")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise BadLine("not JSON (nested too deeply)") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise BadLine("not a JSON object with a string `text`")
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadLine("holds a lone surrogate escape (such as \\ud800)") from None
+    return record
+
+
+def _scan_jsonl(engine, stream, locale: str | None) -> int:
+    """One output line per input line, in order, whatever the input holds.
+
+    Lines end at ``\n`` only (JSON strings may hold a raw U+2028, U+2029 or
+    U+0085) and each is decoded on its own, so one bad line costs only itself.
+    Output is ASCII-only JSON, so no output line can be split by a reader.
+    """
+    worst, bad_lines, good_lines = 0, 0, 0
     out = sys.stdout
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, raw in enumerate(stream, start=1):
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            record = None
-            reason = f"not JSON ({exc.msg} at column {exc.colno})"
-        if record is not None and not (
-            isinstance(record, dict) and isinstance(record.get("text"), str)
-        ):
-            record, reason = None, "not a JSON object with a string `text`"
-        if record is None:
+            record = _record_of(raw.removesuffix(b"\n"))
+        except BadLine as problem:
             bad_lines += 1
-            error = {"error": {"line": number, "message": reason}}
+            worst = max(worst, EXIT_BY_VERDICT["warn"])  # unchecked is never allow
+            error = {"error": {"line": number, "message": str(problem)}}
             out.write(json.dumps(error) + "\n")
             continue
+        good_lines += 1
         own_locale = record.get("locale")
         result = engine.scan(
             record["text"], locale=own_locale if isinstance(own_locale, str) else locale
@@ -125,15 +154,19 @@ def _scan_jsonl(engine, text: str, locale: str | None) -> int:
             complete=result.complete,
             findings=[f.to_dict() for f in result.findings],
         )
+        if result.findings_omitted:
+            record["findings_omitted"] = result.findings_omitted
         if not result.complete:
             record["incomplete"] = result.incomplete
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(json.dumps(record) + "\n")
         worst = max(worst, EXIT_BY_VERDICT[result.verdict])
+    out.flush()
     if bad_lines:
         print(
-            f"postguard scan: {bad_lines} input line(s) skipped, see the error "
-            "objects in the output",
+            f"postguard scan: {bad_lines} input line(s) could not be scanned, see "
+            "the error objects in the output",
             file=sys.stderr,
         )
-        return EXIT_DATA
+        if not good_lines:
+            return EXIT_DATA
     return worst

@@ -54,30 +54,65 @@ class Setting:
 
 
 SETTINGS: dict[str, Setting] = {
-    "HOME": Setting(str, None, "Folder for the token, the audit database and "
-                    "config.yaml; default $XDG_CONFIG_HOME/postguard or "
-                    "~/.config/postguard."),
-    "PORT": Setting(int, DEFAULT_PORT, "TCP port; the service binds 127.0.0.1 only."),
-    "ALLOWED_ORIGINS": Setting(_parse_list, [PINNED_EXTENSION_ORIGIN],
-                               "Extension origins allowed to call the service."),
+    "HOME": Setting(
+        str,
+        None,
+        "Folder for the token, the audit database and "
+        "config.yaml; default $XDG_CONFIG_HOME/postguard or "
+        "~/.config/postguard.",
+    ),
+    "PORT": Setting(
+        int,
+        DEFAULT_PORT,
+        "TCP port; the service binds 127.0.0.1 only. "
+        "0 picks a free port (serve prints it).",
+    ),
+    "ALLOWED_ORIGINS": Setting(
+        _parse_list,
+        [PINNED_EXTENSION_ORIGIN],
+        "Extension origins allowed to call the service.",
+    ),
     "TOKEN_FILE": Setting(str, None, "Per-install token file; default HOME/token."),
     "AUDIT_DB": Setting(str, None, "SQLite audit log; default HOME/audit.sqlite3."),
     "AUDIT_RETENTION_DAYS": Setting(int, 30, "Audit rows older than this are deleted."),
-    "POLICY_FILE": Setting(str, None, "Admin policy (YAML/JSON); default: the "
-                           "packaged data/policy.default.yaml."),
+    "POLICY_FILE": Setting(
+        str,
+        None,
+        "Admin policy (YAML/JSON); default: the policy inside the rule bundle.",
+    ),
     "RULES_BUNDLE": Setting(str, None, "Rule bundle JSON; default: the packaged one."),
-    "MAX_CONTENT_LENGTH": Setting(int, 1024 * 1024, "Largest request body, bytes."),
-    "MAX_TEXT_CHARS": Setting(int, 200_000, "Longer drafts are scanned in part and "
-                              "reported as truncated."),
-    "RATE_LIMIT_PER_SECOND": Setting(float, 20.0, "Sustained requests per second "
-                                     "per client; 0 turns the limit off."),
+    "MAX_CONTENT_LENGTH": Setting(
+        int,
+        1024 * 1024,
+        "Largest request body, bytes; must fit the rule bundle's max_chars.",
+    ),
+    "RATE_LIMIT_PER_SECOND": Setting(
+        float, 20.0, "Sustained requests per second per client; 0 turns the limit off."
+    ),
     "RATE_LIMIT_BURST": Setting(int, 40, "Requests a client may send at once."),
-    "THREADS": Setting(int, 4, "Worker threads in the single gunicorn worker."),
+    "MAX_CONNECTIONS": Setting(
+        int, 4096, "Open connections served at once; more wait until one closes."
+    ),
+    "HEADER_TIMEOUT": Setting(
+        int,
+        5,
+        "Seconds a client has to send the request "
+        "line and headers, and that an idle connection stays "
+        "open.",
+    ),
+    "REQUEST_TIMEOUT": Setting(
+        int, 10, "Seconds a client has to send the body and read the answer."
+    ),
     "PARAGRAPH_CACHE_ENTRIES": Setting(int, 4096, "Paragraph results kept in memory."),
-    "PARAGRAPH_SPLIT_MIN_CHARS": Setting(int, 5000, "Drafts at least this long are "
-                                         "scanned paragraph by paragraph."),
-    "BENCH_ENDPOINTS": Setting(_parse_bool, False, "Adds the no-op route used by "
-                               "scripts/bench_service.py; never needed otherwise."),
+    "PARAGRAPH_SPLIT_MIN_CHARS": Setting(
+        int, 5000, "Drafts at least this long are scanned paragraph by paragraph."
+    ),
+    "BENCH_ENDPOINTS": Setting(
+        _parse_bool,
+        False,
+        "Adds the no-op route used by "
+        "scripts/bench_service.py; never needed otherwise.",
+    ),
 }
 
 
@@ -114,12 +149,33 @@ def _check_types(settings: Mapping[str, Any]) -> None:
             ok = isinstance(value, type(default)) and not isinstance(value, bool)
         if not ok:
             example = "a path" if default is None else repr(default)
-            raise ConfigError(f"setting {key.lower()}: wrong type, expected a value "
-                              f"like {example}")
+            raise ConfigError(
+                f"setting {key.lower()}: wrong type, expected a value like {example}"
+            )
+
+
+# Settings that must be in a range: key -> (lowest, highest).
+RANGES = {
+    "PORT": (0, 65535),
+    "MAX_CONNECTIONS": (16, 65536),
+    "HEADER_TIMEOUT": (1, 300),
+    "REQUEST_TIMEOUT": (1, 600),
+    "MAX_CONTENT_LENGTH": (1024, 64 * 1024 * 1024),
+}
+
+
+def _check_ranges(settings: Mapping[str, Any]) -> None:
+    for key, (low, high) in RANGES.items():
+        if not low <= settings[key] <= high:
+            raise ConfigError(
+                f"setting {key.lower()}: {settings[key]} is out of "
+                f"range; use {low} to {high}"
+            )
 
 
 def resolve_paths(settings: dict[str, Any], environ: Mapping[str, str]) -> dict:
     _check_types(settings)
+    _check_ranges(settings)
     home = Path(settings["HOME"]).expanduser() if settings["HOME"] else None
     home = home or default_home(environ)
     settings["HOME"] = str(home)
@@ -150,8 +206,11 @@ def read_file(path: Path) -> dict[str, Any]:
     return settings
 
 
-def load(environ: Mapping[str, str], config_file: str | None = None,
-         overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def load(
+    environ: Mapping[str, str],
+    config_file: str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """Settings from defaults, then the config file, then POSTGUARD_* variables."""
     settings = defaults()
     explicit = config_file or environ.get(ENV_PREFIX + "CONFIG")

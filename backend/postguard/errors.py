@@ -49,10 +49,13 @@ def error_response(status: int, code: str, message: str, headers=None):
 
 def too_large_message() -> str:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    chars = current_app.config["MAX_TEXT_CHARS"]
-    return (f"The request body is larger than the limit of {limit} bytes "
-            f"({limit // 1024} KiB). Send a shorter draft: up to {chars} "
-            "characters are scanned, and longer drafts are scanned in part.")
+    chars = current_app.extensions["postguard"].engine.max_chars
+    return (
+        f"The request body is larger than the limit of {limit} bytes "
+        f"({limit // 1024} KiB). Send a shorter draft: up to {chars} "
+        "characters are scanned; send the first ones with full_length set to "
+        "the draft's length."
+    )
 
 
 def _handle_api_error(exc: APIError):
@@ -73,10 +76,17 @@ def _handle_http_exception(exc: HTTPException):
 def _handle_unexpected(exc: Exception):
     # Log where it failed, not what: exception messages may quote the draft.
     frames = traceback.extract_tb(exc.__traceback__)
-    where = " < ".join(f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})"
-                       for f in reversed(frames[-6:]))
-    current_app.logger.error("unhandled %s on %s %s at %s", type(exc).__name__,
-                             request.method, request.endpoint, where)
+    where = " < ".join(
+        f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})"
+        for f in reversed(frames[-6:])
+    )
+    current_app.logger.error(
+        "unhandled %s on %s %s at %s",
+        type(exc).__name__,
+        request.method,
+        request.endpoint,
+        where,
+    )
     return error_response(500, *STATUS_ERRORS[500])
 
 

@@ -26,8 +26,10 @@ def _read(path: Path) -> str:
         os.chmod(path, 0o600)
     token = path.read_text(encoding="ascii").strip()
     if len(token) < 32:
-        raise TokenError(f"{path} does not hold a valid token; delete it and run "
-                         "`postguard serve` again to create a new one")
+        raise TokenError(
+            f"{path} does not hold a valid token; delete it and run "
+            "`postguard serve` again to create a new one"
+        )
     return token
 
 

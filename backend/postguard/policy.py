@@ -1,13 +1,17 @@
 """Admin policy: the action for each finding, and the verdict that follows.
 
-The policy file (YAML or JSON, see data/policy.default.yaml) is checked against
-data/policy.schema.json on load. A mistake stops the service with the file name and
-line, because a policy that half-loads would silently stop protecting people.
+The default policy travels in the rule bundle (``policy``, built from
+shared_rules/policy.yaml), so the extension's offline engine decides exactly like
+the service; an admin's policy file (YAML or JSON) replaces it. Both are checked
+against data/policy.schema.json on load. A mistake stops the service with the file
+name and line, because a policy that half-loads would silently stop protecting
+people. extension/src/engine/policy.js is the JS twin of ``Policy.apply``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,10 +19,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-ACTIONS = ("audit", "warn", "block_with_override", "block")
-SEVERITIES = ("low", "medium", "high", "critical")
-VERDICT_BY_ACTION = {"audit": "allow", "warn": "warn",
-                     "block_with_override": "block", "block": "block"}
+VERDICT_BY_ACTION = {
+    "audit": "allow",
+    "warn": "warn",
+    "block_with_override": "block",
+    "block": "block",
+}
 VERDICT_RANK = {"allow": 0, "warn": 1, "block": 2}
 
 
@@ -30,7 +36,6 @@ def _packaged(name: str) -> Path:
     return Path(str(resources.files("postguard") / "data" / name))
 
 
-DEFAULT_POLICY = _packaged("policy.default.yaml")
 _SCHEMA = json.loads(_packaged("policy.schema.json").read_text(encoding="utf-8"))
 
 
@@ -40,10 +45,11 @@ def _line_of(node: yaml.Node, path: list) -> int:
     for part in path:
         children = []
         if isinstance(node, yaml.MappingNode):
-            children = [(key, value) for key, value in node.value
-                        if key.value == str(part)]
+            children = [
+                (key, value) for key, value in node.value if key.value == str(part)
+            ]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            children = [(item, item) for item in node.value[part:part + 1]]
+            children = [(item, item) for item in node.value[part : part + 1]]
         if not children:
             break
         marker, node = children[0]
@@ -56,8 +62,10 @@ def _check_duplicate_keys(node: yaml.Node, where: Path) -> None:
         seen = set()
         for key, value in node.value:
             if key.value in seen:
-                raise PolicyError(f"{where}, line {key.start_mark.line + 1}: "
-                                  f"duplicate key {key.value!r}")
+                raise PolicyError(
+                    f"{where}, line {key.start_mark.line + 1}: "
+                    f"duplicate key {key.value!r}"
+                )
             seen.add(key.value)
             _check_duplicate_keys(value, where)
     elif isinstance(node, yaml.SequenceNode):
@@ -73,8 +81,9 @@ def _schema_error(error: jsonschema.ValidationError, root, where: Path) -> Polic
         known = error.schema.get("properties", {})
         path += [key for key in error.instance if key not in known][:1]
     place = "/".join(str(part) for part in path) or "(top level)"
-    return PolicyError(f"{where}, line {_line_of(root, path)}: at {place}: "
-                       f"{error.message}")
+    return PolicyError(
+        f"{where}, line {_line_of(root, path)}: at {place}: {error.message}"
+    )
 
 
 def read_policy_data(path: Path) -> dict:
@@ -93,10 +102,24 @@ def read_policy_data(path: Path) -> dict:
         raise PolicyError(f"{path}: the policy file is empty")
     _check_duplicate_keys(root, path)
     data = yaml.safe_load(text)
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data))
+    error = first_schema_error(data)
     if error is not None:
         raise _schema_error(error, root, path)
+    return data
+
+
+def first_schema_error(data) -> jsonschema.ValidationError | None:
+    return jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(_SCHEMA).iter_errors(data)
+    )
+
+
+def check_bundle_policy(data) -> dict:
+    """The policy a bundle carries, checked like a file (no lines to name)."""
+    error = first_schema_error(data)
+    if error is not None:
+        place = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise PolicyError(f"the rule bundle's policy, at {place}: {error.message}")
     return data
 
 
@@ -107,21 +130,33 @@ class Policy:
     on_incomplete: str
     tables: dict  # platform (None = global) -> {(category, severity): action}
     rules: dict  # platform (None = global) -> {rule_id: action}
+    record_note_length: bool
+    data: dict  # as loaded: what the extension gets with the bundle
 
     @property
     def platforms(self) -> frozenset[str]:
         return frozenset(key for key in self.tables if key is not None)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Policy:
-        return cls.from_data(read_policy_data(Path(path) if path else DEFAULT_POLICY))
+    def load(cls, path: str | Path | None, bundle: dict) -> Policy:
+        """The admin's policy file if given, else the policy in the bundle."""
+        if path:
+            return cls.from_data(read_policy_data(Path(path)))
+        if "policy" not in bundle:
+            raise PolicyError(
+                "the rule bundle carries no policy; rebuild it with "
+                "`postguard rules build` or set policy_file"
+            )
+        return cls.from_data(check_bundle_policy(bundle["policy"]))
 
     @classmethod
     def from_data(cls, data: dict) -> Policy:
         def table(actions):
-            return {(category, severity): action
-                    for category, by_severity in (actions or {}).items()
-                    for severity, action in by_severity.items()}
+            return {
+                (category, severity): action
+                for category, by_severity in (actions or {}).items()
+                for severity, action in by_severity.items()
+            }
 
         base_table, base_rules = table(data["actions"]), dict(data.get("rules") or {})
         tables, rules = {None: base_table}, {None: base_rules}
@@ -129,8 +164,16 @@ class Policy:
             override = override or {}
             tables[name] = {**base_table, **table(override.get("actions"))}
             rules[name] = {**base_rules, **(override.get("rules") or {})}
-        return cls(data["mode"], data["default_action"],
-                   data.get("on_incomplete", "warn"), tables, rules)
+        events = data.get("events") or {}
+        return cls(
+            data["mode"],
+            data["default_action"],
+            data.get("on_incomplete", "warn"),
+            tables,
+            rules,
+            bool(events.get("record_note_length", False)),
+            data,
+        )
 
     def action_for(self, finding: dict, platform: str | None = None) -> str:
         rule_action = self.rules[platform].get(finding["rule_id"])
@@ -139,20 +182,37 @@ class Policy:
         key = (finding["category"], finding["severity"])
         return self.tables[platform].get(key, self.default_action)
 
-    def apply(self, findings: list[dict], platform: str | None,
-              complete: bool) -> tuple[list[dict], str]:
-        """Findings with their ``action`` added, and the verdict they lead to."""
-        verdict = "allow" if complete or self.on_incomplete == "allow" else "warn"
+    def apply(
+        self,
+        findings: list[dict],
+        platform: str | None,
+        complete: bool,
+        unlisted: Iterable[dict] = (),
+    ) -> tuple[list[dict], str]:
+        """Findings with their ``action`` added, and the verdict they lead to.
+
+        ``unlisted``: ``{rule_id, category, severity}`` of findings past the
+        engine's cap; they count for the verdict but are not returned.
+        """
+        verdict = "allow" if complete else self.on_incomplete
         decided = []
         for finding in findings:
             action = self.action_for(finding, platform)
             if self.mode == "simulation":
-                decided.append({**finding, "action": "audit",
-                                "simulated_action": action})
+                decided.append(
+                    {**finding, "action": "audit", "simulated_action": action}
+                )
                 continue
             decided.append({**finding, "action": action})
-            if VERDICT_RANK[VERDICT_BY_ACTION[action]] > VERDICT_RANK[verdict]:
-                verdict = VERDICT_BY_ACTION[action]
+            verdict = _stronger(verdict, VERDICT_BY_ACTION[action])
+        for kind in unlisted:
+            verdict = _stronger(
+                verdict, VERDICT_BY_ACTION[self.action_for(kind, platform)]
+            )
         if self.mode == "simulation":
             verdict = "allow"
         return decided, verdict
+
+
+def _stronger(verdict: str, other: str) -> str:
+    return other if VERDICT_RANK[other] > VERDICT_RANK[verdict] else verdict

@@ -1,4 +1,4 @@
-"""``postguard serve``, ``postguard token`` and ``postguard events export``.
+"""``postguard serve``, ``postguard token`` and ``postguard events export|verify``.
 
 Flask and gunicorn are imported inside the handlers, so ``postguard scan`` does not
 pay for them.
@@ -7,9 +7,7 @@ pay for them.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -17,6 +15,8 @@ from . import config
 
 EXIT_USAGE = 64  # sysexits EX_USAGE, as in cli.py
 EXIT_UNAVAILABLE = 69  # sysexits EX_UNAVAILABLE: the port is taken
+EXIT_TAMPERED = 1  # `events verify`: the chain is broken
+EXIT_CANTCREAT = 73  # sysexits EX_CANTCREAT: an output file cannot be written
 EXIT_CONFIG = 78  # sysexits EX_CONFIG: a settings or policy file is wrong
 
 
@@ -29,54 +29,6 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _port_is_free(port: int) -> bool:
-    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind(("127.0.0.1", port))
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            return False
-        raise
-    finally:
-        probe.close()
-    return True
-
-
-def _gunicorn_options(settings: dict) -> dict:
-    return {
-        "bind": f"127.0.0.1:{settings['PORT']}",  # loopback only, never 0.0.0.0
-        # One process: the rate limiter and the paragraph cache live in its memory.
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": settings["THREADS"],
-        "keepalive": 30,  # the extension calls again on the next pause in typing
-        "timeout": 30,
-        "graceful_timeout": 5,
-        "forwarded_allow_ips": "",  # trust no X-Forwarded-* header
-        "accesslog": None,  # request lines are not needed and could carry data
-        "errorlog": "-",
-        "loglevel": "info",
-        "proc_name": "postguard",
-        "control_socket_disable": True,
-    }
-
-
-def run_server(app, options: dict) -> None:
-    from gunicorn.app.base import BaseApplication
-
-    class PostGuardServer(BaseApplication):
-        def load_config(self):
-            for key, value in options.items():
-                if key in self.cfg.settings:  # older gunicorns lack some settings
-                    self.cfg.set(key, value)
-
-        def load(self):
-            return app
-
-    PostGuardServer().run()
-
-
 def _apply_retention(settings: dict) -> None:
     from .audit import AuditStore
 
@@ -87,32 +39,68 @@ def _apply_retention(settings: dict) -> None:
         store.close()
 
 
+def _announce(settings: dict, app, token: str, created: bool) -> None:
+    port = settings["PORT"]
+    print(
+        f"PostGuard listens on http://127.0.0.1:{port}/api/v1/ "
+        f"(policy mode: {app.extensions['postguard'].policy.mode})."
+    )
+    # The token is the user's own pairing secret: shown in their terminal, or when
+    # it was just made, never to a log a service manager keeps on every start.
+    if created or sys.stdout.isatty():
+        note = "created in" if created else "stored in"
+        print(
+            f"Pairing token ({note} {settings['TOKEN_FILE']}):\n  {token}\n"
+            "Paste it into the extension's options page.",
+            flush=True,
+        )
+    else:
+        print(
+            "To pair the extension, run `postguard token` and paste the token "
+            "into the extension's options page.",
+            flush=True,
+        )
+
+
 def serve(args) -> int:
     from .app import create_app
     from .install_token import TokenError
     from .install_token import ensure_token
     from .policy import PolicyError
+    from .server import PortInUse
+    from .server import bind_loopback
+    from .server import gunicorn_options
+    from .server import run
 
-    overrides = {"PORT": args.port} if args.port else {}
+    overrides = {"PORT": args.port} if args.port is not None else {}
     try:
         settings = _settings(args, overrides)
         token, created = ensure_token(settings["TOKEN_FILE"])
-        app = create_app({**settings, "TOKEN": token})
-    except (config.ConfigError, PolicyError, TokenError, OSError) as exc:
+        listener = bind_loopback(settings["PORT"])
+    except (config.ConfigError, TokenError) as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    port = settings["PORT"]
-    if not _port_is_free(port):
-        return _fail(f"port {port} on 127.0.0.1 is in use (is another `postguard "
-                     "serve` running?); choose another with --port or "
-                     "POSTGUARD_PORT", EXIT_UNAVAILABLE)
-    _apply_retention(settings)
-    if created:
-        print(f"Created the per-install token in {settings['TOKEN_FILE']}.")
-    print(f"PostGuard listens on http://127.0.0.1:{port}/api/v1/ "
-          f"(policy mode: {app.extensions['postguard'].policy.mode}).\n"
-          "To pair the extension, run `postguard token` and paste the token into "
-          "the extension's options page.", flush=True)
-    run_server(app, _gunicorn_options(settings))
+    except PortInUse:
+        return _fail(
+            f"port {settings['PORT']} on 127.0.0.1 is in use (is another "
+            "`postguard serve` running?); choose another with --port or "
+            "POSTGUARD_PORT, or --port 0 for a free one",
+            EXIT_UNAVAILABLE,
+        )
+    except OSError as exc:
+        return _fail(
+            f"cannot use {settings.get('TOKEN_FILE')} or the port: "
+            f"{exc.strerror or exc}",
+            EXIT_CONFIG,
+        )
+    settings["PORT"] = listener.getsockname()[1]  # the real one when 0 was asked
+    try:
+        app = create_app({**settings, "TOKEN": token})
+        _apply_retention(settings)
+    except (config.ConfigError, PolicyError, OSError) as exc:
+        listener.close()
+        return _fail(str(exc), EXIT_CONFIG)
+    _announce(settings, app, token, created)
+    run(app, gunicorn_options(settings, listener))
     return 0
 
 
@@ -140,14 +128,57 @@ def export_events(args) -> int:
     except config.ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
     path = Path(settings["AUDIT_DB"])
-    rows = AuditStore(path, settings["AUDIT_RETENTION_DAYS"]).rows() \
-        if path.exists() else []
-    if args.output:
+    rows = (
+        AuditStore(path, settings["AUDIT_RETENTION_DAYS"]).rows()
+        if path.exists()
+        else []
+    )
+    if not args.output:
+        write_export(rows, args.format, sys.stdout)
+        return 0
+    try:
         with open(args.output, "w", encoding="utf-8", newline="") as stream:
             write_export(rows, args.format, stream)
-    else:
-        write_export(rows, args.format, sys.stdout)
+    except OSError as exc:
+        return _fail(
+            f"cannot write {args.output}: {exc.strerror or exc}", EXIT_CANTCREAT
+        )
     return 0
+
+
+def verify_events(args) -> int:
+    from .audit import AuditStore
+
+    try:
+        settings = _settings(args)
+    except config.ConfigError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    path = Path(settings["AUDIT_DB"])
+    if not path.exists():
+        print(f"ok: no audit log yet ({path})")
+        return 0
+    store = AuditStore(path, settings["AUDIT_RETENTION_DAYS"])
+    try:
+        report = store.verify()
+    finally:
+        store.close()
+    if report.intact:
+        print(f"ok: {report.rows} event(s), the hash chain is intact")
+        return 0
+    where = f"event {report.broken_at}" if report.broken_at else "the chain"
+    print(f"broken at {where}: {report.problem} ({report.rows} event(s) checked)")
+    return EXIT_TAMPERED
+
+
+def port_number(raw: str) -> int:
+    """``--port``: 0 (any free port) to 65535; anything else is a usage error."""
+    try:
+        port = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {raw!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port; use 0 to 65535")
+    return port
 
 
 def _usage(parser):
@@ -159,25 +190,43 @@ def _usage(parser):
 
 
 def register(subparsers) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE",
-                        help="settings file (default: $POSTGUARD_HOME/config.yaml)")
+    common = argparse.ArgumentParser(add_help=False)  # only lends its arguments
+    common.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file (default: $POSTGUARD_HOME/config.yaml)",
+    )
 
-    parser = subparsers.add_parser("serve", parents=[common],
-                                   help="run the local check service on 127.0.0.1")
-    parser.add_argument("--port", type=int, metavar="N",
-                        help=f"TCP port (default {config.DEFAULT_PORT})")
+    parser = subparsers.add_parser(
+        "serve", parents=[common], help="run the local check service on 127.0.0.1"
+    )
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        metavar="N",
+        help=f"TCP port (default {config.DEFAULT_PORT}; 0 picks a "
+        "free one and prints it)",
+    )
     parser.set_defaults(handler=serve)
 
-    parser = subparsers.add_parser("token", parents=[common],
-                                   help="print the token that pairs the extension")
+    parser = subparsers.add_parser(
+        "token", parents=[common], help="print the token that pairs the extension"
+    )
     parser.set_defaults(handler=token)
 
     parser = subparsers.add_parser("events", help="the local audit log")
     parser.set_defaults(handler=_usage(parser))
     actions = parser.add_subparsers(dest="events_command", metavar="ACTION")
-    export = actions.add_parser("export", parents=[common],
-                                help="write all events as CSV or JSON")
+    export = actions.add_parser(
+        "export", parents=[common], help="write all events as CSV or JSON"
+    )
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--output", metavar="FILE", help="default: standard output")
     export.set_defaults(handler=export_events)
+    verify = actions.add_parser(
+        "verify",
+        parents=[common],
+        help="check the audit log's hash chain; names the "
+        "first row that was edited, inserted or deleted",
+    )
+    verify.set_defaults(handler=verify_events)

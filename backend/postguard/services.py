@@ -15,9 +15,11 @@ class Services:
     scanner: Any  # postguard.paragraph_cache.DraftScanner
     audit: Any  # postguard.audit.AuditStore
     limiter: Any  # postguard.rate_limit.RateLimiter
+    nonces: Any  # postguard.signing.NonceLedger
     schemas: Any  # postguard.api.validate.Schemas
     known_rule_ids: frozenset[str]
-    bundle_etag: str  # sha256 of engine.bundle_bytes
+    bundle_bytes: bytes  # the bundle as served: with the effective policy
+    bundle_etag: str  # sha256 of bundle_bytes
 
 
 def current() -> Services:

@@ -52,7 +52,7 @@ def test_jsonl_keeps_fields_and_reports_bad_lines_without_echoing_them():
         json.dumps({"id": 9, "text": "all clear"}),
     ]
     done = scan("--format", "jsonl", stdin="\n".join(lines))
-    assert done.returncode == 65
+    assert done.returncode == 2  # the worst verdict: the card's block
     out = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert out[0]["id"] == 7 and out[0]["extra"] == [1, 2]
     assert out[0]["verdict"] == "block" and out[0]["complete"] is True
@@ -100,3 +100,72 @@ def test_jsonl_batch_over_the_presidio_corpus():
     for given, got in zip(inputs, outputs, strict=True):
         assert {k: got[k] for k in given} == given
         assert {"verdict", "complete", "findings"} <= set(got)
+
+
+# --- batch mode loses nothing --------------------------------------------------
+
+
+def scan_bytes(*args, stdin: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "postguard.cli", "scan", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_null_card_and_a_bad_byte_give_three_lines_in_order():
+    card = "4539 1488 0343 6467"
+    done = scan_bytes(
+        "--format",
+        "jsonl",
+        stdin=b'null\n{"text":"card ' + card.encode() + b'"}\n\xff\n',
+    )
+    out = [json.loads(line) for line in done.stdout.decode("ascii").splitlines()]
+    assert len(out) == 3
+    assert out[0]["error"]["line"] == 1
+    assert (
+        out[1]["verdict"] == "block" and out[1]["findings"][0]["type"] == "CREDIT_CARD"
+    )
+    assert out[2]["error"]["line"] == 3 and "UTF-8" in out[2]["error"]["message"]
+    assert done.returncode == 2
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\r", "\x0b"])
+def test_raw_line_separators_inside_a_record_do_not_split_it(separator):
+    records = [
+        {"id": 1, "text": f"first{separator}part card {CARD}"},
+        {"id": 2, "text": "second"},
+    ]
+    stdin = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+    done = scan_bytes("--format", "jsonl", stdin=stdin.encode("utf-8"))
+    lines = done.stdout.split(b"\n")
+    assert lines[-1] == b"" and len(lines) == 3
+    out = [json.loads(line) for line in lines[:-1]]
+    assert [o["id"] for o in out] == [1, 2]
+    assert out[0]["text"] == records[0]["text"] and out[0]["verdict"] == "block"
+    assert all(byte < 0x80 for byte in done.stdout)  # no reader can split it
+
+
+def test_a_lone_surrogate_escape_is_an_error_line_and_the_batch_goes_on():
+    stdin = b'{"text": "x \\ud800 y"}\n{"text": "fine"}\n'
+    done = scan_bytes("--format", "jsonl", stdin=stdin)
+    out = [json.loads(line) for line in done.stdout.decode("ascii").splitlines()]
+    assert out[0] == {"error": {"line": 1, "message": out[0]["error"]["message"]}}
+    assert "surrogate" in out[0]["error"]["message"]
+    assert out[1]["verdict"] == "allow"
+    assert done.returncode == 1  # an unchecked line is never "allow"
+
+
+def test_blank_lines_keep_their_place_and_only_a_final_newline_ends_the_input():
+    done = scan_bytes("--format", "jsonl", stdin=b'{"text": "a"}\n\n{"text": "b"}')
+    out = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(out) == 3
+    assert out[1]["error"] == {"line": 2, "message": "empty line"}
+    assert out[2]["text"] == "b"
+
+
+def test_only_bad_lines_is_bad_input():
+    done = scan_bytes("--format", "jsonl", stdin=b"nope\n[]\n")
+    assert done.returncode == 65
+    assert len(done.stdout.splitlines()) == 2

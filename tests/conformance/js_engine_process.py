@@ -1,7 +1,9 @@
-"""The JS engine in a node subprocess, for the Python conformance tests.
+"""The JS engine (and other JS twins) in a node subprocess, for the Python
+conformance tests.
 
-One ``node js_scan_driver.mjs`` process answers JSON-line requests in order, so a
-test run pays node's start-up once however many texts it compares.
+One ``node <driver>.mjs`` process answers JSON-line requests in order, so a test
+run pays node's start-up once however many cases it compares. Each answer is
+``{"result": ...}`` or ``{"error": "..."}``.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ class JsEngineError(RuntimeError):
     pass
 
 
-class JsEngineProcess:
-    def __init__(self) -> None:
+class NodeDriver:
+    """A JSON-lines driver script under node: one request in, one answer out."""
+
+    def __init__(self, driver: Path) -> None:
         node = shutil.which("node")
         if node is None:
             raise JsEngineError("node is not on PATH; the conformance tests need it")
         self.proc = subprocess.Popen(
-            [node, str(DRIVER)],
+            [node, str(driver)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -34,9 +38,9 @@ class JsEngineProcess:
             cwd=REPO,
         )
 
-    def call(self, op: str, **fields):
+    def request(self, payload: dict):
         # ensure_ascii keeps lone surrogates and odd characters intact on the pipe
-        self.proc.stdin.write(json.dumps({"op": op, **fields}) + "\n")
+        self.proc.stdin.write(json.dumps(payload) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
@@ -46,11 +50,25 @@ class JsEngineProcess:
             raise JsEngineError(answer["error"])
         return answer["result"]
 
-    def scan(self, text: str, *, only=None, bundle: Path = BUNDLE) -> dict:
-        only = sorted(only) if only is not None else None
-        return self.call("scan", bundle=str(bundle), text=text, only=only)
-
     def close(self) -> None:
         self.proc.stdin.close()
         self.proc.wait(timeout=10)
         self.proc.stdout.close()
+
+
+class JsEngineProcess(NodeDriver):
+    """The JS engine (js_scan_driver.mjs)."""
+
+    def __init__(self) -> None:
+        super().__init__(DRIVER)
+
+    def call(self, op: str, **fields):
+        return self.request({"op": op, **fields})
+
+    def scan(
+        self, text: str, *, only=None, bundle: Path = BUNDLE, budget_ms=None
+    ) -> dict:
+        only = sorted(only) if only is not None else None
+        return self.call(
+            "scan", bundle=str(bundle), text=text, only=only, budget_ms=budget_ms
+        )

@@ -1,6 +1,7 @@
 // One node process for many requests from the Python conformance tests: reads
 // JSON lines on stdin, answers each with one JSON line on stdout, in order.
-//   {"op": "scan", "bundle": path, "text": "...", "only": [ids] | null}
+//   {"op": "scan", "bundle": path, "text": "...", "only": [ids] | null,
+//    "budget_ms": ms | null}
 //        -> {"result": scan(...)}   (the shape of Python's ScanResult.to_dict())
 //   {"op": "validators"}   -> {"result": {name: {"default_boost": x}}}
 //   {"op": "iban_lengths"} -> {"result": {country: length}}
@@ -33,7 +34,7 @@ function nfkcChanges() {
 }
 
 const handlers = {
-  scan: ({ bundle, text, only = null, locale = null, budget_ms: budgetMs }) =>
+  scan: ({ bundle, text, only = null, locale = null, budget_ms: budgetMs = null }) =>
     scan(compiledFrom(bundle), text, { only, locale, budgetMs }),
   validators: () =>
     Object.fromEntries(

@@ -62,15 +62,17 @@ def shipped(tmp_path_factory):
     return _reference(tmp_path_factory.mktemp("bundles"), BUNDLE_DATA, "shipped")
 
 
-def assert_same(node, reference, text, only=None):
+def assert_same(node, reference, text, only=None, budget_ms=None) -> dict:
     path, engine = reference
     # Texts reach both engines as JSON, as they reach the service: a lone high
     # and a lone low surrogate side by side decode to one astral character.
     text = json.loads(json.dumps(text))
     only_set = frozenset(only) if only is not None else None
-    expected = json.loads(json.dumps(engine.scan(text, only=only_set).to_dict()))
-    actual = node.scan(text, only=only, bundle=path)
+    result = engine.scan(text, only=only_set, budget_ms=budget_ms)
+    expected = json.loads(json.dumps(result.to_dict()))
+    actual = node.scan(text, only=only, bundle=path, budget_ms=budget_ms)
     assert actual == expected, f"text={text!r} only={only}"
+    return expected
 
 
 def _variants(text: str, value: str) -> dict[str, str]:
@@ -212,7 +214,77 @@ def test_truncation_counts_code_points(node, tmp_path):
         "card 4111 1111 1111 1111 " + "\U0001f600" * 40,
         "x" * 29 + "\U0001f600y",
     ]:
-        assert_same(node, reference, text)
+        result = assert_same(node, reference, text)
+        assert {"rule_id": None, "reason": "too_long"} in result["incomplete"]
+
+
+CARD = "4111 1111 1111 1111"
+LIMIT = BUNDLE_DATA["defaults"]["max_chars"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * (LIMIT - len(CARD) - 1) + " " + CARD,  # ends at the limit
+        "x" * (LIMIT - 3) + " card " + CARD,  # starts past it
+        "\U0001f600" * (LIMIT - 10) + " " + CARD,  # astral: code points, not units
+        "\u200b" * (LIMIT - 30) + " card " + CARD,  # removed, yet counted
+    ],
+    ids=["at-limit", "past-limit", "emoji", "zero-width"],
+)
+def test_the_shipped_length_limit(node, shipped, text):
+    result = assert_same(node, shipped, text)
+    assert (len(text) > LIMIT) == (not result["complete"])
+    assert result["verdict"] != "allow"
+
+
+MAILS = " ".join(f"u{i}@acme-corp.com" for i in range(130))
+MANY_FINDINGS = [
+    MAILS + f" card {CARD} key AKIAZ7QF3RTYUIOPLKJH",
+    f"key AKIAZ7QF3RTYUIOPLKJH {MAILS} card 5500-0000-0000-0004 password is hunter2",
+    " ".join(f"card {CARD} mail u{i}@acme-corp.com" for i in range(80)),
+]
+
+
+@pytest.mark.parametrize("text", MANY_FINDINGS)
+def test_the_findings_cap(node, shipped, text):
+    result = assert_same(node, shipped, text)
+    assert len(result["findings"]) == BUNDLE_DATA["defaults"]["max_findings"]
+    assert result["findings_omitted"] > 0
+
+
+@pytest.fixture(scope="module")
+def capped(tmp_path_factory):
+    bundle = dict(BUNDLE_DATA, defaults=dict(BUNDLE_DATA["defaults"], max_findings=3))
+    return _reference(tmp_path_factory.mktemp("bundles"), bundle, "capped")
+
+
+@pytest.mark.parametrize(("rule_id", "example"), EXAMPLES[::3])
+def test_a_small_cap_on_rule_examples(node, capped, rule_id, example):
+    text = " / ".join([example["text"], *MANY_FINDINGS[1].split(" ")[-12:]])
+    assert_same(node, capped, text)
+
+
+@pytest.mark.parametrize(
+    "only",
+    [None, ["phone-number"], ["phone-number", "credit-card"], ["us-ssn", "iban"]],
+)
+def test_rules_not_run_are_listed(node, shipped, only):
+    result = assert_same(node, shipped, "call +1 202-456-1414, SSN 536-22-1234", only)
+    backend_only = {r["id"] for r in BUNDLE_DATA["rules"] if "js" not in r["runtimes"]}
+    wanted = backend_only if only is None else backend_only & set(only)
+    assert [e["rule_id"] for e in result["not_run"]] == sorted(wanted)
+
+
+@pytest.mark.parametrize(("rule_id", "example"), EXAMPLES[::2])
+def test_a_spent_budget(node, shipped, rule_id, example):
+    # No time left: both name the same rules (those past the prefilters) the same
+    # way, and neither says allow.
+    result = assert_same(node, shipped, example["text"], budget_ms=0)
+    assert result["findings"] == []
+    assert {e["reason"] for e in result["incomplete"]} <= {"budget"}
+    if result["incomplete"]:
+        assert result["verdict"] == "warn"
 
 
 def test_unicode_data_agrees(node):

@@ -15,11 +15,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -30,34 +28,41 @@ from fixtures.serve import page_config
 from fixtures.serve import route_platform
 from fixtures.serve import serve_fixtures
 
+from postguard.testing import LiveService
+from postguard.testing import cli_env
+from postguard.testing import free_port
+from postguard.testing import start_service
+
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = REPO / "extension"
 EXTENSION_ID = "bdjldkhffmlmhngiojpjiponmegeadcm"
 PERF_OUT = REPO / "build" / "perf"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Service:
-    """A real `postguard serve` subprocess; stop() / start() for offline tests."""
+    """A real `postguard serve` (postguard.testing) that keeps its port across
+    stop() / start(), for the offline tests."""
 
-    def __init__(self, home: Path, log: Path):
+    def __init__(self, home: Path, log: Path, **env: str):
         self.home = home
         self.log = log
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "POSTGUARD_HOME": str(home)}
-        self.proc = None
-        self.token = ""
+        self.env = env
+        self.live: LiveService | None = None
+
+    @property
+    def proc(self):
+        return self.live.process if self.live else None
+
+    @property
+    def token(self) -> str:
+        return (self.home / "token").read_text().strip()
 
     def _cli(self, *args: str) -> str:
         out = subprocess.run(
             [sys.executable, "-m", "postguard.cli", *args],
-            env=self.env,
+            env=cli_env(self.home, **self.env),
             capture_output=True,
             text=True,
             check=True,
@@ -66,45 +71,22 @@ class Service:
         return out.stdout
 
     def start(self) -> Service:
-        with open(self.log, "a") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "postguard.cli",
-                    "serve",
-                    "--port",
-                    str(self.port),
-                ],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.token = self._cli("token").strip()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"postguard serve exited; see {self.log}")
-            try:
-                request = urllib.request.Request(
-                    f"{self.url}/api/v1/health",
-                    headers={"X-PostGuard-Token": self.token},
-                )
-                with urllib.request.urlopen(request, timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("postguard serve did not become healthy")
+        self.live = start_service(self.home, self.log, port=self.port, **self.env)
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        self.proc = None
+        if self.live:
+            self.live.stop()
+        self.live = None
 
     def events(self) -> list[dict]:
         return json.loads(self._cli("events", "export", "--format", "json") or "[]")
+
+    def get(self, path: str) -> dict:
+        """A GET as the CLI makes it (plain token header, no Origin)."""
+        status, _, body = self.live.request("GET", path)
+        assert status == 200, status
+        return json.loads(body)
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +144,10 @@ def pair(worker, service: Service, **extra) -> None:
 @pytest.fixture(scope="session")
 def browser(playwright_driver, service, tmp_path_factory):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run ./scripts/test (it installs one), or "
+            "set POSTGUARD_CHROMIUM to a Chromium binary"
+        )
     profile = tmp_path_factory.mktemp("profile")
     ctx = playwright_driver.chromium.launch_persistent_context(
         str(profile),

@@ -81,6 +81,13 @@ class ShadowDom:
             nodes = [n for n in _walk(banner)] if banner else []
             for n in nodes:
                 if _attrs(n).get(selector_attr) == value:
+                    # The card scrolls when it is taller than its max height.
+                    try:
+                        self.cdp.send(
+                            "DOM.scrollIntoViewIfNeeded", {"nodeId": n["nodeId"]}
+                        )
+                    except Exception:  # hidden: no box yet
+                        pass
                     center = self._center(n["nodeId"])
                     if center:
                         self.page.mouse.click(*center)
@@ -159,7 +166,16 @@ class Composer:
     def banner_click(self, action: str) -> None:
         self.shadow.click("data-action", action)
 
-    def give_reason(self, reason: str) -> None:
-        self.shadow.click("data-field", "reason")
-        self.page.keyboard.type(reason)
+    def banner_actions(self) -> list[str]:
+        """The data-action of every control in the visible banner."""
+        banner = self.shadow.active_banner()
+        nodes = list(_walk(banner)) if banner else []
+        return [_attrs(n)["data-action"] for n in nodes if "data-action" in _attrs(n)]
+
+    def give_reason(self, reason: str, note: str = "") -> None:
+        """Choose a reason code, optionally type a note, and confirm the post."""
+        self.shadow.click("data-reason", reason)
+        if note:
+            self.shadow.click("data-field", "note")
+            self.page.keyboard.type(note)
         self.banner_click("confirm-override")

@@ -86,22 +86,32 @@ def test_mask_goes_through_the_editor_is_undoable_and_is_posted(compose, editor)
     assert c.wait_posted() == [f"card {MASKED} end"]
 
 
+def _files_contain(root, needle: bytes) -> list[str]:
+    return [str(p) for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
 @pytest.mark.parametrize("editor", EDITORS)
 def test_post_anyway_with_a_reason_posts_and_is_recorded(compose, service, editor):
-    reason = f"approved test post on {editor}"
+    note = f"NOTE-CANARY-{editor} pw Summer2026!"
     c = compose(editor)
     c.type(FLAGGED_TEXT)
     c.wait_state("flagged")
     c.post_button.click()
     assert c.nothing_posted_for(100)
+    before = len(service.events())
 
     c.banner_click("post-anyway")
-    c.give_reason(reason)
+    c.give_reason("test_data", note)
     assert c.wait_posted() == [FLAGGED_TEXT]
-    events = [e for e in service.events() if e["justification"] == reason]
-    assert [(e["action"], e["rule_ids"]) for e in events] == [
-        ("overridden", ["credit-card"])
+    events = service.events()[before:]
+    assert [(e["action"], e["rule_ids"], e.get("reason")) for e in events] == [
+        ("overridden", ["credit-card"], "test_data")
     ]
+    # The note stays on the page: not in any event, nor anywhere the service writes.
+    assert "justification" not in events[0]
+    assert note not in str(events)
+    assert _files_contain(service.home, b"NOTE-CANARY") == []
+    assert b"NOTE-CANARY" not in service.log.read_bytes()
 
 
 @pytest.mark.parametrize("editor", EDITORS)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from postguard.testing import percentile
+
 FILLER = ("Quarterly update for the whole team: shipping went well, thanks all. " * 60)[
     :2900
 ]
@@ -24,11 +26,6 @@ NAMES = [
     "postguard:keystroke-to-banner",
     "postguard:check-work",
 ]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 @pytest.mark.parametrize("editor", ["textarea", "lexical", "draftjs", "prosemirror"])

@@ -76,3 +76,62 @@ def test_inserted_invisible_characters_are_transparent(text, positions):
     for position in sorted(positions, reverse=True):
         noisy.insert(min(position, len(noisy)), "\u200b")
     assert norm("".join(noisy)).text == text
+
+
+def per_character(text):
+    """The definition: each character replaced on its own; every normalised
+    character points back at the character it came from."""
+    table = NormalizationTable(TABLE)
+    pieces, origin = [], []
+    for index, char in enumerate(text):
+        new = table.replacement(char)
+        pieces.append(new)
+        origin += [index] * len(new)
+    return "".join(pieces), origin
+
+
+def test_a_long_run_of_removed_characters_is_one_edit():
+    text = "\u200b" * 100_000 + "41 \u200b\u200b 11"
+    result = norm(text)
+    assert result.text == "41  11"
+    assert len(result.edit_norm) == 2
+    assert result.span_to_original(0, 6) == (100_000, len(text))
+
+
+def test_a_long_run_of_expanded_characters_is_two_edits():
+    text = "x" + "\u2474" * 50_000 + "y"  # each (1) is three characters
+    result = norm(text)
+    assert result.text == "x" + "(1)" * 50_000 + "y"
+    assert len(result.edit_norm) == 2
+    assert result.span_to_original(1 + 3 * 7, 1 + 3 * 9) == (8, 10)
+    assert result.span_to_original(1 + 3 * 50_000, 2 + 3 * 50_000) == (50_001, 50_002)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            "ab1 -\u200b\u00ad\ufeff\u2474\ufb01\ufdfa\u3392\u2013\u00a0\uff14"
+            "\U0001f600\U0001d7d2\ud800"
+        ),
+        max_size=40,
+    )
+)
+def test_the_offset_map_equals_the_per_character_definition(text):
+    expected_text, origin = per_character(text)
+    result = norm(text)
+    assert result.text == expected_text
+    assert [result.to_original(j) for j in range(len(expected_text))] == origin
+
+
+def test_every_changing_character_is_found():
+    # changes_in sorts characters out in C-level passes before the per-character
+    # look-up; over the planes where NFKC changes anything, it must miss none.
+    everything = "".join(map(chr, range(0x80, 0x30000)))
+    reference = NormalizationTable(TABLE)
+    expected = {}
+    for char in everything:
+        new = reference.replacement(char)
+        if new != char:
+            expected[char] = new
+    assert len(expected) > 4000
+    assert NormalizationTable(TABLE).changes_in(everything) == expected

@@ -32,3 +32,13 @@ def test_every_category_and_starter_family_has_a_rule(bundle):
         "PASSWORD",
         "CONFIDENTIAL_TERM",
     } <= types
+
+
+def test_examples_run_without_the_time_budget(bundle, engine_with):
+    # A bundle whose budget is used up before any rule: examples still pass, so
+    # how busy the machine is cannot decide them. (The budget has its own tests.)
+    spent = {**bundle["defaults"], "budget_ms": 0, "rule_timeout_ms": 0}
+    engine = engine_with(defaults=spent)
+    assert not engine.scan("mail jane@acme-corp.com").complete
+    for rule in bundle["rules"]:
+        assert check_rule_examples(engine, rule) == [], rule["id"]

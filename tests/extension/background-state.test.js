@@ -52,16 +52,32 @@ test('rules: 304 keeps the bundle; a malformed answer is refused', async () => {
   assert.equal((await store.current()).bundle.version, 's1');
 });
 
-test('status: offline paints LIM everywhere, a failure skips the service briefly', async () => {
-  let now = 1000;
-  const status = createStatus({ now: () => now });
+test('rules: the offline engine gets the bundle with its policy, else the packaged policy', async () => {
+  const packagedPolicy = { mode: 'enforce', marker: 'packaged' };
+  const fetchImpl = async () => new Response(JSON.stringify({ ...bundle('p1'), policy: packagedPolicy }));
+  let answer = { status: 200, etag: '"e1"', json: { ...bundle('s1'), policy: { mode: 'simulation' } } };
+  const store = createRulesStore({ client: { fetchBundle: async () => answer }, fetchImpl });
+  const before = await store.offlineInputs();
+  assert.equal(before.key, 'packaged:p1');
+  assert.deepEqual(before.policy, packagedPolicy);
+  await store.sync({});
+  const fetched = await store.offlineInputs();
+  assert.equal(fetched.key, 'service:"e1"');
+  assert.deepEqual(fetched.policy, { mode: 'simulation' });
+  answer = { status: 200, etag: '"e2"', json: bundle('s1') }; // an older service: no policy in it
+  await store.sync({});
+  const borrowed = await store.offlineInputs();
+  assert.equal(borrowed.key, 'service:"e2"');
+  assert.deepEqual(borrowed.policy, packagedPolicy);
+});
+
+test('status: offline paints LIM everywhere and keeps why', async () => {
+  const status = createStatus();
   await status.setSite(3, { state: 'protected', platform: 'x' });
-  await status.markOffline('unreachable');
+  await status.markOffline('unverified');
   assert.equal(chrome._badges.get('global').text, 'LIM');
   assert.equal(chrome._badges.get(3).text, 'LIM');
-  assert.ok(status.skipService());
-  now += 5000;
-  assert.ok(!status.skipService());
+  assert.deepEqual([status.connection().state, status.connection().reason], ['offline', 'unverified']);
   await status.markConnected('r9');
   assert.equal(chrome._badges.get(3).text, '');
   assert.equal(status.connection().rulesVersion, 'r9');
@@ -86,16 +102,28 @@ test('sites: registered for granted hosts only; loopback over http', async () =>
   assert.equal(chrome._registered.length, 0);
 });
 
-test('events: ids and enums only; no text fields pass through', () => {
+test('events: ids, codes and a length only; no text field passes through', () => {
+  const base = { rule_ids: ['credit-card'], categories: ['account_number'], platform: 'x', rules_version: 'r1' };
   const { event } = buildEvent({
-    rule_ids: ['credit-card'], categories: ['account_number'], action: 'overridden',
-    justification: '  approved  ', platform: 'x', rules_version: 'r1', text: 'card 4111', value: '4111',
+    ...base, action: 'overridden', reason: 'already_public', note_length: 40,
+    justification: 'pw Summer2026!', note: 'pw Summer2026!', text: 'card 4111', value: '4111',
   });
-  assert.deepEqual(event, { rule_ids: ['credit-card'], categories: ['account_number'], action: 'overridden',
-    platform: 'x', rules_version: 'r1', justification: 'approved' });
-  assert.ok(buildEvent({ rule_ids: ['x y'], categories: [], action: 'masked' }).error);
-  assert.ok(buildEvent({ rule_ids: [], categories: [], action: 'deleted' }).error);
-  assert.ok(buildEvent({ rule_ids: [], categories: [], action: 'overridden', justification: 'x'.repeat(501) }).error);
+  assert.deepEqual(event, { ...base, action: 'overridden', reason: 'already_public', note_length: 40 });
+  assert.deepEqual(buildEvent({ ...base, action: 'reported_false_positive', reason: 'false_positive' }).event,
+    { ...base, action: 'reported_false_positive', reason: 'false_positive' });
+  assert.deepEqual(buildEvent({ ...base, action: 'overridden' }).event, { ...base, action: 'overridden' });
+  for (const bad of [
+    { rule_ids: ['x y'], categories: [], action: 'masked' },
+    { rule_ids: [], categories: [], action: 'deleted' },
+    { ...base, action: 'overridden', reason: 'because I said so' },
+    { ...base, action: 'masked', reason: 'approved' },
+    { ...base, action: 'overridden', note_length: 3 },
+    { ...base, action: 'overridden', reason: 'other', note_length: 10_001 },
+    { ...base, action: 'overridden', reason: 'other', note_length: 1.5 },
+    { ...base, action: 'overridden', reason: 'other', note_length: '3' },
+  ]) {
+    assert.ok(buildEvent(bad).error, JSON.stringify(bad));
+  }
 });
 
 test('ext wraps onMessage so async handlers answer', async () => {

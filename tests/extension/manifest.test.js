@@ -31,10 +31,11 @@ test('MV3 with a module service worker; every referenced file exists', () => {
   for (const file of files) assert.ok(existsSync(new URL(file, ROOT)), file);
 });
 
-test('host access is narrow: the loopback service plus the supported sites', () => {
+test('host access is narrow: the loopback service (127.0.0.1 only) plus the supported sites', () => {
   const hosts = manifest.host_permissions;
   assert.ok(hosts.includes('http://127.0.0.1/*'));
-  assert.ok(hosts.includes('http://localhost/*'));
+  // localhost is rewritten to 127.0.0.1: a name could reach [::1], where an impostor may listen.
+  assert.ok(!hosts.some((h) => h.includes('localhost') || h.includes('[::1]')));
   for (const broad of ['<all_urls>', '*://*/*', 'https://*/*', 'http://*/*']) {
     assert.ok(!hosts.includes(broad), broad);
   }
@@ -43,12 +44,22 @@ test('host access is narrow: the loopback service plus the supported sites', () 
   assert.ok(sites.every((p) => p.startsWith('https://')));
 });
 
-test('the loader runs at document_start and may import the content modules', () => {
+test('the loader runs at document_start and may import the content modules, not the engine', () => {
   const [cs] = manifest.content_scripts;
   assert.equal(cs.run_at, 'document_start');
   assert.deepEqual(cs.js, ['src/content/loader.js']);
   const war = manifest.web_accessible_resources.flatMap((w) => w.resources);
-  for (const dir of ['src/content/*', 'src/shared/*', 'src/engine/*']) assert.ok(war.includes(dir), dir);
+  for (const dir of ['src/content/*', 'src/shared/*']) assert.ok(war.includes(dir), dir);
+  assert.ok(!war.some((r) => r.startsWith('src/engine') || r.startsWith('src/offscreen')), war.join());
+});
+
+test('the offline engine has its Worker host: an offscreen document on Chromium', () => {
+  assert.ok(manifest.permissions.includes('offscreen'));
+  for (const file of ['src/offscreen/offscreen.html', 'src/offscreen/offscreen.js', 'src/engine-host/engine-worker.js']) {
+    assert.ok(existsSync(new URL(file, ROOT)), file);
+  }
+  const html = readFileSync(new URL('src/offscreen/offscreen.html', ROOT), 'utf8');
+  assert.match(html, /<script type="module" src="offscreen.js"><\/script>/);
 });
 
 test('every supported site adapter has its site in the content-script matches', () => {

@@ -1,8 +1,13 @@
+// The service worker's message handlers, with the real client, connection and
+// status over a fake service (helpers/fake-service.js) and a recording offline
+// engine.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { MSG } from '../../extension/src/shared/message-types.js';
-import { ServiceError } from '../../extension/src/background/service-client.js';
+import { createConnection } from '../../extension/src/background/connection.js';
+import { createFakeService } from './helpers/fake-service.js';
 import { createHandlers } from '../../extension/src/background/messages.js';
+import { createServiceClient } from '../../extension/src/background/service-client.js';
 import { createStatus } from '../../extension/src/background/status.js';
 import { installChrome } from './helpers/chrome-stub.js';
 import { mergeSettings } from '../../extension/src/shared/settings.js';
@@ -10,79 +15,148 @@ import { mergeSettings } from '../../extension/src/shared/settings.js';
 const EXT_ID = 'bdjldkhffmlmhngiojpjiponmegeadcm';
 const CONTENT = { id: EXT_ID, tab: { id: 9, url: 'https://x.com/home' }, url: 'https://x.com/home' };
 const PAGE = { id: EXT_ID, url: `chrome-extension://${EXT_ID}/src/popup/popup.html` };
-const CARD_RESULT = { verdict: 'block', findings: [{ rule_id: 'credit-card' }], rules_version: 'r1', complete: true };
+const TOKEN = 't0ken-for-tests';
+const CARD = { rule_id: 'credit-card', category: 'account_number', severity: 'high', action: 'block_with_override' };
+const CARD_RESULT = { verdict: 'block', findings: [CARD], rules_version: 'r1', complete: true, incomplete: [] };
+const OFFLINE_RESULT = { verdict: 'block', findings: [{ ...CARD, action: 'block' }], rules_version: 'b7',
+  complete: true, incomplete: [], not_run: [{ rule_id: 'phone-number', name: 'Phone number' }] };
 
-let client;
+let routes;
+let service;
+let offlineCalls;
+let offlineAnswer;
 let router;
 let saved;
+let maxChars;
 
-function setup({ managed = {}, local = { token: 't' } } = {}) {
+function setup({ managed = {}, local = { token: TOKEN, serviceUrl: 'http://127.0.0.1:17653' } } = {}) {
   installChrome();
   saved = null;
-  client = {
-    calls: [],
-    scan: async (s, payload) => (client.calls.push(['scan', payload]), client.scanImpl(payload)),
-    scanImpl: async () => CARD_RESULT,
-    health: async () => ({ version: '0.1.0', rules_version: 'r1' }),
-    sendEvent: async (s, e) => (client.calls.push(['event', e]), client.eventImpl(e)),
-    eventImpl: async () => ({ id: 1 }),
+  maxChars = 100_000;
+  offlineCalls = [];
+  offlineAnswer = OFFLINE_RESULT;
+  routes = {
+    'GET /api/v1/health': () => ({ json: { status: 'ok', version: '0.1.0', rules_version: 'r1' } }),
+    'POST /api/v1/scan': () => ({ json: CARD_RESULT }),
+    'POST /api/v1/events': () => ({ status: 201, json: { id: 1 } }),
   };
+  service = createFakeService({ token: TOKEN, routes: new Proxy({}, { get: (_, key) => routes[key] }) });
+  const client = createServiceClient({ fetchImpl: service.fetchImpl });
+  const status = createStatus();
+  const connection = createConnection({ client, status });
   const settings = {
     load: async () => mergeSettings({ local, managed }),
     save: async (values) => ((saved = values), { saved: Object.keys(values), errors: {} }),
   };
-  const rules = { current: async () => ({ bundle: { version: 'b7', rules: [] }, source: 'packaged' }), sync: async () => ({}) };
+  const bundle = () => ({ version: 'b7', rules: [], defaults: { max_chars: maxChars } });
+  const rules = { current: async () => ({ bundle: bundle(), source: 'packaged' }), sync: async () => ({}) };
+  const offline = {
+    scan: async (text, platform) => (offlineCalls.push({ text, platform }), offlineAnswer),
+  };
   const sites = { sync: async () => ({ registered: [], missing: [] }) };
-  router = createHandlers({ settings, client, rules, status: createStatus(), sites, extId: EXT_ID });
+  router = createHandlers({ settings, client, connection, rules, offline, status, sites, extId: EXT_ID });
 }
 
 beforeEach(() => setup());
 
-test('scan goes to the service and says so', async () => {
-  const reply = await router.dispatch({ type: MSG.SCAN, text: 'card 4111', platform: 'x', locale: 'en-US' }, CONTENT);
+const scanMsg = (text, platform = 'x') => router.dispatch({ type: MSG.SCAN, text, platform, locale: 'en-US' }, CONTENT);
+const sentScans = () => service.requests.filter((r) => r.path === '/api/v1/scan').map((r) => JSON.parse(r.text));
+
+test('scan goes to the proven service and says so', async () => {
+  const reply = await scanMsg('card 4111');
   assert.equal(reply.source, 'service');
   assert.equal(reply.failPolicy, 'open');
   assert.deepEqual(reply.findings, CARD_RESULT.findings);
-  assert.deepEqual(client.calls[0], ['scan', { text: 'card 4111', platform: 'x', locale: 'en-US' }]);
+  assert.deepEqual(sentScans(), [{ text: 'card 4111', platform: 'x', locale: 'en-US' }]);
+  assert.equal(offlineCalls.length, 0);
 });
 
-test('service down: offline answer names the bundle, badge says limited', async () => {
-  client.scanImpl = async () => { throw new ServiceError('unreachable'); };
-  const reply = await router.dispatch({ type: MSG.SCAN, text: 'card', platform: 'x' }, CONTENT);
-  assert.deepEqual(reply, { source: 'offline', reason: 'unreachable', failPolicy: 'open', bundleVersion: 'b7' });
+test('an impostor gets no draft: the offline engine answers and the badge says limited', async () => {
+  routes['GET /api/v1/health'] = () => ({ json: { status: 'ok' }, proof: 'missing' });
+  routes['POST /api/v1/scan'] = () => ({ json: { verdict: 'allow', findings: [] }, proof: 'missing' });
+  const reply = await scanMsg('card 4111 1111 1111 1111');
+  assert.equal(reply.source, 'offline');
+  assert.equal(reply.reason, 'unverified');
+  assert.deepEqual(reply.not_run, OFFLINE_RESULT.not_run);
+  assert.equal(reply.findings[0].action, 'block');
+  assert.deepEqual(sentScans(), []);
+  assert.ok(service.requests.every((r) => !r.text.includes('4111')));
   assert.equal(globalThis.chrome._badges.get('global').text, 'LIM');
-  // Right after a failure the service is not tried again (no 1 s timeout per keystroke).
-  client.calls.length = 0;
-  await router.dispatch({ type: MSG.SCAN, text: 'card', platform: 'x' }, CONTENT);
-  assert.equal(client.calls.length, 0);
+});
+
+test('429 from the proven service: offline answer, reason busy', async () => {
+  routes['POST /api/v1/scan'] = () => ({ status: 429, json: { error: { code: 'rate_limited' } }, headers: { 'Retry-After': '1' } });
+  const reply = await scanMsg('card 4111');
+  assert.equal(reply.source, 'offline');
+  assert.equal(reply.reason, 'busy');
+  assert.equal(offlineCalls.length, 1);
+  assert.notEqual(globalThis.chrome._badges.get('global')?.text, 'LIM');
+});
+
+test('no engine answer either: unchecked, with the fail policy', async () => {
+  setup({ managed: { failPolicy: 'closed' }, local: { token: TOKEN } });
+  routes['GET /api/v1/health'] = () => ({ networkError: true });
+  offlineAnswer = null;
+  assert.deepEqual(await scanMsg('hi'), { source: 'unchecked', reason: 'unreachable', failPolicy: 'closed' });
+});
+
+test('drafts are cut to the bundle max_chars code points, with full_length, and say too_long', async () => {
+  maxChars = 10;
+  const draft = `${'💳'.repeat(12)}end`; // 15 code points, 27 UTF-16 units
+  const reply = await scanMsg(draft);
+  const [sent] = sentScans();
+  assert.equal(sent.text, '💳'.repeat(10));
+  assert.equal(sent.full_length, 15);
+  assert.equal(reply.complete, false);
+  assert.deepEqual(reply.incomplete, [{ rule_id: null, reason: 'too_long' }]);
+  assert.equal(reply.max_chars, 10);
+  // A draft at the limit goes whole, without full_length.
+  await scanMsg('0123456789');
+  assert.deepEqual(sentScans()[1], { text: '0123456789', platform: 'x', locale: 'en-US' });
+});
+
+test('a cut draft is not clean even when the answer forgot to say so; offline too', async () => {
+  maxChars = 5;
+  routes['POST /api/v1/scan'] = () => ({ json: { verdict: 'allow', findings: [], complete: true, incomplete: [] } });
+  const service1 = await scanMsg('hello world');
+  assert.equal(service1.verdict, 'warn');
+  assert.equal(service1.complete, false);
+  setup();
+  maxChars = 5;
+  routes['GET /api/v1/health'] = () => ({ networkError: true });
+  offlineAnswer = { verdict: 'allow', findings: [], rules_version: 'b7', complete: true, incomplete: [] };
+  const offline = await scanMsg('hello world');
+  assert.equal(offlineCalls[0].text, 'hello');
+  assert.equal(offline.source, 'offline');
+  assert.deepEqual(offline.incomplete, [{ rule_id: null, reason: 'too_long' }]);
+  assert.equal(offline.verdict, 'warn');
 });
 
 test('a platform the policy does not know is retried as "other", then remembered', async () => {
-  client.scanImpl = async (p) => {
-    if (p.platform === 'tiktok') throw new ServiceError('rejected', 400, 'unknown_platform');
-    return CARD_RESULT;
-  };
-  const reply = await router.dispatch({ type: MSG.SCAN, text: 'a', platform: 'tiktok' }, CONTENT);
+  routes['POST /api/v1/scan'] = (r) => (JSON.parse(r.text).platform === 'tiktok'
+    ? { status: 400, json: { error: { code: 'unknown_platform' } } }
+    : { json: CARD_RESULT });
+  const reply = await scanMsg('a', 'tiktok');
   assert.equal(reply.source, 'service');
-  await router.dispatch({ type: MSG.SCAN, text: 'b', platform: 'tiktok' }, CONTENT);
-  assert.deepEqual(client.calls.map(([, p]) => p.platform), ['tiktok', 'other', 'other']);
+  await scanMsg('b', 'tiktok');
+  assert.deepEqual(sentScans().map((p) => p.platform), ['tiktok', 'other', 'other']);
 });
 
 test('fail policy from admin policy travels with every answer', async () => {
-  setup({ managed: { failPolicy: 'closed' } });
-  const reply = await router.dispatch({ type: MSG.SCAN, text: 'a', platform: 'x' }, CONTENT);
-  assert.equal(reply.failPolicy, 'closed');
+  setup({ managed: { failPolicy: 'closed' }, local: { token: TOKEN } });
+  assert.equal((await scanMsg('a')).failPolicy, 'closed');
 });
 
-test('events are validated, sent, and queued while the service is down', async () => {
-  const event = { rule_ids: ['credit-card'], categories: ['account_number'], action: 'masked', platform: 'x', rules_version: 'r1' };
+test('events: reason codes travel, free text never; queued while the service is down', async () => {
+  const event = { rule_ids: ['credit-card'], categories: ['account_number'], action: 'overridden', platform: 'x',
+    rules_version: 'r1', reason: 'test_data', note_length: 12, note: 'my secret note', justification: 'pw Summer2026!' };
   assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event }, CONTENT), { recorded: true, id: 1 });
-  client.eventImpl = async () => { throw new ServiceError('unreachable'); };
-  assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event }, CONTENT), { recorded: false, queued: true });
-  client.eventImpl = async () => ({ id: 2 });
-  client.calls.length = 0;
-  await router.dispatch({ type: MSG.EVENT, event: { ...event, action: 'edited' } }, CONTENT);
-  assert.deepEqual(client.calls.map(([, e]) => e.action), ['masked', 'edited']);
+  const [sent] = service.requests.filter((r) => r.path === '/api/v1/events').map((r) => JSON.parse(r.text));
+  assert.deepEqual(sent, { rule_ids: ['credit-card'], categories: ['account_number'], action: 'overridden',
+    platform: 'x', rules_version: 'r1', reason: 'test_data', note_length: 12 });
+  routes['POST /api/v1/events'] = () => ({ networkError: true });
+  const masked = { ...event, action: 'masked', reason: undefined, note_length: undefined };
+  assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event: masked }, CONTENT), { recorded: false, queued: true });
   const bad = await router.dispatch({ type: MSG.EVENT, event: { ...event, action: 'leaked' } }, CONTENT);
   assert.ok(bad.error);
 });
@@ -101,7 +175,7 @@ test('senders are checked: settings only from extension pages, scans only from t
   assert.ok((await router.dispatch({ type: 'nope' }, PAGE)).error);
 });
 
-test('status for the popup never reveals the token', async () => {
+test('status for the popup runs the handshake and never reveals the token', async () => {
   await router.dispatch({ type: MSG.SITE_STATUS, state: 'protected', platform: 'x' }, CONTENT);
   const status = await router.dispatch({ type: MSG.STATUS, tabId: 9 }, PAGE);
   assert.equal(status.connection, 'connected');
@@ -109,7 +183,14 @@ test('status for the popup never reveals the token', async () => {
   assert.equal(status.offlineRulesVersion, 'b7');
   assert.deepEqual(status.site, { state: 'protected', platform: 'x' });
   assert.equal(status.settings.token, 'set');
-  assert.ok(!JSON.stringify(status).includes('"t"'));
+  assert.ok(!JSON.stringify(status).includes(TOKEN));
+  assert.equal(service.requests[0].path, '/api/v1/health');
+});
+
+test('"Test connection" is the handshake: an unproven answer fails it', async () => {
+  assert.equal((await router.dispatch({ type: MSG.TEST_CONNECTION }, PAGE)).ok, true);
+  routes['GET /api/v1/health'] = () => ({ json: { status: 'ok', version: '9' }, proof: 'wrong' });
+  assert.deepEqual(await router.dispatch({ type: MSG.TEST_CONNECTION }, PAGE), { ok: false, reason: 'unverified' });
 });
 
 test('content scripts get the config they need, without the token', async () => {

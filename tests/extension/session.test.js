@@ -18,18 +18,36 @@ const CLEAN = { source: 'service', verdict: 'allow', complete: true, findings: [
 let scans;
 let env;
 
+// Waits for an outcome instead of for a fixed time: the suite also runs on
+// busy machines, where a 30 ms pause can take far longer.
+async function until(predicate, what = 'condition', ms = 3000) {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
 function fakeView() {
   return { setState() {}, render() {}, reposition() {}, showReason() {}, setStatus() {}, destroy() {} };
 }
 
-function makeEnv({ delay = 5 } = {}) {
+// `gate`: scans wait until env.open() instead of `delay` ms.
+function makeEnv({ delay = 5, gate = false } = {}) {
   scans = [];
+  let open = !gate;
+  const waiting = [];
   return {
     config: { debounceMs: 30, submitWaitMs: 200, failPolicy: 'open' },
     cache: createVerdictCache(),
+    open() {
+      open = true;
+      waiting.splice(0).forEach((go) => go());
+    },
     scan: async (text) => {
       scans.push(text);
-      await sleep(delay);
+      if (open) await sleep(delay);
+      else await new Promise((go) => waiting.push(go));
       return text.includes('4111') ? FLAGGED : CLEAN;
     },
     send: async () => ({}),
@@ -53,33 +71,31 @@ test('a burst of input is checked once, after the pause', async () => {
   for (const ch of '4111 card') {
     el.value += ch;
     session.noteInput();
-    await sleep(2);
   }
   assert.equal(session.state, 'pending');
-  await sleep(80);
+  await until(() => session.state === 'flagged', 'the verdict');
   assert.deepEqual(scans, ['4111 card']);
   assert.equal(session.state, 'flagged');
 });
 
 test('one request in flight; the newer text goes next; the cache answers repeats', async () => {
-  env = makeEnv({ delay: 60 });
+  env = makeEnv({ gate: true });
   const el = textarea();
   const session = new ComposerSession({ el, adapter: GENERIC_ADAPTER, kind: 'textarea', env, createView: fakeView });
   el.value = 'hello';
   session.noteInput(0);
-  await sleep(10);
+  await until(() => scans.length === 1, 'the first request');
   el.value = 'hello 4111';
   session.noteInput(0);
-  await sleep(10);
+  await sleep(20);
   assert.deepEqual(scans, ['hello']); // still in flight: not a second request
-  await sleep(150);
+  env.open();
+  await until(() => session.state === 'flagged', 'the newer text checked');
   assert.deepEqual(scans, ['hello', 'hello 4111']);
-  assert.equal(session.state, 'flagged');
   el.value = 'hello';
   session.noteInput(0);
-  await sleep(20);
+  await until(() => session.state === 'clean', 'the cached verdict');
   assert.equal(scans.length, 2, 'answered from the cache');
-  assert.equal(session.state, 'clean');
 });
 
 test('verdictNow waits for the check, or gives up after the limit', async () => {
@@ -118,8 +134,7 @@ test('guard: flagged text is held on Ctrl+Enter and on the Post click', async ()
   const { el, guard, posted, cleanup } = guardPage();
   el.value = 'card 4111';
   el.dispatchEvent(new Event('input', { bubbles: true }));
-  await sleep(60);
-  assert.equal(guard.sessions.get(el).state, 'flagged');
+  await until(() => guard.sessions.get(el).state === 'flagged', 'flagged');
   const e = keydown(el, { key: 'Enter', ctrlKey: true });
   assert.ok(e.defaultPrevented);
   document.querySelector('button').click();
@@ -130,16 +145,16 @@ test('guard: flagged text is held on Ctrl+Enter and on the Post click', async ()
 });
 
 test('guard: clean text passes untouched; IME Enter is never intercepted', async () => {
-  const { el, posted, cleanup } = guardPage();
+  const { el, guard, posted, cleanup } = guardPage();
   el.value = 'hello there';
   el.dispatchEvent(new Event('input', { bubbles: true }));
-  await sleep(60);
+  await until(() => guard.sessions.get(el).state === 'clean', 'clean');
   const e = keydown(el, { key: 'Enter', ctrlKey: true });
   assert.ok(!e.defaultPrevented);
   assert.deepEqual(posted, ['key']);
   el.value = 'card 4111';
   el.dispatchEvent(new Event('input', { bubbles: true }));
-  await sleep(60);
+  await until(() => guard.sessions.get(el).state === 'flagged', 'flagged');
   const ime = keydown(el, { key: 'Enter', ctrlKey: true, isComposing: true });
   assert.ok(!ime.defaultPrevented);
   cleanup();
@@ -151,7 +166,7 @@ test('guard: a submit before the verdict is held, then replayed through the butt
   el.dispatchEvent(new Event('input', { bubbles: true }));
   document.querySelector('button').click(); // before the 30 ms pause ends
   assert.deepEqual(posted, []);
-  await sleep(60);
+  await until(() => posted.length > 0, 'the replayed click');
   assert.deepEqual(posted, ['click']);
   cleanup();
 });
@@ -161,9 +176,9 @@ test('guard: a submit before a flagged verdict stays held', async () => {
   el.value = 'card 4111';
   el.dispatchEvent(new Event('input', { bubbles: true }));
   keydown(el, { key: 'Enter', ctrlKey: true });
-  await sleep(60);
+  await until(() => guard.sessions.get(el).state === 'flagged', 'flagged');
+  await sleep(20);
   assert.deepEqual(posted, []);
-  assert.equal(guard.sessions.get(el).state, 'flagged');
   cleanup();
 });
 

@@ -6,7 +6,9 @@ import {
 
 test('only loopback http URLs are accepted for the service', () => {
   assert.equal(normalizeServiceUrl('http://127.0.0.1:17653/'), 'http://127.0.0.1:17653');
-  assert.equal(normalizeServiceUrl(' http://localhost:9000 '), 'http://localhost:9000');
+  // localhost is asked as 127.0.0.1, where the service listens: never [::1].
+  assert.equal(normalizeServiceUrl(' http://localhost:9000 '), 'http://127.0.0.1:9000');
+  assert.equal(normalizeServiceUrl('http://LOCALHOST:9000/x'), 'http://127.0.0.1:9000');
   for (const bad of ['https://127.0.0.1:1', 'http://evil.example:17653', 'http://127.0.0.1.nip.io',
     'http://user:pw@127.0.0.1:1', 'http://0.0.0.0:17653', 'javascript:alert(1)', '', 42]) {
     assert.equal(normalizeServiceUrl(bad), null, String(bad));

@@ -1,12 +1,15 @@
 """`postguard rules validate` rejects each broken rule, naming the file and reason."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
+from postguard import __version__
 from postguard.cli import main
+from postguard.rulebook import redos
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).with_name("cases")
@@ -14,7 +17,7 @@ CASES = Path(__file__).with_name("cases")
 
 def rule_tree(tmp_path: Path, case: str | None) -> Path:
     root = tmp_path / "shared_rules"
-    for part in ("bundle.yaml", "schema", "allow"):
+    for part in ("bundle.yaml", "policy.yaml", "schema", "allow"):
         source = REPO / "shared_rules" / part
         if source.is_dir():
             shutil.copytree(source, root / part)
@@ -53,6 +56,67 @@ def test_broken_rule_is_rejected_with_file_and_reason(tmp_path, capsys, case, re
     assert any(f"{case}.yaml" in line and reason in line for line in errors), errors
 
 
+@pytest.mark.parametrize(
+    "case", ["redos-overlapping-alternation", "redos-dotall-repeat"]
+)
+def test_redos_analyser_rejects_super_linear_pattern(tmp_path, capsys, case):
+    root = rule_tree(tmp_path, case)
+    assert main(["rules", "validate", "--rules-dir", str(root)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    found = [e for e in errors if f"{case}.yaml: pattern: ReDoS: recheck" in e]
+    assert len(found) == 1, errors
+    complexity = r"finds (exponential|polynomial \(degree [2-9]\)) backtracking"
+    assert re.search(complexity, found[0])
+    # The attack string's length, never the string itself.
+    assert re.search(r"attack string of [0-9,]+ characters;", found[0])
+    assert len(found[0]) < 300
+    assert all(case in e for e in errors if e.startswith("error:")), errors
+
+
+def test_linear_pattern_passes_the_analyser(tmp_path, capsys):
+    root = rule_tree(tmp_path, "linear-pattern")
+    assert main(["rules", "validate", "--rules-dir", str(root)]) == 0, (
+        capsys.readouterr().err
+    )
+    rule = yaml.safe_load((CASES / "linear-pattern.yaml").read_text())
+    key = (rule["pattern"], "")
+    verdicts = redos.Analysis(redos.locate(root), [key]).verdicts()  # cached now
+    assert verdicts[key].status == "safe"
+
+
+def test_bundle_wide_patterns_are_analysed(tmp_path, capsys):
+    root = rule_tree(tmp_path, None)
+    allow = root / "allow" / "global.yaml"
+    data = yaml.safe_load(allow.read_text())
+    data["patterns"].append({"pattern": "AKIA[0-9A-Z]*EXAMPLE", "why": "quadratic"})
+    allow.write_text(yaml.safe_dump(data))
+    bundle = root / "bundle.yaml"
+    digit_run = yaml.safe_load(bundle.read_text())["prefilter"]["digit_run"]
+    slow_run = digit_run + "(?:[ ]*[ ]*x)?"  # two runs of blanks side by side
+    bundle.write_text(bundle.read_text().replace(digit_run, slow_run))
+    assert main(["rules", "validate", "--rules-dir", str(root)]) == 1
+    errors = capsys.readouterr().err
+    last = len(data["patterns"])
+    assert f"allow/global.yaml: allow pattern {last}: ReDoS: recheck finds" in errors
+    assert "bundle.yaml: prefilter digit_run: ReDoS: recheck finds" in errors
+
+
+def test_missing_analyser_is_one_line_saying_what_to_install(
+    tmp_path, capsys, monkeypatch
+):
+    root = rule_tree(tmp_path, None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(redos, "_EDITABLE_REPO", tmp_path)
+    assert main(["rules", "validate", "--rules-dir", str(root)]) == 69
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "npm ci" in err[0] and "--no-node" in err[0], err
+    assert main(["rules", "validate", "--no-node", "--rules-dir", str(root)]) == 0
+    monkeypatch.setattr(redos.shutil, "which", lambda name: None)
+    assert main(["rules", "validate", "--rules-dir", str(root)]) == 69
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "install Node.js" in err[0], err
+
+
 def test_build_check_detects_stale_bundle(tmp_path, capsys):
     root = rule_tree(tmp_path, None)
     args = ["rules", "build", "--rules-dir", str(root)]
@@ -62,6 +126,22 @@ def test_build_check_detects_stale_bundle(tmp_path, capsys):
     rule.write_text(rule.read_text().replace("severity: medium", "severity: high"))
     assert main([*args, "--check"]) == 1
     assert "stale" in capsys.readouterr().err
+
+
+def test_build_stamps_the_package_version_into_the_manifest(tmp_path, capsys):
+    root = rule_tree(tmp_path, None)
+    manifest = tmp_path / "extension" / "manifest.json"
+    manifest.parent.mkdir()
+    original = (REPO / "extension" / "manifest.json").read_text()
+    old = original.replace(f'"version": "{__version__}"', '"version": "0.0.1"', 1)
+    assert old != original
+    manifest.write_text(old)
+    args = ["rules", "build", "--rules-dir", str(root)]
+    assert main([*args, "--check"]) == 1
+    assert f"stale: {manifest}" in capsys.readouterr().err
+    assert main(args) == 0
+    assert manifest.read_text() == original  # only the version line changes
+    assert main([*args, "--check"]) == 0
 
 
 def test_committed_bundle_is_fresh(capsys):

@@ -11,15 +11,19 @@ import pytest
 from service_support import PORT
 from service_support import TOKEN
 from service_support import Api
-from service_support import start_server
+from service_support import start_service
 
 from postguard.app import create_app
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return {"TOKEN": TOKEN, "HOME": str(tmp_path / "home"), "PORT": PORT,
-            "TESTING": True}
+    return {
+        "TOKEN": TOKEN,
+        "HOME": str(tmp_path / "home"),
+        "PORT": PORT,
+        "TESTING": True,
+    }
 
 
 @pytest.fixture
@@ -37,6 +41,6 @@ def api(app):
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
-    server = start_server(root / "home", root / "serve.log")
+    server = start_service(root / "home", root / "serve.log")
     yield server
     server.kill()

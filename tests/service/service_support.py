@@ -1,17 +1,23 @@
-"""Helpers for the service tests (imported by name: conftest modules collide)."""
+"""Helpers for the service tests (imported by name: conftest modules collide).
+
+Starting a real server, free ports and percentiles come from ``postguard.testing``,
+shared with the browser tests and the benchmark scripts.
+"""
 
 from __future__ import annotations
 
-import http.client
+import base64
+import hashlib
+import hmac
 import json
-import os
-import signal
+import secrets
 import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-from pathlib import Path
+
+from postguard.testing import cli_env  # noqa: F401 - re-exported for the tests
+from postguard.testing import free_port  # noqa: F401
+from postguard.testing import percentile  # noqa: F401
+from postguard.testing import serve_command  # noqa: F401
+from postguard.testing import start_service  # noqa: F401
 
 TOKEN = "test-token-" + "x" * 40
 PORT = 17653
@@ -22,17 +28,74 @@ CARD = "4111 1111 1111 1111"
 CANARY = "CANARY-zq7Xw9-do-not-echo"
 
 
+def _mac(token: str, *lines: str) -> str:
+    # Written from the spec (docs/service.md), not from postguard.signing, so the
+    # tests check the service against the format rather than against itself.
+    return (
+        "v1="
+        + hmac.new(
+            token.encode(), "\n".join(lines).encode(), hashlib.sha256
+        ).hexdigest()
+    )
+
+
+def new_nonce() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+
+
+def signed_headers(
+    token: str, method: str, host: str, path: str, body: bytes, nonce: str | None = None
+) -> dict[str, str]:
+    nonce = nonce or new_nonce()
+    signature = _mac(
+        token,
+        "postguard-request-v1",
+        nonce,
+        method.upper(),
+        host.lower(),
+        path,
+        hashlib.sha256(body).hexdigest(),
+    )
+    return {"X-PostGuard-Nonce": nonce, "X-PostGuard-Signature": signature}
+
+
+def expected_proof(token: str, nonce: str, status: int, body: bytes) -> str:
+    return _mac(
+        token,
+        "postguard-response-v1",
+        nonce,
+        str(status),
+        hashlib.sha256(body).hexdigest(),
+    )
+
+
 class Api:
-    """A test client that sends our Host and token unless told otherwise."""
+    """A test client that sends our Host and token unless told otherwise.
+
+    ``signed=True`` signs the request the way the extension does instead of
+    sending the token; ``response.nonce`` then holds the nonce used.
+    """
 
     def __init__(self, client):
         self.client = client
 
-    def open(self, method, path, *, token=TOKEN, headers=None, **kwargs):
-        merged = {"X-PostGuard-Token": token} if token is not None else {}
-        merged.update(headers or {})
+    def open(self, method, path, *, token=TOKEN, headers=None, signed=False, **kwargs):
         kwargs.setdefault("base_url", BASE_URL)
-        return self.client.open(path, method=method, headers=merged, **kwargs)
+        merged = {}
+        if signed:
+            if "json" in kwargs:
+                kwargs["data"] = json.dumps(kwargs.pop("json")).encode()
+                kwargs.setdefault("content_type", "application/json")
+            body = kwargs.get("data", b"")
+            body = body.encode() if isinstance(body, str) else body
+            host = kwargs["base_url"].split("://", 1)[1].rstrip("/")
+            merged.update(signed_headers(token, method, host, path, body))
+        elif token is not None:
+            merged["X-PostGuard-Token"] = token
+        merged.update(headers or {})
+        response = self.client.open(path, method=method, headers=merged, **kwargs)
+        response.nonce = merged.get("X-PostGuard-Nonce")
+        return response
 
     def get(self, path, **kwargs):
         return self.open("GET", path, **kwargs)
@@ -41,75 +104,26 @@ class Api:
         return self.open("POST", path, **kwargs)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "postguard.cli", "serve", *args]
-
-
-def cli_env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTGUARD_")}
-    env["POSTGUARD_HOME"] = str(home)
-    env.update(extra)
-    return env
-
-
-@dataclass
-class LiveServer:
-    process: subprocess.Popen
-    port: int
-    home: Path
-    log_path: Path
-
-    @property
-    def token(self) -> str:
-        return (self.home / "token").read_text().strip()
-
-    def request(self, method, path, body=None, headers=None, token=True):
-        """One HTTP request on a fresh connection: ``(status, headers, body)``."""
-        sent = {"X-PostGuard-Token": self.token} if token else {}
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        sent.update(headers or {})
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+def raw_exchange(port: int, head: bytes, body_chunks=()) -> bytes:
+    """Send a hand-written request; return what the server answers, even early."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head)
         try:
-            conn.request(method, path, body=body, headers=sent)
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def kill(self, sig=signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(timeout=15)
-
-
-def start_server(home: Path, log_path: Path, **env: str) -> LiveServer:
-    port = free_port()
-    log = open(log_path, "wb")
-    process = subprocess.Popen(serve_command("--port", str(port)),
-                               env=cli_env(home, **env), stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    server = LiveServer(process, port, home, log_path)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"postguard serve exited:\n{server.log()}")
+            for chunk in body_chunks:
+                sock.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server refused before reading it all: what we want
         try:
-            if server.request("GET", "/api/v1/health")[0] == 200:
-                return server
-        except (OSError, http.client.HTTPException):
-            pass
-        time.sleep(0.05)
-    server.kill(signal.SIGKILL)
-    raise AssertionError(f"postguard serve did not answer:\n{server.log()}")
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # already reset by the server
+        answer = b""
+        while True:
+            try:
+                data = sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not data:
+                break
+            answer += data
+        return answer

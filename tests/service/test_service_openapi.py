@@ -29,8 +29,10 @@ def test_every_route_is_documented_and_every_documented_route_exists(settings):
     for rule in app.url_map.iter_rules():
         if rule.endpoint != "static":
             served[rule.rule] = rule.methods - {"HEAD", "OPTIONS"}
-    documented = {path: {method.upper() for method in item}
-                  for path, item in SPEC["paths"].items()}
+    documented = {
+        path: {method.upper() for method in item}
+        for path, item in SPEC["paths"].items()
+    }
     assert served == documented
 
 
@@ -57,20 +59,35 @@ def check_against_spec(path, method, status, headers, body: bytes):
         return
     assert headers["Content-Type"].startswith("application/json")
     wrapped = {"allOf": [schema], "components": SPEC["components"]}
-    jsonschema.validate(json.loads(body), wrapped,
-                        cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(json.loads(body), wrapped, cls=jsonschema.Draft202012Validator)
 
 
 def cases(rules_version: str):
     """(method, path, body, headers) covering every documented status we can cause."""
-    event = {"rule_ids": ["credit-card"], "categories": ["account_number"],
-             "action": "overridden", "justification": "approved by legal",
-             "platform": "linkedin", "rules_version": rules_version}
+    event = {
+        "rule_ids": ["credit-card"],
+        "categories": ["account_number"],
+        "action": "overridden",
+        "reason": "approved",
+        "note_length": 17,
+        "platform": "linkedin",
+        "rules_version": rules_version,
+    }
     json_type = {"Content-Type": "application/json"}
     return [
-        ("POST", "/api/v1/scan", json.dumps({"text": f"card {CARD}", "platform": "x",
-                                             "locale": "en-US"}), json_type),
+        (
+            "POST",
+            "/api/v1/scan",
+            json.dumps({"text": f"card {CARD}", "platform": "x", "locale": "en-US"}),
+            json_type,
+        ),
         ("POST", "/api/v1/scan", json.dumps({"text": "nothing here"}), json_type),
+        (
+            "POST",
+            "/api/v1/scan",
+            json.dumps({"text": "cut", "full_length": 200_000}),
+            json_type,
+        ),
         ("POST", "/api/v1/scan", json.dumps({"text": 3}), json_type),
         ("POST", "/api/v1/scan", "{}", {"Content-Type": "text/plain"}),
         ("POST", "/api/v1/scan", BIG, json_type),
@@ -93,15 +110,19 @@ def test_in_process_answers_match_the_spec(api, app):
         host = headers.pop("Host", None)
         base = f"http://{host}" if host else "http://127.0.0.1:17653"
         response = api.open(method, path, data=body, headers=headers, base_url=base)
-        check_against_spec(path, method, response.status_code, response.headers,
-                           response.data)
+        check_against_spec(
+            path, method, response.status_code, response.headers, response.data
+        )
         seen.add(response.status_code)
     assert {200, 201, 304, 400, 401, 403, 413, 415} <= seen
 
 
 def test_rate_limited_answer_matches_the_spec(settings):
-    api = Api(create_app({**settings, "RATE_LIMIT_PER_SECOND": 0.01,
-                          "RATE_LIMIT_BURST": 1}).test_client())
+    api = Api(
+        create_app(
+            {**settings, "RATE_LIMIT_PER_SECOND": 0.01, "RATE_LIMIT_BURST": 1}
+        ).test_client()
+    )
     api.get("/api/v1/health")
     response = api.get("/api/v1/health")
     assert response.status_code == 429

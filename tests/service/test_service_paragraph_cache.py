@@ -14,8 +14,11 @@ from postguard.engine import Engine
 from postguard.paragraph_cache import DraftScanner
 from postguard.paragraph_cache import split_paragraphs
 
-SECRETS = [f"my card is {CARD} thanks", "call me on +1 415 555 2671 tonight",
-           "reach me at jane.doe@example.com please"]
+SECRETS = [
+    f"my card is {CARD} thanks",
+    "call me on +1 415 555 2671 tonight",
+    "reach me at jane.doe@example.com please",
+]
 
 
 class CountingEngine:
@@ -26,27 +29,40 @@ class CountingEngine:
         self.rules_version = engine.rules_version
         self.calls: list[int] = []
 
-    def scan(self, text, **kwargs):
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def scan(self, text, *args, **kwargs):
         self.calls.append(len(text))
-        return self.engine.scan(text, **kwargs)
+        return self.engine.scan(text, *args, **kwargs)
+
+
+def engine_with(tmp_path, **defaults) -> Engine:
+    """The packaged rules with other bundle defaults."""
+    bundle = json.loads(Engine.load().bundle_bytes)
+    bundle["defaults"].update(defaults)
+    path = tmp_path / "ruleset.json"
+    path.write_text(json.dumps(bundle))
+    return Engine.load(path)
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     """The packaged rules with a generous time budget, so a busy machine cannot turn
     a whole-draft comparison into a partial scan."""
-    bundle = json.loads(Engine.load().bundle_bytes)
-    bundle["defaults"].update(budget_ms=60_000, rule_timeout_ms=30_000)
-    path = tmp_path_factory.mktemp("bundle") / "ruleset.json"
-    path.write_text(json.dumps(bundle))
-    return Engine.load(path)
+    return engine_with(
+        tmp_path_factory.mktemp("bundle"), budget_ms=60_000, rule_timeout_ms=30_000
+    )
 
 
-def long_draft(seed: int, paragraphs: int = 140) -> str:
-    """About 100 KB of prose in paragraphs, a secret in every tenth one."""
+def long_draft(seed: int, paragraphs: int = 110) -> str:
+    """About 90 KB of prose in paragraphs (under max_chars), a secret in every
+    tenth one."""
     rng = random.Random(seed)
-    words = ("the quarterly plan looks good and we should share the draft with the "
-             "team before friday so everyone can comment on the numbers").split()
+    words = (
+        "the quarterly plan looks good and we should share the draft with the "
+        "team before friday so everyone can comment on the numbers"
+    ).split()
     parts = []
     for index in range(paragraphs):
         sentence = " ".join(rng.choice(words) for _ in range(140))
@@ -65,21 +81,21 @@ def test_split_keeps_every_character_that_is_not_a_blank_line(pieces):
     text = "".join(pieces)
     chunks = split_paragraphs(text)
     for offset, chunk in chunks:
-        assert text[offset:offset + len(chunk)] == chunk
+        assert text[offset : offset + len(chunk)] == chunk
         assert "\n\n" not in chunk.replace(" ", "").replace("\t", "")
     assert " ".join(c for _, c in chunks).split() == text.split()
 
 
 def test_long_draft_findings_match_a_whole_text_scan(engine):
     draft = long_draft(1)
-    assert len(draft) > 100_000
+    assert 50_000 < len(draft) <= engine.max_chars
     whole = engine.scan(draft).to_dict()
-    assert whole["complete"] and len(whole["findings"]) >= 10
+    assert whole["complete"] and len(whole["findings"]) >= 8
     whole = whole["findings"]
     result = DraftScanner(engine).scan(draft)
     assert spans(result.findings) == spans(whole)
     for finding in result.findings:
-        assert draft[finding["start"]:finding["end"]].strip()
+        assert draft[finding["start"] : finding["end"]].strip()
 
 
 def test_one_character_edit_rescans_one_paragraph(engine):
@@ -89,11 +105,12 @@ def test_one_character_edit_rescans_one_paragraph(engine):
     first = scanner.scan(draft)
     assert first.chars_scanned >= len(draft) - 2 * draft.count("\n\n")
     edit_at = draft.index("Friday") if "Friday" in draft else len(draft) // 2
-    edited = draft[:edit_at] + "X" + draft[edit_at + 1:]
+    edited = draft[:edit_at] + "X" + draft[edit_at + 1 :]
     counting.calls.clear()
     second = scanner.scan(edited)
-    paragraph = next(c for o, c in split_paragraphs(edited)
-                     if o <= edit_at < o + len(c))
+    paragraph = next(
+        c for o, c in split_paragraphs(edited) if o <= edit_at < o + len(c)
+    )
     assert counting.calls == [len(paragraph)]
     assert second.chunks_scanned == 1 and second.chars_scanned < len(draft) / 50
     assert spans(second.findings) == spans(engine.scan(edited).to_dict()["findings"])
@@ -143,19 +160,33 @@ def test_locale_and_rules_version_are_part_of_the_key(engine):
     assert len(counting.calls) == 3
 
 
-def test_text_beyond_the_cap_is_reported_truncated(engine):
-    scanner = DraftScanner(engine, max_chars=50)
-    result = scanner.scan("x" * 60 + " " + CARD)
+@pytest.mark.parametrize("split_min_chars", [5000, 10])
+def test_a_secret_past_the_bundles_max_chars_is_reported_too_long(
+    tmp_path, split_min_chars
+):
+    scanner = DraftScanner(engine_with(tmp_path, max_chars=60), split_min_chars=10)
+    result = scanner.scan("x" * 50 + "\n\n" + CARD)  # the card ends past 60
     assert not result.complete
-    assert {"rule_id": None, "reason": "truncated"} in result.incomplete
+    assert {"rule_id": None, "reason": "too_long"} in result.incomplete
     assert result.findings == []
+    fits = scanner.scan("x" * 30 + "\n\n" + CARD)
+    assert fits.complete and fits.findings
+
+
+def test_one_budget_covers_the_whole_draft(tmp_path):
+    # Each paragraph alone is quick; together they outlast a tiny budget, so a
+    # per-paragraph budget would report complete.
+    scanner = DraftScanner(engine_with(tmp_path, budget_ms=0.001), split_min_chars=1)
+    result = scanner.scan("\n\n".join(f"mail n{n}@corp.com" for n in range(200)))
+    assert not result.complete
+    assert {item["reason"] for item in result.incomplete} <= {"budget", "timeout"}
 
 
 class IncompleteEngine(CountingEngine):
     """The real engine's result, reported as if a rule had timed out."""
 
-    def scan(self, text, **kwargs):
-        result = super().scan(text, **kwargs)
+    def scan(self, text, *args, **kwargs):
+        result = super().scan(text, *args, **kwargs)
         result.complete = False
         result.incomplete = [{"rule_id": "slow-rule", "reason": "timeout"}]
         return result

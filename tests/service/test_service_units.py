@@ -24,6 +24,7 @@ class Clock:
 
 # --- rate limiter ---------------------------------------------------------------
 
+
 def test_bucket_allows_the_burst_then_refills_at_the_rate():
     clock = Clock()
     limiter = RateLimiter(per_second=2, burst=3, clock=clock)
@@ -44,6 +45,7 @@ def test_zero_rate_turns_the_limit_off():
 
 
 # --- install token -----------------------------------------------------------------
+
 
 def test_token_file_is_created_user_only_and_reused(tmp_path):
     path = tmp_path / "home" / "token"
@@ -75,6 +77,7 @@ def test_a_damaged_token_file_is_a_clear_error(tmp_path):
 
 # --- settings ------------------------------------------------------------------------
 
+
 def test_defaults_bind_the_documented_port_and_pin_the_extension(tmp_path):
     settings = config.load({"POSTGUARD_HOME": str(tmp_path)})
     assert settings["PORT"] == 17653
@@ -86,32 +89,42 @@ def test_defaults_bind_the_documented_port_and_pin_the_extension(tmp_path):
 def test_file_then_environment_then_overrides(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text("port: 18000\naudit_retention_days: 7\nrate_limit_burst: 5\n")
-    env = {"POSTGUARD_HOME": str(tmp_path), "POSTGUARD_PORT": "18001",
-           "POSTGUARD_ALLOWED_ORIGINS": "chrome-extension://a, chrome-extension://b"}
+    env = {
+        "POSTGUARD_HOME": str(tmp_path),
+        "POSTGUARD_PORT": "18001",
+        "POSTGUARD_ALLOWED_ORIGINS": "chrome-extension://a, chrome-extension://b",
+    }
     settings = config.load(env, overrides={"RATE_LIMIT_BURST": 9})
     assert settings["PORT"] == 18001  # environment beats the file
     assert settings["AUDIT_RETENTION_DAYS"] == 7  # from $POSTGUARD_HOME/config.yaml
     assert settings["RATE_LIMIT_BURST"] == 9  # command line beats both
-    assert settings["ALLOWED_ORIGINS"] == ["chrome-extension://a",
-                                           "chrome-extension://b"]
+    assert settings["ALLOWED_ORIGINS"] == [
+        "chrome-extension://a",
+        "chrome-extension://b",
+    ]
 
 
 def test_explicit_config_file_and_json_list_in_env(tmp_path):
     path = tmp_path / "elsewhere.yaml"
     path.write_text("bench_endpoints: true\n")
-    env = {"POSTGUARD_HOME": str(tmp_path),
-           "POSTGUARD_ALLOWED_ORIGINS": '["chrome-extension://c"]'}
+    env = {
+        "POSTGUARD_HOME": str(tmp_path),
+        "POSTGUARD_ALLOWED_ORIGINS": '["chrome-extension://c"]',
+    }
     settings = config.load(env, config_file=str(path))
     assert settings["BENCH_ENDPOINTS"] is True
     assert settings["ALLOWED_ORIGINS"] == ["chrome-extension://c"]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("prot: 1\n", "unknown setting 'prot'"),
-    ("port: [1\n", "line 2"),
-    ("port: eighty\n", "setting port: wrong type"),
-    ("- 1\n", "mapping"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("prot: 1\n", "unknown setting 'prot'"),
+        ("port: [1\n", "line 2"),
+        ("port: eighty\n", "setting port: wrong type"),
+        ("- 1\n", "mapping"),
+    ],
+)
 def test_bad_config_file_is_a_clear_error(tmp_path, text, words):
     path = tmp_path / "config.yaml"
     path.write_text(text)

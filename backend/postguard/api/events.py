@@ -1,8 +1,7 @@
 """POST /api/v1/events: what the employee did about a finding, metadata only.
 
-The schema allows only ids, enums and a short override justification, so a client
-cannot send post text or matched values here; secrets typed into the justification
-are redacted before it is stored.
+The schema allows only ids, enums, a reason code and a note's length, so a client
+cannot send post text, matched values or anything else the employee typed.
 """
 
 from __future__ import annotations
@@ -16,20 +15,7 @@ from .platforms import checked_platform
 from .validate import read_json
 
 bp = Blueprint("events", __name__, url_prefix="/api/v1")
-REDACTED = "[redacted]"
-
-
-def _redact(engine, text: str) -> str:
-    findings = engine.scan(text).to_dict()["findings"]
-    spans = sorted((finding["start"], finding["end"]) for finding in findings)
-    kept, position = [], 0
-    for start, end in spans:
-        if start >= position:
-            kept.append(text[position:start] + REDACTED)
-            position = end
-        else:  # overlapping finding: extend the redacted span
-            position = max(position, end)
-    return "".join(kept) + text[position:]
+ACTIONS_WITH_REASON = ("overridden", "reported_false_positive")
 
 
 @bp.post("/events")
@@ -39,12 +25,21 @@ def record_event():
     event = read_json(shared.schemas, "EventRequest")
     checked_platform(shared.policy, event["platform"])
     if shared.known_rule_ids and not set(event["rule_ids"]) <= shared.known_rule_ids:
-        raise APIError(400, "unknown_rule",
-                       "rule_ids must be ids from the service's rule bundle.")
-    if "justification" in event:
-        if event["action"] != "overridden":
-            raise APIError(400, "invalid_request",
-                           "A justification is accepted only with action overridden.")
-        event["justification"] = _redact(shared.engine, event["justification"])
-    event_id = shared.audit.record(event, shared.policy.mode)
+        raise APIError(
+            400, "unknown_rule", "rule_ids must be ids from the service's rule bundle."
+        )
+    if "reason" in event and event["action"] not in ACTIONS_WITH_REASON:
+        raise APIError(
+            400,
+            "invalid_request",
+            "A reason is accepted only with "
+            "action overridden or reported_false_positive.",
+        )
+    if "note_length" in event and "reason" not in event:
+        raise APIError(
+            400, "invalid_request", "note_length is accepted only with a reason."
+        )
+    event_id = shared.audit.record(
+        event, shared.policy.mode, keep_note_length=shared.policy.record_note_length
+    )
     return jsonify(id=event_id), 201

@@ -14,5 +14,8 @@ bp = Blueprint("health", __name__, url_prefix="/api/v1")
 @bp.get("/health")
 def health():
     """Status, service version and rules version."""
-    return jsonify(status="ok", version=__version__,
-                   rules_version=services.current().engine.rules_version)
+    return jsonify(
+        status="ok",
+        version=__version__,
+        rules_version=services.current().engine.rules_version,
+    )

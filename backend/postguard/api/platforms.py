@@ -9,5 +9,6 @@ def checked_platform(policy, platform: str | None) -> str | None:
     if platform is None or platform in policy.platforms:
         return platform
     known = ", ".join(sorted(policy.platforms))
-    raise APIError(400, "unknown_platform",
-                   f"Unknown platform; the policy knows: {known}.")
+    raise APIError(
+        400, "unknown_platform", f"Unknown platform; the policy knows: {known}."
+    )

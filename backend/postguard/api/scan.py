@@ -21,14 +21,23 @@ def scan():
     shared = services.current()
     body = read_json(shared.schemas, "ScanRequest")
     platform = checked_platform(shared.policy, body.get("platform"))
-    result = shared.scanner.scan(body["text"], body.get("locale"))
-    findings, verdict = shared.policy.apply(result.findings, platform, result.complete)
+    result = shared.scanner.scan(
+        body["text"], body.get("locale"), body.get("full_length")
+    )
+    findings, verdict = shared.policy.apply(
+        result.findings,
+        platform,
+        result.complete,
+        shared.engine.rule_kinds(result.omitted_rules),
+    )
     return jsonify(
         verdict=verdict,
         findings=findings,
+        findings_omitted=result.findings_omitted,
         rules_version=result.rules_version,
         complete=result.complete,
         incomplete=result.incomplete,
+        not_run=result.not_run,
         mode=shared.policy.mode,
         elapsed_ms=round((time.perf_counter() - started) * 1000, 3),
     )

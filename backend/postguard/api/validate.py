@@ -11,11 +11,9 @@ from importlib import resources
 
 import jsonschema
 import yaml
-from flask import current_app
-from flask import request
 
 from ..errors import APIError
-from ..errors import too_large_message
+from ..request_body import read_body
 
 
 def load_openapi() -> dict:
@@ -46,7 +44,8 @@ class Schemas:
         schemas = openapi["components"]["schemas"]
         self._validators = {
             name: jsonschema.Draft202012Validator(_inline_refs(schemas[name], schemas))
-            for name in ("ScanRequest", "EventRequest")}
+            for name in ("ScanRequest", "EventRequest")
+        }
 
     def error_for(self, name: str, body) -> str | None:
         errors = self._validators[name].iter_errors(body)
@@ -63,8 +62,11 @@ def _describe(error: jsonschema.ValidationError) -> str:
     schema, kind = error.schema, error.validator
     where = _field(error)
     if kind == "required":
-        missing = [name for name in error.validator_value
-                   if isinstance(error.instance, dict) and name not in error.instance]
+        missing = [
+            name
+            for name in error.validator_value
+            if isinstance(error.instance, dict) and name not in error.instance
+        ]
         return f"Missing required field {', '.join(missing)}."
     if kind == "additionalProperties":
         allowed = ", ".join(schema.get("properties", {}))
@@ -85,16 +87,13 @@ def _describe(error: jsonschema.ValidationError) -> str:
 
 def read_json(schemas: Schemas, name: str):
     """The request body parsed and checked against ``name``, or a 400 APIError."""
-    raw = request.get_data()
-    if len(raw) >= current_app.config["MAX_CONTENT_LENGTH"]:
-        # A chunked body has no Content-Length; Werkzeug stops reading at the cap
-        # without an error, so a body that reached the cap was cut short.
-        raise APIError(413, "payload_too_large", too_large_message())
+    raw = read_body()
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
-        raise APIError(400, "malformed_json",
-                       "The request body is not valid JSON.") from None
+        raise APIError(
+            400, "malformed_json", "The request body is not valid JSON."
+        ) from None
     problem = schemas.error_for(name, body)
     if problem:
         raise APIError(400, "invalid_request", problem)

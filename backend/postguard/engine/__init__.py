@@ -7,12 +7,20 @@ result.to_dict()["findings"][0]["preview"]   # '•••• 1111'
 
 from __future__ import annotations
 
+import time
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from .budget import Budget
+from .budget import Clock
+from .result import SEVERITY_ORDER
 from .result import Finding
+from .result import NotRun
 from .result import ScanResult
 from .ruleset import BundleError
+from .ruleset import CompiledRule
 from .ruleset import compile_bundle
 from .scanner import scan as _scan
 
@@ -29,22 +37,55 @@ def region_of(locale: str | None) -> str | None:
     return None
 
 
+def _prepare(rules: tuple[CompiledRule, ...], regions: tuple[str, ...]) -> None:
+    """Load now what validators and matchers would import on first use (stdnum
+    modules, phone metadata), so the first scan does not pay for it in its budget.
+    """
+    for rule in rules:
+        try:
+            for check in rule.validators:
+                prepare = getattr(check.module, "prepare", None)
+                if prepare is not None:
+                    prepare(check.params)
+            if rule.builtin is not None:
+                rule.builtin.prepare(regions)
+        except (ImportError, KeyError, TypeError, ValueError) as exc:
+            raise BundleError(f"rule {rule.id}: {type(exc).__name__}: {exc}") from exc
+
+
 class Engine:
+    """One compiled bundle, the rules this runtime runs, and its scan budget.
+
+    ``clock`` (seconds, like ``time.perf_counter``) is what budgets and
+    ``deadline`` values are measured on; tests pass a fake one.
+    """
+
     def __init__(
         self,
         bundle_bytes: bytes,
         *,
         regions: tuple[str, ...] | None = None,
         runtime: str = "python",
+        clock: Clock = time.perf_counter,
     ) -> None:
         self.bundle_bytes = bundle_bytes
         self.compiled = compile_bundle(bundle_bytes)
         self.runtime = runtime
+        self.clock = clock
         self.regions = tuple(regions or self.compiled.defaults["phone_regions"])
         self.rules = tuple(r for r in self.compiled.rules if runtime in r.runtimes)
+        # Most severe first (then by id): when the budget runs short, a card or a
+        # key is looked for before an email address.
+        self._scan_order = tuple(
+            sorted(self.rules, key=lambda r: (-SEVERITY_ORDER.index(r.severity), r.id))
+        )
+        self._cannot_run = tuple(
+            r for r in self.compiled.rules if runtime not in r.runtimes
+        )
+        _prepare(self.rules, self.regions)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, **options) -> Engine:
+    def load(cls, path: str | Path | None = None, **options: Any) -> Engine:
         if path is None:
             raw = (
                 resources.files(__package__.rsplit(".", 1)[0])
@@ -63,6 +104,20 @@ class Engine:
     def sha256(self) -> str:
         return self.compiled.sha256
 
+    def rule_kinds(self, rule_ids: Collection[str]) -> list[dict[str, str]]:
+        """``{rule_id, category, severity}`` of each rule named, for a policy that
+        must count findings the result does not list (``omitted_rules``)."""
+        by_id = {rule.id: rule for rule in self.compiled.rules}
+        return [
+            {"rule_id": r.id, "category": r.category, "severity": r.severity}
+            for r in (by_id[rule_id] for rule_id in rule_ids if rule_id in by_id)
+        ]
+
+    @property
+    def max_chars(self) -> int:
+        """The longest text (in code points) a scan reads; the rest is too_long."""
+        return int(self.compiled.defaults["max_chars"])
+
     def _regions_for(self, locale: str | None) -> tuple[str, ...]:
         first = region_of(locale)
         if first is None or first in self.regions[:1]:
@@ -70,9 +125,30 @@ class Engine:
         return (first, *(r for r in self.regions if r != first))
 
     def scan(
-        self, text: str, locale: str | None = None, *, only: frozenset | None = None
+        self,
+        text: str,
+        locale: str | None = None,
+        *,
+        only: Collection[str] | None = None,
+        budget_ms: float | None = None,
+        deadline: float | None = None,
     ) -> ScanResult:
-        rules = (
-            self.rules if only is None else tuple(r for r in self.rules if r.id in only)
+        """Scan ``text`` with every rule (or those in ``only``).
+
+        ``budget_ms``: None for the bundle's budget, ``math.inf`` for none at all
+        (no regex timeout either). ``deadline``: an absolute ``clock()`` value that
+        overrides ``budget_ms``, so several scans can share one budget.
+        """
+        budget = Budget.start(self.compiled.defaults, self.clock, budget_ms, deadline)
+        if isinstance(only, str):
+            only = (only,)
+        wanted = None if only is None else frozenset(only)
+        rules = [r for r in self._scan_order if wanted is None or r.id in wanted]
+        not_run: list[NotRun] = [
+            {"rule_id": r.id, "name": r.name}
+            for r in self._cannot_run
+            if wanted is None or r.id in wanted
+        ]
+        return _scan(
+            self.compiled, rules, text, self._regions_for(locale), budget, not_run
         )
-        return _scan(self.compiled, rules, text, self._regions_for(locale))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
 from types import ModuleType
 
 
-def discover(package: str, path) -> dict[str, ModuleType]:
+def discover(package: str, path: Iterable[str]) -> dict[str, ModuleType]:
     """``NAME`` -> module for every module in ``package``, sorted by name."""
     found: dict[str, ModuleType] = {}
     for info in pkgutil.iter_modules(path):

@@ -5,8 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 VERDICT_ORDER = ("allow", "warn", "block")
+# Least to most severe; the findings cap keeps the most severe first.
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
+
+# {"rule_id": id or None, "reason": "timeout" | "budget" | "too_long"}
+Incomplete = dict[str, str | None]
+# {"rule_id": id, "name": the rule's human name}
+NotRun = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,7 @@ class Finding:
     message: str
     policy_url: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -32,13 +40,22 @@ class ScanResult:
     findings: list[Finding]
     rules_version: str
     complete: bool = True
-    incomplete: list[dict] = field(default_factory=list)
+    incomplete: list[Incomplete] = field(default_factory=list)
+    # Findings past the bundle's max_findings cap (the verdict still counts them),
+    # and the ids of their rules, so a policy can count them too.
+    findings_omitted: int = 0
+    omitted_rules: list[str] = field(default_factory=list)
+    # Bundle rules this runtime cannot run, sorted by id.
+    not_run: list[NotRun] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "verdict": self.verdict,
             "findings": [f.to_dict() for f in self.findings],
             "rules_version": self.rules_version,
             "complete": self.complete,
-            "incomplete": list(self.incomplete),
+            "incomplete": [dict(item) for item in self.incomplete],
+            "findings_omitted": self.findings_omitted,
+            "omitted_rules": list(self.omitted_rules),
+            "not_run": [dict(item) for item in self.not_run],
         }

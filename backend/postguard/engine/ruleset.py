@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
+from typing import Any
 
 import regex
 
@@ -18,6 +19,7 @@ from . import builtins
 from . import validators
 from .allow import Allowlist
 from .normalize import NormalizationTable
+from .result import SEVERITY_ORDER
 
 FLAG_BITS = {"i": regex.IGNORECASE, "s": regex.DOTALL}
 
@@ -30,7 +32,7 @@ def percent(score: float) -> int:
     return round(float(score) * 100)
 
 
-def compile_pattern(pattern: str, flags: str = "") -> regex.Pattern:
+def compile_pattern(pattern: str, flags: str = "") -> regex.Pattern[str]:
     bits = regex.V0
     for flag in flags:
         bits |= FLAG_BITS[flag]
@@ -40,13 +42,13 @@ def compile_pattern(pattern: str, flags: str = "") -> regex.Pattern:
 @dataclass(frozen=True)
 class CompiledValidator:
     module: ModuleType
-    params: dict
+    params: dict[str, Any]
     boost: int
 
 
 @dataclass(frozen=True)
 class CompiledContext:
-    pattern: regex.Pattern
+    pattern: regex.Pattern[str]
     window: int
     required: bool
     boost: int
@@ -57,6 +59,7 @@ class CompiledContext:
 @dataclass(frozen=True)
 class CompiledRule:
     id: str
+    name: str
     category: str
     type: str
     severity: str
@@ -64,7 +67,7 @@ class CompiledRule:
     message: str
     policy_url: str
     runtimes: tuple[str, ...]
-    pattern: regex.Pattern
+    pattern: regex.Pattern[str]
     value_group: bool
     head_group: bool
     builtin: ModuleType | None
@@ -77,9 +80,11 @@ class CompiledRule:
     allow: Allowlist
 
 
-def _compile_rule(rule: dict) -> CompiledRule:
+def _compile_rule(rule: dict[str, Any]) -> CompiledRule:
     rule_id = rule.get("id", "?")
     try:
+        if rule["severity"] not in SEVERITY_ORDER:
+            raise ValueError(f"unknown severity {rule['severity']!r}")
         pattern = compile_pattern(rule["pattern"], rule.get("flags", ""))
         checks = []
         for spec in rule.get("validators", []):
@@ -101,6 +106,7 @@ def _compile_rule(rule: dict) -> CompiledRule:
         builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
         return CompiledRule(
             id=rule_id,
+            name=rule.get("name", rule_id),
             category=rule["category"],
             type=rule["type"],
             severity=rule["severity"],
@@ -128,12 +134,25 @@ def _compile_rule(rule: dict) -> CompiledRule:
 class CompiledBundle:
     version: str
     sha256: str
-    defaults: dict
+    defaults: dict[str, Any]
     table: NormalizationTable
-    digit_run: regex.Pattern
+    digit_run: regex.Pattern[str]
     allow: Allowlist
     rules: tuple[CompiledRule, ...]
     keywords: frozenset[str]
+
+
+def _check_defaults(defaults: dict[str, Any]) -> None:
+    """The limits every scan relies on: whole numbers of characters and findings,
+    milliseconds of budget."""
+    for key in ("max_chars", "max_findings"):
+        value = defaults[key]
+        if type(value) is not int or value < 1:
+            raise BundleError(f"bundle: defaults.{key} must be an integer >= 1")
+    for key in ("budget_ms", "rule_timeout_ms"):
+        value = defaults[key]
+        if type(value) not in (int, float) or not value >= 0:
+            raise BundleError(f"bundle: defaults.{key} must be a number >= 0")
 
 
 @lru_cache(maxsize=8)
@@ -145,6 +164,7 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
     if not isinstance(bundle, dict) or bundle.get("format") != 1:
         raise BundleError("unsupported bundle: expected an object with format 1")
     try:
+        _check_defaults(bundle["defaults"])
         rules = tuple(
             sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id)
         )

@@ -2,21 +2,39 @@
 
 Every step is a plain function of the compiled bundle, so the JS twin
 (``extension/src/engine/scan.js``) follows the same order and gets the same result.
+The budget is checked before each rule, between candidates, in the phone matcher's
+loop and while overlaps are resolved; whatever it cuts short is named in
+``incomplete``. Rules run most severe first, so a tight budget is spent on what
+matters most.
 """
 
 from __future__ import annotations
 
-import time
+import bisect
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
+from .budget import Budget
+from .budget import BudgetSpent
 from .mask import masked_preview
 from .normalize import Normalized
 from .normalize import normalize
+from .result import SEVERITY_ORDER
 from .result import VERDICT_ORDER
 from .result import Finding
+from .result import Incomplete
+from .result import NotRun
 from .result import ScanResult
 from .ruleset import CompiledBundle
+from .ruleset import CompiledContext
 from .ruleset import CompiledRule
+
+Span = tuple[int, int]
+_NOT_DIGITS = regex.compile(r"[^0-9]+")
 
 
 @dataclass(frozen=True)
@@ -27,55 +45,60 @@ class Candidate:
     score: int
 
 
-class _Budget:
-    def __init__(self, defaults: dict) -> None:
-        self.deadline = time.perf_counter() + defaults["budget_ms"] / 1000
-        self.rule_timeout = defaults["rule_timeout_ms"] / 1000
-
-    def timeout(self) -> float:
-        return min(self.rule_timeout, self.deadline - time.perf_counter())
-
-    def timeout_or_raise(self) -> float:
-        remaining = self.timeout()
-        if remaining <= 0:
-            raise TimeoutError("scan budget exhausted")
-        return remaining
-
-
 def _max_digit_run(bundle: CompiledBundle, text: str) -> int:
     longest = 0
     for run in bundle.digit_run.findall(text):
-        count = sum(1 for c in run if "0" <= c <= "9")
-        longest = max(longest, count)
+        if len(run) > longest:  # a run never has more digits than characters
+            longest = max(longest, len(_NOT_DIGITS.sub("", run)))
     return longest
 
 
-def _rule_spans(rule: CompiledRule, text: str, timeout: float, regions):
+def _regex_spans(
+    rule: CompiledRule, text: str, timeout: float | None
+) -> tuple[list[Span], bool]:
+    """The rule's spans, and whether its regex timed out (the spans found until
+    then still count: a card before a slow stretch of text is still a card)."""
     group = "value" if rule.value_group else 0
-    spans = []
-    for m in rule.pattern.finditer(text, timeout=timeout):
-        start, end = m.span(group)
-        if start < 0:
-            continue
-        if rule.head_group and m.start("head") >= 0:
-            start = m.start("head")
-        spans.append((start, end))
+    spans: list[Span] = []
+    try:
+        for m in rule.pattern.finditer(text, timeout=timeout):
+            start, end = m.span(group)
+            if start < 0:
+                continue
+            if rule.head_group and m.start("head") >= 0:
+                start = m.start("head")
+            spans.append((start, end))
+    except TimeoutError:
+        return spans, True
+    return spans, False
+
+
+def _rule_spans(
+    rule: CompiledRule,
+    spans: list[Span],
+    text: str,
+    budget: Budget,
+    regions: tuple[str, ...],
+) -> Iterable[Span]:
     if rule.builtin is not None and spans:
-        spans = rule.builtin.find(text, spans, regions)
+        found: Iterator[Span] = rule.builtin.find(text, spans, regions, budget.check)
+        return found
     return spans
 
 
-def _has_context(rule: CompiledRule, text: str, start: int, end: int, budget) -> bool:
+def _has_context(
+    ctx: CompiledContext, text: str, start: int, end: int, budget: Budget
+) -> bool:
     """Is a context word within the window around the value (and not inside it)?
 
     Words are searched from the window's start; a match counts when it ends inside
     the window. The search stops short of the text's end, yet far enough past the
     window for any word starting inside it to be seen whole, with its lookahead.
     """
-    ctx = rule.context
     lo, hi = max(0, start - ctx.window), end + ctx.window
     endpos = min(len(text), hi + ctx.max_match + 1)
-    for m in ctx.pattern.finditer(text, lo, endpos, timeout=budget.timeout_or_raise()):
+    timeout = budget.regex_timeout()
+    for m in ctx.pattern.finditer(text, lo, endpos, timeout=timeout):
         s, e = m.span()
         if s > hi:
             break
@@ -104,30 +127,99 @@ def _validated_end(rule: CompiledRule, text: str, start: int, end: int) -> int |
     return None
 
 
-def _score(bundle, rule, text, start, end, budget) -> int | None:
+def _score(
+    bundle: CompiledBundle,
+    rule: CompiledRule,
+    text: str,
+    start: int,
+    end: int,
+    budget: Budget,
+) -> int | None:
     value = text[start:end]
     score = rule.base + sum(check.boost for check in rule.validators)
-    if rule.allow.allows(value) or bundle.allow.allows(value):
+    timeout = budget.regex_timeout()
+    if rule.allow.allows(value, timeout) or bundle.allow.allows(value, timeout):
         return None
     if rule.context is not None:
-        if _has_context(rule, text, start, end, budget):
+        if _has_context(rule.context, text, start, end, budget):
             score += rule.context.boost
         elif rule.context.required:
             return None
     return min(score, 100)
 
 
-def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Most specific first: priority, then score, then the longer span."""
+def _rule_candidates(
+    bundle: CompiledBundle,
+    rule: CompiledRule,
+    text: str,
+    budget: Budget,
+    regions: tuple[str, ...],
+    found: list[Candidate],
+) -> None:
+    """Add the rule's candidates to ``found``; raises BudgetSpent or TimeoutError
+    (the candidates added before stay). The pattern gets one rule timeout, its
+    candidates another: the spans found before a timeout still count."""
+    min_score = round(bundle.defaults["min_score"] * 100)
+    spans, timed_out = _regex_spans(rule, text, budget.for_rule().regex_timeout())
+    work = budget.for_rule()
+    for start, match_end in _rule_spans(rule, spans, text, work, regions):
+        work.check()
+        end = _validated_end(rule, text, start, match_end)
+        if end is None:
+            continue
+        score = _score(bundle, rule, text, start, end, work)
+        if score is not None and score >= min_score:
+            found.append(Candidate(rule, start, end, score))
+    if timed_out:
+        raise TimeoutError("the rule's pattern ran out of time")
+
+
+def _resolve_overlaps(
+    candidates: list[Candidate], budget: Budget, incomplete: list[Incomplete]
+) -> list[Candidate]:
+    """Most specific first: priority, then score, then the longer span.
+
+    Kept spans never overlap, so sorted by start their ends are sorted too: the
+    only kept span that can overlap a candidate is the last one starting before
+    the candidate ends (a bisect, not a look at every kept span). When the budget
+    runs out, the candidates not yet placed are dropped and their rules named
+    (once: a rule that timed out stays listed as such).
+    """
     ranked = sorted(
         candidates,
         key=lambda c: (-c.rule.priority, -c.score, c.start - c.end, c.start, c.rule.id),
     )
+    places: list[Span] = []  # kept (start, end), sorted
     kept: list[Candidate] = []
-    for cand in ranked:
-        if all(cand.end <= k.start or cand.start >= k.end for k in kept):
-            kept.append(cand)
-    return sorted(kept, key=lambda c: (c.start, c.end, c.rule.id))
+    for index, cand in enumerate(ranked):
+        try:
+            budget.check()
+        except BudgetSpent:
+            listed = {entry["rule_id"] for entry in incomplete}
+            dropped = {c.rule.id for c in ranked[index:]}
+            for rule_id in sorted(dropped - listed):
+                incomplete.append({"rule_id": rule_id, "reason": "budget"})
+            break
+        before = bisect.bisect_left(places, (cand.end, -1)) - 1
+        if before >= 0 and places[before][1] > cand.start:
+            continue
+        bisect.insort(places, (cand.start, cand.end))
+        kept.append(cand)
+    return sorted(kept, key=_position)
+
+
+def _position(cand: Candidate) -> tuple[int, int, str]:
+    return cand.start, cand.end, cand.rule.id
+
+
+def _cap(kept: list[Candidate], limit: int) -> list[Candidate]:
+    """The ``limit`` most severe (ties: the earliest), listed by position."""
+    if len(kept) <= limit:
+        return kept
+    most_severe = sorted(
+        kept, key=lambda c: (-SEVERITY_ORDER.index(c.rule.severity), *_position(c))
+    )
+    return sorted(most_severe[:limit], key=_position)
 
 
 def _finding(cand: Candidate, norm: Normalized) -> Finding:
@@ -147,14 +239,19 @@ def _finding(cand: Candidate, norm: Normalized) -> Finding:
     )
 
 
-def scan(bundle: CompiledBundle, rules, text: str, regions: tuple[str, ...]):
+def scan(
+    bundle: CompiledBundle,
+    rules: Sequence[CompiledRule],
+    text: str,
+    regions: tuple[str, ...],
+    budget: Budget,
+    not_run: Sequence[NotRun] = (),
+) -> ScanResult:
     defaults = bundle.defaults
-    budget = _Budget(defaults)
-    incomplete: list[dict] = []
-    min_score = round(defaults["min_score"] * 100)
+    incomplete: list[Incomplete] = []
     if len(text) > defaults["max_chars"]:
         text = text[: defaults["max_chars"]]
-        incomplete.append({"rule_id": None, "reason": "truncated"})
+        incomplete.append({"rule_id": None, "reason": "too_long"})
     norm = normalize(text, bundle.table)
     ntext = norm.text
     lowered = ntext.lower()
@@ -170,26 +267,31 @@ def scan(bundle: CompiledBundle, rules, text: str, regions: tuple[str, ...]):
                 digit_run = _max_digit_run(bundle, ntext)
             if digit_run < rule.min_digits:
                 continue
-        if budget.timeout() <= 0:
-            incomplete.append({"rule_id": rule.id, "reason": "budget"})
-            continue
         try:
-            spans = _rule_spans(rule, ntext, budget.timeout_or_raise(), regions)
-            for start, end in spans:
-                end = _validated_end(rule, ntext, start, end)
-                if end is None:
-                    continue
-                score = _score(bundle, rule, ntext, start, end, budget)
-                if score is not None and score >= min_score:
-                    candidates.append(Candidate(rule, start, end, score))
+            budget.check()
+            _rule_candidates(bundle, rule, ntext, budget, regions, candidates)
+        except BudgetSpent:
+            incomplete.append({"rule_id": rule.id, "reason": "budget"})
         except TimeoutError:
             incomplete.append({"rule_id": rule.id, "reason": "timeout"})
-    findings = [_finding(c, norm) for c in _resolve_overlaps(candidates)]
+    kept = _resolve_overlaps(candidates, budget.with_grace(), incomplete)
+    listed = _cap(kept, defaults["max_findings"])
+    shown = {id(c) for c in listed}
+    omitted_rules = sorted({c.rule.id for c in kept if id(c) not in shown})
     verdict = max(
-        (defaults["verdicts"][f.severity] for f in findings),
+        (defaults["verdicts"][c.rule.severity] for c in kept),
         key=VERDICT_ORDER.index,
         default="allow",
     )
     if incomplete and verdict == "allow":
         verdict = "warn"
-    return ScanResult(verdict, findings, bundle.version, not incomplete, incomplete)
+    return ScanResult(
+        verdict=verdict,
+        findings=[_finding(c, norm) for c in listed],
+        rules_version=bundle.version,
+        complete=not incomplete,
+        incomplete=incomplete,
+        findings_omitted=len(kept) - len(listed),
+        omitted_rules=omitted_rules,
+        not_run=[dict(item) for item in not_run],
+    )

@@ -1,17 +1,22 @@
 """Compile rule sources into the bundle both runtimes run.
 
-The bundle is deterministic: its version is the hand-set base version plus a hash
-of the content, so ``--check`` can tell whether the committed copies are fresh.
+The bundle is deterministic: its version is the package version
+(``postguard.__version__``, the one version source) plus a hash of the content, so
+``--check`` can tell whether the committed copies are fresh. The build also stamps
+the package version into the extension's manifest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
+from postguard import __version__
 from postguard.engine import builtins
 from postguard.engine import validators
+from postguard.policy import read_policy_data
 
 from .source import RuleSource
 from .source import RuleTree
@@ -102,11 +107,13 @@ def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
             for name, m in builtins.REGISTRY.items()
         },
         "rules": sorted((compile_rule(s.data) for s in sources), key=lambda r: r["id"]),
+        # The default policy: the offline engine applies it like the service.
+        "policy": read_policy_data(tree.root / "policy.yaml"),
     }
     digest = hashlib.sha256(_dump(body).encode("utf-8")).hexdigest()
     return {
         "_generated": GENERATED_NOTE,
-        "version": f"{settings['version']}+{digest[:12]}",
+        "version": f"{__version__}+{digest[:12]}",
         **body,
     }
 
@@ -117,6 +124,57 @@ def _dump(bundle: dict) -> str:
 
 def bundle_text(bundle: dict) -> str:
     return _dump(bundle)
+
+
+# The manifest's top-level "version" line (2-space indent); only it is rewritten,
+# so the rest of the hand-formatted file stays byte for byte.
+_MANIFEST_VERSION = re.compile(r'^(  "version": )"[^"\n]*"', re.MULTILINE)
+# Chrome accepts one to four dot-separated integers.
+_MANIFEST_VERSION_FORMAT = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
+
+
+def manifest_path(tree: RuleTree) -> Path:
+    return tree.root.parent / "extension" / "manifest.json"
+
+
+def stamped_manifest(text: str, version: str = __version__) -> str:
+    """``text`` (manifest.json) with its top-level version set to ``version``."""
+    if not _MANIFEST_VERSION_FORMAT.fullmatch(version):
+        raise ValueError(f"version {version!r} is not a valid extension version")
+    stamped, count = _MANIFEST_VERSION.subn(rf'\1"{version}"', text, count=1)
+    if count != 1 or json.loads(stamped).get("version") != version:
+        raise ValueError('manifest.json has no top-level "version" line')
+    return stamped
+
+
+# The API description's info.version line (the first two-space "version:").
+_OPENAPI_VERSION = re.compile(r"^(  version: ).*$", re.MULTILINE)
+
+
+def openapi_path(tree: RuleTree) -> Path:
+    return tree.root.parent / "backend" / "postguard" / "openapi.yaml"
+
+
+def stamped_openapi(text: str, version: str = __version__) -> str:
+    """``text`` (openapi.yaml) with its info.version set to ``version``."""
+    stamped, count = _OPENAPI_VERSION.subn(rf"\g<1>{version}", text, count=1)
+    if count != 1:
+        raise ValueError("openapi.yaml has no info.version line")
+    return stamped
+
+
+def expected_outputs(tree: RuleTree, text: str) -> dict[Path, str]:
+    """Each generated file and what it must hold: the bundle's copies, and the
+    extension manifest and the API description (when the tree has them) with the
+    package version."""
+    expected = dict.fromkeys(output_paths(tree), text)
+    for path, stamp in (
+        (manifest_path(tree), stamped_manifest),
+        (openapi_path(tree), stamped_openapi),
+    ):
+        if path.is_file():
+            expected[path] = stamp(path.read_text(encoding="utf-8"))
+    return expected
 
 
 def output_paths(tree: RuleTree) -> list[Path]:
@@ -131,17 +189,17 @@ def output_paths(tree: RuleTree) -> list[Path]:
 
 def write_outputs(tree: RuleTree, text: str) -> list[Path]:
     written = []
-    for path in output_paths(tree):
+    for path, content in expected_outputs(tree, text).items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
+            path.write_text(content, encoding="utf-8")
             written.append(path)
     return written
 
 
 def stale_outputs(tree: RuleTree, text: str) -> list[Path]:
     return [
-        p
-        for p in output_paths(tree)
-        if not p.exists() or p.read_text(encoding="utf-8") != text
+        path
+        for path, content in expected_outputs(tree, text).items()
+        if not path.exists() or path.read_text(encoding="utf-8") != content
     ]

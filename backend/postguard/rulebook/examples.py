@@ -1,9 +1,14 @@
 """Run every rule's own examples: each ``match`` must be found (covering ``value``
-exactly when given), each ``no_match`` must not. A rule is its own test."""
+exactly when given), each ``no_match`` must not. A rule is its own test.
+
+Examples run without a time budget (``budget_ms=math.inf``): their answer must not
+depend on how busy the machine is. The budget has its own tests.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from postguard.engine import Engine
@@ -31,7 +36,7 @@ def check_rule_examples(engine: Engine, rule: dict) -> list[str]:
     failures = []
     for example in rule["examples"]["match"]:
         text = example["text"]
-        found = engine.scan(text, only=only).findings
+        found = engine.scan(text, only=only, budget_ms=math.inf).findings
         values = [text[f.start : f.end] for f in found]
         if not found:
             failures.append(f"example should match but did not: {example['why']}")
@@ -41,6 +46,6 @@ def check_rule_examples(engine: Engine, rule: dict) -> list[str]:
                 f"covering the expected value exactly): {example['why']}"
             )
     for example in rule["examples"]["no_match"]:
-        if engine.scan(example["text"], only=only).findings:
+        if engine.scan(example["text"], only=only, budget_ms=math.inf).findings:
             failures.append(f"example should not match but did: {example['why']}")
     return failures

@@ -1,16 +1,20 @@
 """``postguard rules validate``: every check a rule must pass before it ships.
 
 Schema, portable regex subset, nested quantifiers, compile in Python and node,
+ReDoS analysis (recheck) of every pattern in a rule and of the bundle-wide ones,
 adversarial-input smoke test in both runtimes, and the rule's own examples. Every
-error names the rule file and the reason.
+error names the file and the reason.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import regex
 
 from postguard.engine.ruleset import compile_pattern
 
+from . import redos
 from .build import build_bundle
 from .build import compile_rule
 from .examples import run_examples
@@ -22,22 +26,73 @@ from .source import RuleError
 from .source import RuleTree
 
 
+@dataclass(frozen=True)
+class Target:
+    """One regex to analyse: the file it comes from and which of its patterns."""
+
+    file: str
+    rule_id: str | None
+    label: str
+    pattern: str
+    flags: str
+
+
 def _patterns(compiled: dict) -> list[tuple[str, str, str]]:
-    """(label, pattern, flags) for everything in a rule that is a regex."""
+    """(label, pattern, flags) for what a rule's author wrote as a regex."""
     found = [("pattern", compiled["pattern"], compiled["flags"])]
     for n, spec in enumerate(compiled["allow"].get("patterns", [])):
         found.append((f"allow pattern {n + 1}", spec["pattern"], spec.get("flags", "")))
     return found
 
 
+def _targets(tree: RuleTree, compiled: dict[str, dict], names: dict) -> list[Target]:
+    """Every regex either engine runs, with the flags it runs it with."""
+    targets = []
+    for rule_id, rule in compiled.items():
+        for label, pattern, flags in _patterns(rule):
+            targets.append(Target(names[rule_id], rule_id, label, pattern, flags))
+        if rule.get("context"):
+            pattern = rule["context"]["pattern"]
+            targets.append(
+                Target(names[rule_id], rule_id, "context words pattern", pattern, "i")
+            )
+    global_file = tree.relative(tree.root / "allow" / "global.yaml")
+    for n, spec in enumerate(tree.global_allow().get("patterns", [])):
+        label, flags = f"allow pattern {n + 1}", spec.get("flags", "")
+        targets.append(Target(global_file, None, label, spec["pattern"], flags))
+    digit_run = tree.settings()["prefilter"]["digit_run"]
+    bundle_file = tree.relative(tree.root / "bundle.yaml")
+    targets.append(Target(bundle_file, None, "prefilter digit_run", digit_run, ""))
+    return targets
+
+
+def _compiles(target: Target) -> bool:
+    try:
+        compile_pattern(target.pattern, target.flags)
+    except regex.error:
+        return False
+    return True
+
+
 def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
+    """Raises ``redos.AnalyserUnavailable`` when ``with_node`` and node or recheck
+    is missing."""
     sources, errors = tree.load()
     by_id = {s.data["id"]: tree.relative(s.path) for s in sources}
-    good, node_entries = [], []
+    compiled = {s.data["id"]: compile_rule(s.data) for s in sources}
+    analysis = None
+    if with_node:
+        # Started first: the analyser runs in node while Python checks the rest.
+        targets = [t for t in _targets(tree, compiled, by_id) if _compiles(t)]
+        recheck = redos.locate(tree.root)
+        analysis = redos.Analysis(recheck, [(t.pattern, t.flags) for t in targets])
+    bad: set[str] = set()
+    node_entries = []
     for source in sources:
-        name, compiled = by_id[source.data["id"]], compile_rule(source.data)
+        rule_id = source.data["id"]
+        name, rule = by_id[rule_id], compiled[rule_id]
         problems = []
-        for label, pattern, flags in _patterns(compiled):
+        for label, pattern, flags in _patterns(rule):
             problems += [f"{label}: {p}" for p in lint_pattern(pattern, flags)]
             try:
                 compile_pattern(pattern, flags)
@@ -50,21 +105,28 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
                 problems.append(f"{label}: {slow}")
             node_entries.append(
                 {
-                    "id": f"{compiled['id']}\0{label}",
+                    "id": f"{rule_id}\0{label}",
                     "pattern": pattern,
                     "flags": flags,
                     "inputs": inputs,
                 }
             )
         errors.extend(RuleError(name, p) for p in problems)
-        if not problems:
-            good.append(source)
+        if problems:
+            bad.add(rule_id)
     if with_node:
         for key, problem in node_check(node_entries).items():
             rule_id, label = key.split("\0")
             errors.append(RuleError(by_id[rule_id], f"{label}: {problem}"))
-            good = [s for s in good if s.data["id"] != rule_id]
-    bundle = build_bundle(tree, good)
+            bad.add(rule_id)
+    if analysis is not None:
+        verdicts = analysis.verdicts()
+        for target in targets:
+            if problem := verdicts[(target.pattern, target.flags)].problem():
+                errors.append(RuleError(target.file, f"{target.label}: {problem}"))
+                if target.rule_id:
+                    bad.add(target.rule_id)
+    bundle = build_bundle(tree, [s for s in sources if s.data["id"] not in bad])
     for rule_id, failures in run_examples(bundle).items():
         errors.extend(RuleError(by_id[rule_id], f) for f in failures)
     return errors

@@ -1,7 +1,7 @@
 // What the toolbar badge says. Silence would read as "protected", so every
 // degraded state has its own text and a sentence in the tooltip.
 export const LIMITED_TITLE =
-  'PostGuard: limited protection. The local service is not reachable; posts are checked with the built-in rules only.';
+  'PostGuard: limited protection. The local service is not reachable, or the program on its port could not prove it is PostGuard; posts are checked with the built-in rules only.';
 export const UNPAIRED_TITLE =
   'PostGuard: limited protection. Not paired with the service: open the options to pair.';
 export const NOT_PROTECTED_TITLE =

@@ -1,10 +1,10 @@
 // The one onMessage handler map, keyed by message type. Each entry says which
 // senders may use it: our content scripts ("content") or extension pages ("page").
+import { cutDraft, markTooLong, maxCharsOf } from './draft-limit.js';
 import { MSG } from '../shared/message-types.js';
 import { buildEvent } from './event-payload.js';
 import { pageHandlers } from './page-handlers.js';
 
-const MAX_TEXT = 100_000;
 const MAX_QUEUED_EVENTS = 100;
 
 // Platforms the admin policy does not list are refused by the service; they are
@@ -22,13 +22,32 @@ async function withPlatformFallback(payload, call) {
   }
 }
 
-export function createHandlers({ settings, client, rules, status, sites, extId }) {
+export function createHandlers({ settings, client, connection, rules, offline, status, sites, extId }) {
   const queuedEvents = [];
 
   async function flushEvents(current) {
     while (queuedEvents.length) {
-      await client.sendEvent(current, queuedEvents[0]);
+      await connection.call(current, () => client.sendEvent(current, queuedEvents[0]));
       queuedEvents.shift();
+    }
+  }
+
+  // The service's answer when it has proved itself; else the offline engine's,
+  // with why (busy | unreachable | unverified | unpaired | timeout | rejected ...).
+  async function scanDraft(s, draft, msg) {
+    const payload = { text: draft.text, platform: platformName(msg.platform) };
+    if (draft.fullLength !== null) payload.full_length = draft.fullLength;
+    if (typeof msg.locale === 'string') payload.locale = msg.locale;
+    try {
+      const result = await connection.call(s, () =>
+        withPlatformFallback(payload, (p) => client.scan(s, p)),
+      );
+      flushEvents(s).catch(() => {});
+      return { ...result, source: 'service' };
+    } catch (err) {
+      const reason = err?.kind ?? 'unreachable';
+      const result = await offline.scan(draft.text, msg.platform);
+      return result ? { ...result, source: 'offline', reason } : { source: 'unchecked', reason };
     }
   }
 
@@ -38,23 +57,11 @@ export function createHandlers({ settings, client, rules, status, sites, extId }
       async run(msg) {
         if (typeof msg.text !== 'string') return { error: 'text must be a string' };
         const { settings: s } = await settings.load();
-        const offline = async (reason) => {
-          const bundle = await rules.current();
-          return { source: 'offline', reason, failPolicy: s.failPolicy, bundleVersion: bundle?.bundle.version ?? null };
-        };
-        if (status.skipService()) return offline('skipped');
-        const payload = { text: msg.text.slice(0, MAX_TEXT), platform: platformName(msg.platform) };
-        if (typeof msg.locale === 'string') payload.locale = msg.locale;
-        try {
-          const result = await withPlatformFallback(payload, (p) => client.scan(s, p));
-          await status.markConnected(result.rules_version);
-          flushEvents(s).catch(() => {});
-          return { ...result, source: 'service', failPolicy: s.failPolicy };
-        } catch (err) {
-          if (err.kind === 'rejected') return { source: 'unchecked', reason: err.code, failPolicy: s.failPolicy };
-          await status.markOffline(err.kind);
-          return offline(err.kind);
-        }
+        const maxChars = maxCharsOf((await rules.current())?.bundle);
+        const draft = cutDraft(msg.text, maxChars);
+        const result = await scanDraft(s, draft, msg);
+        if (result.source === 'unchecked') return { ...result, failPolicy: s.failPolicy };
+        return { ...markTooLong(result, draft.fullLength), max_chars: maxChars, failPolicy: s.failPolicy };
       },
     },
     [MSG.EVENT]: {
@@ -65,19 +72,14 @@ export function createHandlers({ settings, client, rules, status, sites, extId }
         const { settings: s } = await settings.load();
         try {
           await flushEvents(s);
-          const reply = await withPlatformFallback(event, (e) => client.sendEvent(s, e));
+          const reply = await connection.call(s, () =>
+            withPlatformFallback(event, (e) => client.sendEvent(s, e)),
+          );
           return { recorded: true, id: reply?.id };
         } catch {
           if (queuedEvents.length < MAX_QUEUED_EVENTS) queuedEvents.push(event);
           return { recorded: false, queued: true };
         }
-      },
-    },
-    [MSG.GET_BUNDLE]: {
-      from: 'content',
-      async run() {
-        const current = await rules.current();
-        return current ? { bundle: current.bundle, source: current.source } : { bundle: null };
       },
     },
     [MSG.GET_CONFIG]: {
@@ -96,7 +98,7 @@ export function createHandlers({ settings, client, rules, status, sites, extId }
         return { ok: true };
       },
     },
-    ...pageHandlers({ settings, client, rules, status, sites }),
+    ...pageHandlers({ settings, connection, rules, status, sites }),
   };
 
   function senderKind(sender) {

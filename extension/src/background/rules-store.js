@@ -1,5 +1,7 @@
 // The last rules bundle for the offline engine: the one fetched from the service
 // (kept with its ETag in storage.local), else the copy packaged with the extension.
+// Its `policy` is the service's effective policy; a bundle without one (from an
+// older service) borrows the packaged bundle's.
 import { ext } from '../shared/ext.js';
 
 const KEY = 'rulesBundle';
@@ -16,8 +18,9 @@ export function isBundle(value) {
 
 export function createRulesStore({ store = ext, client, fetchImpl = (...a) => globalThis.fetch(...a) }) {
   let memo = null;
+  let packagedMemo = null;
 
-  async function packaged() {
+  async function loadPackaged() {
     try {
       const response = await fetchImpl(store.getURL(PACKAGED_PATH));
       if (!response.ok) return null;
@@ -28,12 +31,25 @@ export function createRulesStore({ store = ext, client, fetchImpl = (...a) => gl
     }
   }
 
+  async function packaged() {
+    packagedMemo ??= await loadPackaged();
+    return packagedMemo;
+  }
+
   return {
     async current() {
       if (memo) return memo;
       const stored = (await store.getLocal(KEY))?.[KEY];
       memo = isBundle(stored?.bundle) ? stored : await packaged();
       return memo;
+    },
+    /** What the offline engine needs; `key` changes whenever bundle or policy may have. */
+    async offlineInputs() {
+      const current = await this.current();
+      if (!current) return null;
+      const policy = current.bundle.policy ?? (await packaged())?.bundle.policy ?? null;
+      const key = `${current.source}:${current.etag ?? current.bundle.version}`;
+      return { key, bundle: current.bundle, policy };
     },
     // Conditional GET; a malformed answer keeps the previous bundle.
     async sync(settings) {

@@ -1,70 +1,110 @@
-// HTTP client for the local PostGuard service. Runs only in the service worker:
-// its fetch carries the extension origin the service pins (a content-script fetch
+// HTTP client for the local PostGuard service. Runs only in the background: its
+// fetch carries the extension origin the service pins (a content-script fetch
 // would carry the page's origin and hit CORS / Local Network Access).
+//
+// Every request is signed (signing.js) and every answer's proof is checked before
+// its body is read: an answer without a valid proof comes from a server that does
+// not hold the token, and is treated as no answer at all.
+import { newNonce, proofMatches, signRequest } from './signing.js';
 
 export class ServiceError extends Error {
-  constructor(kind, status = 0, code = '') {
+  constructor(kind, status = 0, code = '', { verified = false, retryAfterS = 0 } = {}) {
     super(`service ${kind}${status ? ` (${status})` : ''}`);
-    this.kind = kind; // unreachable | timeout | unpaired | rejected | bad-response
+    // unreachable | timeout | unverified | unpaired | busy | rejected | bad-response
+    this.kind = kind;
     this.status = status;
     this.code = code; // the service's error code, e.g. unknown_platform
+    this.verified = verified; // the answer carried a valid proof: it is our service
+    this.retryAfterS = retryAfterS;
   }
 }
 
+const PROOF_HEADER = 'X-PostGuard-Proof';
+
+function parseJson(bytes) {
+  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+}
+
 export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
-  async function request(settings, method, path, { body, etag } = {}) {
-    if (!settings.serviceUrl) throw new ServiceError('unpaired');
-    if (!settings.token) throw new ServiceError('unpaired');
-    const headers = { 'X-PostGuard-Token': settings.token, Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (etag) headers['If-None-Match'] = etag;
+  async function send(settings, method, path, body, extraHeaders, controller) {
+    const url = new URL(path, settings.serviceUrl);
+    const nonce = newNonce();
+    const signature = await signRequest({ token: settings.token, nonce, method, host: url.host, path, body });
+    const headers = {
+      Accept: 'application/json',
+      'X-PostGuard-Nonce': nonce,
+      'X-PostGuard-Signature': signature,
+      ...extraHeaders,
+    };
+    if (body.length) headers['Content-Type'] = 'application/json';
+    const response = await fetchImpl(url.href, {
+      method,
+      headers,
+      body: method === 'GET' ? undefined : body,
+      signal: controller.signal,
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'error', // a redirect could only lead away from the proven service
+    });
+    return { response, nonce, bytes: new Uint8Array(await response.arrayBuffer()) };
+  }
+
+  async function request(settings, method, path, { json, etag } = {}) {
+    if (!settings.serviceUrl || !settings.token) throw new ServiceError('unpaired');
+    const body = json === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(json));
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), settings.serviceTimeoutMs);
-    let response;
+    let answer;
     try {
-      response = await fetchImpl(`${settings.serviceUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: controller.signal,
-        cache: 'no-store',
-        credentials: 'omit',
-      });
+      answer = await send(settings, method, path, body, etag ? { 'If-None-Match': etag } : {}, controller);
     } catch {
       throw new ServiceError(controller.signal.aborted ? 'timeout' : 'unreachable');
     } finally {
       clearTimeout(timer);
     }
-    if (response.status === 401 || response.status === 403) {
-      throw new ServiceError('unpaired', response.status);
+    const { response, nonce, bytes } = answer;
+    const { status } = response;
+    // The service never proves a 401 (a wrong signature), and 403 is the Origin
+    // check before any signature: both mean "not paired" either way.
+    if (status === 401 || status === 403) throw new ServiceError('unpaired', status);
+    const header = response.headers.get(PROOF_HEADER);
+    if (!(await proofMatches({ token: settings.token, nonce, status, body: bytes, header }))) {
+      throw new ServiceError('unverified', status);
     }
-    if (response.status === 304) return { status: 304, etag, json: null };
-    if (!response.ok) {
-      const code = await response.json().then((j) => String(j?.error?.code ?? ''), () => '');
-      throw new ServiceError('rejected', response.status, code);
+    if (status >= 500) throw new ServiceError('unreachable', status, '', { verified: true });
+    if (status === 304) return { status, etag, json: null };
+    if (status === 429) {
+      const retryAfterS = Number.parseInt(response.headers.get('Retry-After') ?? '', 10) || 1;
+      throw new ServiceError('busy', status, 'rate_limited', { verified: true, retryAfterS });
     }
-    let json;
+    let parsed;
     try {
-      json = await response.json();
+      parsed = parseJson(bytes);
     } catch {
-      throw new ServiceError('bad-response', response.status);
+      throw new ServiceError('bad-response', status, '', { verified: true });
     }
-    return { status: response.status, etag: response.headers.get('ETag'), json };
+    if (status < 200 || status >= 300) {
+      throw new ServiceError('rejected', status, String(parsed?.error?.code ?? ''), { verified: true });
+    }
+    return { status, etag: response.headers.get('ETag'), json: parsed };
   }
 
   return {
     async scan(settings, payload) {
-      const { json } = await request(settings, 'POST', '/api/v1/scan', { body: payload });
+      const { json } = await request(settings, 'POST', '/api/v1/scan', { json: payload });
       if (!json || !Array.isArray(json.findings) || typeof json.verdict !== 'string') {
-        throw new ServiceError('bad-response');
+        throw new ServiceError('bad-response', 200, '', { verified: true });
       }
       return json;
     },
+    // The handshake: a signed GET with no text in it.
     async health(settings) {
-      return (await request(settings, 'GET', '/api/v1/health')).json;
+      const { json } = await request(settings, 'GET', '/api/v1/health');
+      if (json?.status !== 'ok') throw new ServiceError('bad-response', 200, '', { verified: true });
+      return json;
     },
     async sendEvent(settings, event) {
-      return (await request(settings, 'POST', '/api/v1/events', { body: event })).json;
+      return (await request(settings, 'POST', '/api/v1/events', { json: event })).json;
     },
     async fetchBundle(settings, etag) {
       return request(settings, 'GET', '/api/v1/rules/bundle', { etag });

@@ -1,12 +1,11 @@
-// Connection state and per-tab protection state, mirrored to the badge. Kept in
-// storage.session so a restarted worker (MV3 idles them out) still knows.
+// Connection state (set by connection.js) and per-tab protection state, mirrored
+// to the badge. Tab states are kept in storage.session so a restarted worker
+// (MV3 idles them out) still knows.
 import { badgeFor } from './badge.js';
 import { ext } from '../shared/ext.js';
 
-const RETRY_AFTER_FAILURE_MS = 3000;
-
-export function createStatus({ store = ext, now = () => Date.now() } = {}) {
-  let connection = { state: 'unknown', rulesVersion: null, retryAt: 0 };
+export function createStatus({ store = ext } = {}) {
+  let connection = { state: 'unknown', rulesVersion: null, reason: null };
   const tabs = new Map();
 
   async function paint(tabId) {
@@ -31,13 +30,12 @@ export function createStatus({ store = ext, now = () => Date.now() } = {}) {
 
   return {
     connection: () => ({ ...connection }),
-    skipService: () => connection.state === 'offline' && now() < connection.retryAt,
     async markConnected(rulesVersion) {
-      await setConnection({ state: 'connected', rulesVersion: rulesVersion ?? connection.rulesVersion });
+      await setConnection({ state: 'connected', reason: null, rulesVersion: rulesVersion ?? connection.rulesVersion });
     },
     async markOffline(kind) {
       const state = kind === 'unpaired' ? 'unpaired' : 'offline';
-      await setConnection({ state, reason: kind, retryAt: now() + RETRY_AFTER_FAILURE_MS });
+      await setConnection({ state, reason: kind ?? 'unreachable' });
     },
     async setSite(tabId, site) {
       if (tabId === undefined) return;

@@ -5,7 +5,6 @@ import { createActionHandler, recordEvent } from './session-actions.js';
 import { DEFAULT_SETTINGS } from '../shared/settings.js';
 import { MSG } from '../shared/message-types.js';
 import { createGuard } from './guard.js';
-import { createOfflineEngine } from './offline-engine.js';
 import { createScanner } from './scanner.js';
 import { createSessionView } from './session-view.js';
 import { createVerdictCache } from './verdict-cache.js';
@@ -39,14 +38,10 @@ async function start() {
     if (!adapters.length) return;
   }
   const send = (message) => ext.sendMessage(message);
-  const scanOffline = createOfflineEngine({
-    importEngine: () => import('../engine/index.js'),
-    getBundle: () => send({ type: MSG.GET_BUNDLE }),
-  });
   const env = {
     config,
     cache: createVerdictCache(),
-    scan: createScanner({ send, scanOffline, locale: navigator.language }),
+    scan: createScanner({ send, locale: navigator.language }),
     send,
     release: (session) => guard.release(session),
     recordPosted: (session, verdict) => recordEvent(env, session, 'posted', {}, verdict.audit),

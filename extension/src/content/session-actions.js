@@ -2,6 +2,7 @@
 // for it (Mask), and Mask goes through the editor's own input path.
 import { caretOffset, placeCaret, selectSpan } from './editors/selection.js';
 import { MSG } from '../shared/message-types.js';
+import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
 import { findingSpans } from './session-view.js';
 import { maskValue } from '../shared/mask-value.js';
 import { readText } from './editors/text-model.js';
@@ -48,7 +49,7 @@ async function mask(session, env) {
 }
 
 export function createActionHandler(env) {
-  return async function onAction(session, action, { reason = '' } = {}) {
+  return async function onAction(session, action, { reason = '', noteLength = 0 } = {}) {
     const view = session.view;
     switch (action) {
       case 'edit': {
@@ -69,19 +70,21 @@ export function createActionHandler(env) {
         session.ui.askReason = false;
         return view.render();
       case 'confirm-override': {
-        const justification = reason.trim();
-        if (session.verdict.reasonRequired && !justification) {
-          view.setStatus('Please say why this is OK to post.');
+        const code = REASON_CODES.includes(reason) ? reason : '';
+        if (session.verdict.reasonRequired && !code) {
+          view.setStatus('Please choose why this is OK to post.');
           return;
         }
-        const reply = await recordEvent(env, session, 'overridden', justification ? { justification } : {});
+        // The note itself never leaves the page: only how long it was.
+        const extra = code ? { reason: code, note_length: Math.min(noteLength, MAX_NOTE_LENGTH) } : {};
+        const reply = await recordEvent(env, session, 'overridden', extra);
         session.ui.askReason = false;
         session.ui.status = reply?.recorded ? '' : 'Your reason will be recorded when the service is back.';
         env.release(session);
         return;
       }
       case 'report': {
-        const reply = await recordEvent(env, session, 'reported_false_positive');
+        const reply = await recordEvent(env, session, 'reported_false_positive', { reason: 'false_positive' });
         view.setStatus(reply?.recorded ? 'Reported to your administrator. Thank you.' : 'Could not reach the service; the report is queued.');
         return;
       }

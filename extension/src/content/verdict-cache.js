@@ -1,5 +1,5 @@
-// In-memory verdicts by text hash (never the text). Offline verdicts expire
-// quickly so the full service check runs again once it is back.
+// In-memory verdicts by text hash (never the text). Offline and incomplete
+// verdicts expire quickly, so the full check runs again once it can.
 const OFFLINE_TTL_MS = 5000;
 
 export function createVerdictCache({ max = 256, now = () => Date.now() } = {}) {
@@ -18,7 +18,8 @@ export function createVerdictCache({ max = 256, now = () => Date.now() } = {}) {
     },
     set(hash, result) {
       if (result.source === 'unchecked') return;
-      const expires = result.source === 'offline' ? now() + OFFLINE_TTL_MS : 0;
+      const partial = result.source === 'offline' || result.complete === false;
+      const expires = partial ? now() + OFFLINE_TTL_MS : 0;
       entries.delete(hash);
       entries.set(hash, { result, expires });
       while (entries.size > max) entries.delete(entries.keys().next().value);

@@ -1,8 +1,12 @@
-// Per candidate: validate, allow, score with context; then resolve overlaps.
-// The twin of _validated_end, _score, _has_context and _resolve_overlaps in
-// scanner.py. Offsets
-// here are code points of the normalised text, like Python's.
+// Per candidate: validate, allow, score with context; then resolve overlaps and
+// cap the findings. The twin of _validated_end, _score, _has_context,
+// _resolve_overlaps and _cap in scanner.py. Offsets here are code points of the
+// normalised text, like Python's.
+import { BudgetSpent } from './budget.js';
 import { findAll } from './matches.js';
+
+// Least to most severe; the findings cap keeps the most severe first.
+export const SEVERITY_ORDER = ['low', 'medium', 'high', 'critical'];
 
 /** UTF-16 offset `count` code points before (`step` -1) or after (+1) `unit`. */
 function stepCodePoints(text, unit, count, step) {
@@ -27,14 +31,15 @@ const isLow = (code) => code >= 0xdc00 && code <= 0xdfff;
  * Words are searched from the window's start; a match counts when it ends inside
  * the window (same definition as _has_context in scanner.py).
  */
-function hasContext(rule, norm, candidate, deadline) {
+function hasContext(rule, norm, candidate, budget) {
   const { window, pattern } = rule.context;
   const { start, end } = candidate;
   const hi = end + window;
   const text = norm.text;
   const from = stepCodePoints(text, candidate.unitStart, window, -1);
   const until = stepCodePoints(text, candidate.unitEnd, window, +1);
-  for (const m of findAll(pattern, text, deadline, { from, until })) {
+  const deadline = budget.stepDeadline();
+  for (const m of findAll(pattern, text, deadline, { from, until, clock: budget.clock })) {
     const s = norm.units.toCodePoint(m.index);
     const e = norm.units.toCodePoint(m.index + m[0].length);
     if (s > hi) break;
@@ -74,31 +79,74 @@ export function scoreOf(compiled, rule, norm, candidate, budget) {
   for (const check of rule.validators) score += check.boost;
   if (rule.allow.allows(value) || compiled.allow.allows(value)) return null;
   if (rule.context !== null) {
-    if (hasContext(rule, norm, candidate, budget.stepDeadline())) score += rule.context.boost;
+    if (hasContext(rule, norm, candidate, budget)) score += rule.context.boost;
     else if (rule.context.required) return null;
   }
   return Math.min(score, 100);
 }
 
-function compareKeys(a, b) {
-  for (let i = 0; i < a.length; i += 1) {
-    if (a[i] < b[i]) return -1;
-    if (a[i] > b[i]) return 1;
+// Python sorts by key tuples; these comparators give the same orders without an
+// array per candidate (a post can hold thousands).
+const compareIds = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const byPlace = (x, y) => x.start - y.start || x.end - y.end || compareIds(x.rule.id, y.rule.id);
+/** Most specific first: priority, then score, then the longer span. */
+const byRank = (x, y) =>
+  y.rule.priority - x.rule.priority ||
+  y.score - x.score ||
+  x.start - x.end - (y.start - y.end) ||
+  x.start - y.start ||
+  compareIds(x.rule.id, y.rule.id);
+const bySeverity = (x, y) =>
+  SEVERITY_ORDER.indexOf(y.rule.severity) - SEVERITY_ORDER.indexOf(x.rule.severity);
+
+/** Python's bisect_left over [start, end] pairs sorted by start, then end. */
+function bisectPairs(sorted, start, end) {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, e] = sorted[mid];
+    if (s < start || (s === start && e < end)) lo = mid + 1;
+    else hi = mid;
   }
-  return 0;
+  return lo;
 }
 
-/** Most specific first: priority, then score, then the longer span. */
-export function resolveOverlaps(candidates) {
-  const rankKey = (c) => [-c.rule.priority, -c.score, c.start - c.end, c.start, c.rule.id];
-  const ranked = candidates
-    .map((c) => ({ c, key: rankKey(c) }))
-    .sort((x, y) => compareKeys(x.key, y.key))
-    .map(({ c }) => c);
+/**
+ * Most specific first: priority, then score, then the longer span. Kept spans
+ * never overlap, so sorted by start their ends are sorted too: the only kept span
+ * that can overlap a candidate is the last one starting before the candidate
+ * ends (a binary search, not a look at every kept span). When the budget runs
+ * out, the candidates not yet placed are dropped and their rules named (once: a
+ * rule that timed out stays listed as such).
+ */
+export function resolveOverlaps(candidates, budget, incomplete) {
+  const ranked = [...candidates].sort(byRank);
+  const places = []; // kept [start, end], sorted
   const kept = [];
-  for (const cand of ranked) {
-    if (kept.every((k) => cand.end <= k.start || cand.start >= k.end)) kept.push(cand);
+  for (const [index, cand] of ranked.entries()) {
+    try {
+      budget.check();
+    } catch (error) {
+      if (!(error instanceof BudgetSpent)) throw error;
+      const listed = new Set(incomplete.map((entry) => entry.rule_id));
+      const dropped = new Set(ranked.slice(index).map((c) => c.rule.id));
+      for (const ruleId of [...dropped].sort()) {
+        if (!listed.has(ruleId)) incomplete.push({ rule_id: ruleId, reason: 'budget' });
+      }
+      break;
+    }
+    const before = bisectPairs(places, cand.end, -1) - 1;
+    if (before >= 0 && places[before][1] > cand.start) continue;
+    places.splice(bisectPairs(places, cand.start, cand.end), 0, [cand.start, cand.end]);
+    kept.push(cand);
   }
-  const placeKey = (c) => [c.start, c.end, c.rule.id];
-  return kept.sort((x, y) => compareKeys(placeKey(x), placeKey(y)));
+  return kept.sort(byPlace);
+}
+
+/** The `limit` most severe (ties: the earliest), listed by position. */
+export function cap(kept, limit) {
+  if (kept.length <= limit) return kept;
+  const mostSevere = [...kept].sort((x, y) => bySeverity(x, y) || byPlace(x, y));
+  return mostSevere.slice(0, limit).sort(byPlace);
 }

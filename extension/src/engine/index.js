@@ -4,5 +4,5 @@
 //
 //   const compiled = compileBundle(bundle);        // cached by bundle.version
 //   const result = scan(compiled, text, { locale });
-export { BundleError, compileBundle } from './ruleset.js';
+export { BundleError, compileBundle, ruleKinds } from './ruleset.js';
 export { scan } from './scan.js';

@@ -3,19 +3,24 @@
 // that also starts at p. Between matches the deadline is checked, because a JS
 // regex cannot be interrupted (Python's `regex` has a timeout instead).
 
-import { clock, BudgetTimeout } from './budget.js';
+import { BudgetTimeout, systemClock } from './budget.js';
 
 function nextCodePoint(text, index) {
   return index + (text.codePointAt(index) > 0xffff ? 2 : 1);
 }
 
 /**
- * All matches of a PortablePattern in `text`, in Python's order. Throws
- * BudgetTimeout when `deadline` (a clock() value) passes. `from` is where the
- * search starts (lookbehinds still see the text before it); the search stops at
- * the first match that starts after `until` (both UTF-16 offsets).
+ * Matches of a PortablePattern in `text`, in Python's order, until `deadline`
+ * (a `clock()` value) passes: `{ found, timedOut }`. `from` is where the search
+ * starts (lookbehinds still see the text before it); the search stops at the
+ * first match that starts after `until` (both UTF-16 offsets).
  */
-export function findAll(pattern, text, deadline = Infinity, { from = 0, until = Infinity } = {}) {
+export function findUntil(
+  pattern,
+  text,
+  deadline = Infinity,
+  { from = 0, until = Infinity, clock = systemClock } = {},
+) {
   const found = [];
   const regex = pattern.regex;
   let position = from;
@@ -35,11 +40,18 @@ export function findAll(pattern, text, deadline = Infinity, { from = 0, until = 
       regex.lastIndex = position;
       match = regex.exec(text);
     }
-    if (deadline !== Infinity && clock() > deadline) throw new BudgetTimeout();
+    if (deadline !== Infinity && clock() > deadline) return { found, timedOut: true };
     if (match === null || match.index > until) break;
     found.push(match);
     afterEmpty = match[0].length === 0;
     position = match.index + match[0].length;
   }
+  return { found, timedOut: false };
+}
+
+/** All matches (see findUntil); throws BudgetTimeout when `deadline` passes. */
+export function findAll(pattern, text, deadline = Infinity, options = {}) {
+  const { found, timedOut } = findUntil(pattern, text, deadline, options);
+  if (timedOut) throw new BudgetTimeout();
   return found;
 }

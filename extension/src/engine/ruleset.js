@@ -2,6 +2,7 @@
 // The twin of backend/postguard/engine/ruleset.py. Compiled bundles are cached by
 // bundle version (a build's version carries a hash of its content).
 import { Allowlist } from './allow.js';
+import { SEVERITY_ORDER } from './candidates.js';
 import { NormalizationTable } from './normalize.js';
 import { PortablePattern } from './pattern.js';
 import { VALIDATORS } from './validators/index.js';
@@ -49,10 +50,14 @@ export function compileRule(rule) {
   const id = rule.id ?? '?';
   try {
     if (rule.builtin) throw new Error(`builtin ${rule.builtin} is backend-only`);
+    if (!SEVERITY_ORDER.includes(required(rule, 'severity'))) {
+      throw new Error(`unknown severity ${JSON.stringify(rule.severity)}`);
+    }
     const pattern = new PortablePattern(required(rule, 'pattern'), rule.flags ?? '', 'gud');
     const groups = pattern.groupNames();
     return {
       id,
+      name: rule.name ?? id,
       category: required(rule, 'category'),
       type: required(rule, 'type'),
       severity: required(rule, 'severity'),
@@ -84,19 +89,43 @@ function globalAllowlist(spec) {
   }
 }
 
+/** The limits every scan relies on (the twin of _check_defaults in ruleset.py). */
+function checkDefaults(defaults) {
+  for (const key of ['max_chars', 'max_findings']) {
+    if (!Number.isInteger(defaults?.[key]) || defaults[key] < 1) {
+      throw new BundleError(`bundle: defaults.${key} must be an integer >= 1`);
+    }
+  }
+  for (const key of ['budget_ms', 'rule_timeout_ms']) {
+    if (typeof defaults[key] !== 'number' || !(defaults[key] >= 0)) {
+      throw new BundleError(`bundle: defaults.${key} must be a number >= 0`);
+    }
+  }
+}
+
 function compileUncached(bundle) {
   if (bundle?.format !== 1) throw new BundleError(`unsupported bundle format: ${bundle?.format}`);
+  checkDefaults(bundle.defaults);
   const byId = [...bundle.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const runs = (rule) => (rule.runtimes ?? ['python', RUNTIME]).includes(RUNTIME);
+  const rules = byId.filter(runs).map(compileRule);
+  const severity = (rule) => -SEVERITY_ORDER.indexOf(rule.severity);
   return Object.freeze({
     version: bundle.version,
     defaults: bundle.defaults,
     table: new NormalizationTable(bundle.normalization),
     digitRun: new PortablePattern(bundle.prefilter.digit_run),
     allow: globalAllowlist(bundle.allow),
-    rules: Object.freeze(byId.filter(runs).map(compileRule)),
-    // Rules the bundle marks as not runnable here (backend-only builtins/validators).
+    rules: Object.freeze(rules),
+    // Most severe first (then by id): when the budget runs short, a card or a key
+    // is looked for before an email address.
+    scanOrder: Object.freeze([...rules].sort((a, b) => severity(a) - severity(b))),
+    // Rules the bundle marks as not runnable here (backend-only builtins/validators):
+    // every result lists them in `not_run`.
     skipped: Object.freeze(byId.filter((rule) => !runs(rule)).map((rule) => rule.id)),
+    notRun: Object.freeze(
+      byId.filter((rule) => !runs(rule)).map((rule) => ({ id: rule.id, name: rule.name ?? rule.id })),
+    ),
   });
 }
 
@@ -110,4 +139,13 @@ export function compileBundle(bundle) {
   cache.set(key, compiled);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value);
   return compiled;
+}
+
+/** {rule_id, category, severity} of each rule named (for a policy that must count
+ * findings a result does not list, its `omitted_rules`). */
+export function ruleKinds(compiled, ruleIds) {
+  const byId = new Map(compiled.rules.map((rule) => [rule.id, rule]));
+  return (ruleIds ?? [])
+    .filter((id) => byId.has(id))
+    .map((id) => ({ rule_id: id, category: byId.get(id).category, severity: byId.get(id).severity }));
 }

@@ -1,11 +1,15 @@
 // The scan pipeline: normalise, prefilter, match, validate, allow, score,
-// resolve. Same steps in the same order as backend/postguard/engine/scanner.py,
-// so both runtimes return the same result; spans are code points of the text.
-import { Budget, BudgetTimeout } from './budget.js';
-import { resolveOverlaps, scoreOf, validatedEnd } from './candidates.js';
+// resolve, cap. Same steps in the same order as backend/postguard/engine/
+// scanner.py, so both runtimes return the same result; spans are code points of
+// the text. The budget is checked before each rule, between matches, between
+// candidates and while resolving overlaps; what it cuts short is named in
+// `incomplete`. Rules run most severe first, so a tight budget is spent on what
+// matters most.
+import { Budget, BudgetSpent, BudgetTimeout } from './budget.js';
+import { cap, resolveOverlaps, scoreOf, validatedEnd } from './candidates.js';
 import { headCodePoints } from './code-points.js';
 import { maskedPreview } from './mask.js';
-import { findAll } from './matches.js';
+import { findAll, findUntil } from './matches.js';
 import { normalize } from './normalize.js';
 import { pyRound } from './ruleset.js';
 
@@ -14,21 +18,26 @@ export const VERDICT_ORDER = ['allow', 'warn', 'block'];
 function maxDigitRun(compiled, text) {
   let longest = 0;
   for (const run of findAll(compiled.digitRun, text)) {
-    longest = Math.max(longest, run[0].replace(/[^0-9]/g, '').length);
+    // A run never has more digits than characters.
+    if (run[0].length > longest) longest = Math.max(longest, run[0].replace(/[^0-9]/g, '').length);
   }
   return longest;
 }
 
-function ruleSpans(rule, text, deadline) {
+/** The rule's spans, and whether its pattern timed out (the spans found until
+ * then still count: a card before a slow stretch of text is still a card). */
+function ruleSpans(rule, text, budget) {
   const spans = [];
-  for (const match of findAll(rule.pattern, text, deadline)) {
+  const deadline = budget.stepDeadline();
+  const { found, timedOut } = findUntil(rule.pattern, text, deadline, { clock: budget.clock });
+  for (const match of found) {
     const span = rule.valueGroup ? match.indices.groups.value : match.indices[0];
     if (span === undefined) continue;
     // A (?<head>...) group in a leading lookbehind moves the start back to it.
     const head = rule.headGroup ? match.indices.groups.head : undefined;
     spans.push(head === undefined ? span : [head[0], span[1]]);
   }
-  return spans;
+  return { spans, timedOut };
 }
 
 function finding(candidate, norm) {
@@ -48,9 +57,9 @@ function finding(candidate, norm) {
   };
 }
 
-function verdictOf(defaults, findings, incomplete) {
+function verdictOf(defaults, candidates, incomplete) {
   let verdict = 'allow';
-  for (const { severity } of findings) {
+  for (const severity of new Set(candidates.map(({ rule }) => rule.severity))) {
     const candidate = defaults.verdicts[severity];
     if (VERDICT_ORDER.indexOf(candidate) < 0) throw new Error(`unknown verdict ${candidate}`);
     if (VERDICT_ORDER.indexOf(candidate) > VERDICT_ORDER.indexOf(verdict)) verdict = candidate;
@@ -59,51 +68,80 @@ function verdictOf(defaults, findings, incomplete) {
 }
 
 /**
- * Scan `text` with a compiled bundle. Options: `only` (rule ids to run) and
- * `budgetMs` (instead of the bundle's budget_ms); `locale` is accepted for
- * parity with the service, but only backend-only phone rules use it. Returns
- * the shape of Python's ScanResult.to_dict().
+ * Add the rule's candidates to `found`; throws BudgetSpent or BudgetTimeout (the
+ * candidates added before stay). The pattern gets one rule timeout, its
+ * candidates another: the spans found before a timeout still count.
  */
-export function scan(compiled, text, { only = null, budgetMs } = {}) {
+function ruleCandidates(compiled, rule, norm, budget, found) {
+  const minScore = pyRound(compiled.defaults.min_score * 100);
+  const { spans, timedOut } = ruleSpans(rule, norm.text, budget.forRule());
+  const work = budget.forRule();
+  for (const [unitStart, matchEnd] of spans) {
+    work.check();
+    const unitEnd = validatedEnd(rule, norm.text, unitStart, matchEnd);
+    if (unitEnd === null) continue;
+    const start = norm.units.toCodePoint(unitStart);
+    const end = norm.units.toCodePoint(unitEnd);
+    const candidate = { rule, start, end, unitStart, unitEnd };
+    const score = scoreOf(compiled, rule, norm, candidate, work);
+    if (score !== null && score >= minScore) found.push({ ...candidate, score });
+  }
+  if (timedOut) throw new BudgetTimeout();
+}
+
+const reasonOf = (error) => {
+  if (error instanceof BudgetSpent) return 'budget';
+  if (error instanceof BudgetTimeout) return 'timeout';
+  throw error;
+};
+
+/**
+ * Scan `text` with a compiled bundle. Options: `only` (rule ids to run),
+ * `budgetMs` (instead of the bundle's budget_ms; Infinity: no budget at all),
+ * `deadline` (an absolute `clock()` value that overrides budgetMs, so several
+ * scans can share one budget) and `clock` (milliseconds; tests pass a fake one).
+ * `locale` is accepted for parity with the service, but only backend-only phone
+ * rules use it. Returns the shape of Python's ScanResult.to_dict().
+ */
+export function scan(compiled, text, { only = null, budgetMs = null, deadline = null, clock } = {}) {
   if (typeof text !== 'string') throw new TypeError('scan() needs the text as a string');
   const defaults = compiled.defaults;
-  const budget = new Budget(budgetMs ?? defaults.budget_ms, defaults.rule_timeout_ms);
+  const budget = Budget.start(defaults, { budgetMs, deadline, clock });
   const incomplete = [];
-  const minScore = pyRound(defaults.min_score * 100);
   const kept = headCodePoints(text, defaults.max_chars);
-  if (kept.length !== text.length) incomplete.push({ rule_id: null, reason: 'truncated' });
+  if (kept.length !== text.length) incomplete.push({ rule_id: null, reason: 'too_long' });
   const norm = normalize(kept, compiled.table);
   const lowered = norm.text.toLowerCase();
   const selected = only === null ? null : new Set(typeof only === 'string' ? [only] : only);
+  const wanted = (rule) => selected === null || selected.has(rule.id);
   let digitRun = null;
   const candidates = [];
-  for (const rule of compiled.rules) {
-    if (selected !== null && !selected.has(rule.id)) continue;
+  for (const rule of compiled.scanOrder) {
+    if (!wanted(rule)) continue;
     if (rule.keywords.length && !rule.keywords.some((k) => lowered.includes(k))) continue;
     if (rule.minDigits) {
       digitRun ??= maxDigitRun(compiled, norm.text);
       if (digitRun < rule.minDigits) continue;
     }
-    if (budget.timeout() <= 0) {
-      incomplete.push({ rule_id: rule.id, reason: 'budget' });
-      continue;
-    }
     try {
-      for (const [unitStart, matchEnd] of ruleSpans(rule, norm.text, budget.stepDeadline())) {
-        const unitEnd = validatedEnd(rule, norm.text, unitStart, matchEnd);
-        if (unitEnd === null) continue;
-        const start = norm.units.toCodePoint(unitStart);
-        const end = norm.units.toCodePoint(unitEnd);
-        const candidate = { rule, start, end, unitStart, unitEnd };
-        const score = scoreOf(compiled, rule, norm, candidate, budget);
-        if (score !== null && score >= minScore) candidates.push({ ...candidate, score });
-      }
+      budget.check();
+      ruleCandidates(compiled, rule, norm, budget, candidates);
     } catch (error) {
-      if (!(error instanceof BudgetTimeout)) throw error;
-      incomplete.push({ rule_id: rule.id, reason: 'timeout' });
+      incomplete.push({ rule_id: rule.id, reason: reasonOf(error) });
     }
   }
-  const findings = resolveOverlaps(candidates).map((c) => finding(c, norm));
-  const verdict = verdictOf(defaults, findings, incomplete);
-  return { verdict, findings, rules_version: compiled.version, complete: !incomplete.length, incomplete };
+  const resolved = resolveOverlaps(candidates, budget.withGrace(), incomplete);
+  const listed = cap(resolved, defaults.max_findings);
+  const shown = new Set(listed);
+  const omittedRules = [...new Set(resolved.filter((c) => !shown.has(c)).map((c) => c.rule.id))];
+  return {
+    verdict: verdictOf(defaults, resolved, incomplete),
+    findings: listed.map((c) => finding(c, norm)),
+    rules_version: compiled.version,
+    complete: !incomplete.length,
+    incomplete,
+    findings_omitted: resolved.length - listed.length,
+    omitted_rules: omittedRules.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    not_run: compiled.notRun.filter(wanted).map(({ id, name }) => ({ rule_id: id, name })),
+  };
 }

@@ -33,10 +33,19 @@ async function load() {
   say(connectionText(status));
 }
 
+// Why a handshake failed, in the user's words (kinds: background/service-client.js).
+const FAILURES = {
+  unpaired: 'Not paired: the service refused the token. Paste the output of `postguard token` again.',
+  unverified:
+    'A program answered at this address but could not prove it is your PostGuard service (another program may hold the port). Nothing was sent to it.',
+  busy: 'The service is busy; try again in a moment.',
+  timeout: 'The service did not answer in time.',
+};
+const failureText = (reason) => FAILURES[reason] ?? 'The service is not reachable: is `postguard serve` running?';
+
 function connectionText(status) {
   if (status.connection === 'connected') return `Connected. Rules version ${status.rulesVersion ?? '?'}.`;
-  if (status.connection === 'unpaired') return 'Not paired: the service refused the token.';
-  return 'The service is not reachable: limited protection.';
+  return `${failureText(status.reason)} Limited protection.`;
 }
 
 function collect() {
@@ -68,7 +77,7 @@ form.addEventListener('submit', async (event) => {
 document.getElementById('test').addEventListener('click', async () => {
   say('Testing…');
   const reply = await ext.sendMessage({ type: MSG.TEST_CONNECTION });
-  say(reply.ok ? `Connected to PostGuard ${reply.version}, rules ${reply.rulesVersion}.` : `No connection (${reply.reason}).`);
+  say(reply.ok ? `Connected to PostGuard ${reply.version}, rules ${reply.rulesVersion}.` : `No connection. ${failureText(reply.reason)}`);
 });
 
 load();

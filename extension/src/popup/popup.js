@@ -19,6 +19,7 @@ async function render() {
   const status = await ext.sendMessage({ type: MSG.STATUS, tabId: tab?.id });
   if (status.connection === 'connected') show('service', 'Connected', 'ok');
   else if (status.connection === 'unpaired') show('service', 'Not paired (limited protection)', 'warn');
+  else if (status.reason === 'unverified') show('service', 'Not proven to be PostGuard (limited protection)', 'warn');
   else show('service', 'Not running (limited protection)', 'warn');
   const rules = status.rulesVersion ?? status.offlineRulesVersion;
   show('rules', rules ? `version ${rules}${status.connection === 'connected' ? '' : ' (built-in copy)'}` : 'none loaded', rules ? '' : 'bad');

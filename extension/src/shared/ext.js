@@ -42,6 +42,17 @@ export const ext = {
       return true;
     });
   },
+  // For one context's own protocol (the offscreen document): answers only
+  // messages with that `target` and leaves every other message to its owner.
+  onMessageFor(target, handler) {
+    api().runtime.onMessage.addListener((message, sender, sendResponse) => {
+      if (message?.target !== target) return false;
+      Promise.resolve()
+        .then(() => handler(message, sender))
+        .then(sendResponse, (err) => sendResponse({ error: String(err?.name ?? 'error') }));
+      return true;
+    });
+  },
   onInstalled(listener) {
     api().runtime.onInstalled.addListener(listener);
   },
@@ -74,6 +85,19 @@ export const ext = {
   },
   async requestOrigins(origins) {
     return api().permissions.request({ origins });
+  },
+
+  // Chromium's offscreen documents (Firefox has none: its background page can
+  // start a Worker itself).
+  async offscreenOpen(path) {
+    const contexts = await api().runtime.getContexts({
+      contextTypes: ['OFFSCREEN_DOCUMENT'],
+      documentUrls: [api().runtime.getURL(path)],
+    });
+    return contexts.length > 0;
+  },
+  async createOffscreen(path, justification) {
+    return api().offscreen.createDocument({ url: path, reasons: ['WORKERS'], justification });
   },
 
   createAlarm(name, periodInMinutes) {

@@ -3,7 +3,6 @@
 export const MSG = Object.freeze({
   SCAN: 'scan',
   EVENT: 'event',
-  GET_BUNDLE: 'get-bundle',
   GET_CONFIG: 'get-config',
   SITE_STATUS: 'site-status',
   STATUS: 'status',

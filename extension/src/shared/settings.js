@@ -16,7 +16,9 @@ export const DEFAULT_SETTINGS = Object.freeze({
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
 // Post text may only ever travel to this machine, so anything but a loopback
-// http URL is refused rather than "fixed".
+// http URL is refused rather than "fixed". `localhost` becomes 127.0.0.1: the
+// service listens there only, and a name could resolve to [::1], where another
+// program may hold the same port.
 export function normalizeServiceUrl(value) {
   if (typeof value !== 'string' || value.trim() === '') return null;
   let url;
@@ -27,6 +29,7 @@ export function normalizeServiceUrl(value) {
   }
   if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) return null;
   if (url.username || url.password) return null;
+  url.hostname = '127.0.0.1';
   return url.origin;
 }
 

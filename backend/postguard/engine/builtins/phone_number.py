@@ -4,10 +4,15 @@ The rule's pattern finds cheap candidates; ``PhoneNumberMatcher`` then runs on e
 candidate with the region hints (request locale first, then configured regions) and
 every number must be valid for its region. A bare digit run is never a phone: the
 number as written must carry ``+``, brackets or separators.
+
+``find`` checks the scan budget before each candidate: libphonenumber's matcher is
+the slowest step per candidate, and a post can hold thousands of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Iterator
 from functools import cache
 from functools import lru_cache
 
@@ -51,7 +56,7 @@ def _national_digit_counts(region: str) -> frozenset[int]:
     without its trunk prefix). Skipping regions that cannot fit saves most of the
     matcher's work."""
     meta = PhoneMetadata.metadata_for_region(region)
-    if meta is None:
+    if meta is None or meta.general_desc is None:
         return frozenset()
     prefix = len(meta.national_prefix or "")
     lengths = meta.general_desc.possible_length or ()
@@ -80,11 +85,29 @@ def clear_cache() -> None:
     _match.cache_clear()
 
 
-def find(text: str, spans: list[tuple[int, int]], regions: tuple[str, ...]):
-    found: list[tuple[int, int]] = []
+def prepare(regions: tuple[str, ...]) -> None:
+    """Load now the metadata phonenumbers would load on first use: the regions'
+    own, and that of every region sharing their calling codes (a number is
+    checked against each of them, e.g. GB against GG, IM and JE)."""
+    for region in regions:
+        _national_digit_counts(region)
+        code = phonenumbers.country_code_for_region(region)
+        for other in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ()):
+            PhoneMetadata.metadata_for_region(other)
+
+
+def find(
+    text: str,
+    spans: list[tuple[int, int]],
+    regions: tuple[str, ...],
+    check_budget: Callable[[], None],
+) -> Iterator[tuple[int, int]]:
+    """Phone spans within the candidate spans, in order; ``check_budget`` runs
+    before each candidate and raises to stop."""
     for start, end in spans:
+        check_budget()
         start = _with_prefix(text, start)
         candidate = text[start:end]
         if _is_formatted(candidate):
-            found.extend((start + s, start + e) for s, e in _match(candidate, regions))
-    return found
+            for s, e in _match(candidate, regions):
+                yield start + s, start + e

@@ -1,5 +1,7 @@
 """US ABA routing transit number: 9 digits, weights 3-7-1, known prefix ranges."""
 
+from typing import Any
+
 from . import digits_of
 
 NAME = "aba_routing"
@@ -12,7 +14,7 @@ _VALID_PREFIXES = {*range(0, 13), *range(21, 33), *range(61, 73), 80}
 _WEIGHTS = (3, 7, 1) * 3
 
 
-def validate(value: str, params: dict) -> bool:
+def validate(value: str, params: dict[str, Any]) -> bool:
     digits = digits_of(value)
     if len(digits) != 9 or digits == "000000000":
         return False

@@ -2,6 +2,7 @@
 
 import math
 from collections import Counter
+from typing import Any
 
 NAME = "entropy"
 RUNTIMES = ("python", "js")
@@ -15,5 +16,5 @@ def shannon_entropy(value: str) -> float:
     return -sum(n / length * math.log2(n / length) for n in Counter(value).values())
 
 
-def validate(value: str, params: dict) -> bool:
+def validate(value: str, params: dict[str, Any]) -> bool:
     return shannon_entropy(value) >= float(params.get("min", 3.0))

@@ -1,5 +1,7 @@
 """IBAN: ISO 13616 country length plus the ISO 7064 mod 97-10 check."""
 
+from typing import Any
+
 NAME = "iban"
 RUNTIMES = ("python", "js")
 DEFAULT_BOOST = 0.4
@@ -25,7 +27,7 @@ def _compact(value: str) -> str:
     return "".join(c for c in value if c.isalnum()).upper()
 
 
-def validate(value: str, params: dict) -> bool:
+def validate(value: str, params: dict[str, Any]) -> bool:
     iban = _compact(value)
     if not iban.isascii() or IBAN_LENGTHS.get(iban[:2]) != len(iban):
         return False

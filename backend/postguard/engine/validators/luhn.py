@@ -1,5 +1,7 @@
 """Luhn (mod 10) check digit, used by payment card numbers (ISO/IEC 7812)."""
 
+from typing import Any
+
 from . import digits_of
 
 NAME = "luhn"
@@ -7,7 +9,7 @@ RUNTIMES = ("python", "js")
 DEFAULT_BOOST = 0.4
 
 
-def validate(value: str, params: dict) -> bool:
+def validate(value: str, params: dict[str, Any]) -> bool:
     digits = digits_of(value)
     if len(digits) < 2:
         return False

@@ -1,5 +1,7 @@
 """Verhoeff check digit (dihedral group D5), used by Aadhaar and others."""
 
+from typing import Any
+
 from . import digits_of
 
 NAME = "verhoeff"
@@ -30,7 +32,7 @@ _PERMUTE = (
 )
 
 
-def validate(value: str, params: dict) -> bool:
+def validate(value: str, params: dict[str, Any]) -> bool:
     digits = digits_of(value)
     if len(digits) < 2:
         return False

@@ -19,7 +19,12 @@ button.primary { background: #b3261e; border-color: #b3261e; color: #fff; }
 button:focus-visible, textarea:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
 form { margin-top: 8px; display: grid; gap: 6px; }
 form[hidden] { display: none; }
-textarea { font: inherit; min-height: 48px; resize: vertical; box-sizing: border-box; width: 100%; }
+textarea { font: inherit; min-height: 36px; resize: vertical; box-sizing: border-box; width: 100%; }
+fieldset { margin: 0; padding: 0; border: 0; display: grid; grid-template-columns: 1fr 1fr; gap: 2px 8px; }
+legend { padding: 0; margin-bottom: 4px; font-weight: 600; }
+.choice { display: flex; align-items: flex-start; gap: 4px; font-size: 12px; }
+.choice input { margin: 2px 0 0; }
+input[type=radio]:focus-visible { outline: 2px solid #1a73e8; outline-offset: 1px; }
 .status { margin-top: 6px; min-height: 1em; color: #3c3c3c; }
 a { color: #0b57d0; }
 @media (prefers-reduced-motion: no-preference) { .card { transition: opacity .12s; } }

@@ -3,6 +3,7 @@
 // The host's data-state is the one observable hook for tests and the page:
 // idle | pending | clean | flagged | unchecked.
 import { BANNER_CSS } from './banner-style.js';
+import { OVERRIDE_REASONS } from '../../shared/override-reasons.js';
 import { chooseBannerPlacement } from './placement.js';
 
 const TAG = 'postguard-banner';
@@ -12,7 +13,7 @@ function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === 'text') node.textContent = value;
-    else if (key.startsWith('data-') || key === 'type' || key === 'aria-live') node.setAttribute(key, value);
+    else if (key.startsWith('data-') || ['type', 'aria-live', 'name', 'value'].includes(key)) node.setAttribute(key, value);
     else node[key] = value;
   }
   node.append(...children);
@@ -48,7 +49,35 @@ function findingItem(finding) {
 function heading(view) {
   if (view.state === 'unchecked') return 'PostGuard could not check this post';
   const n = view.findings.length;
+  if (n === 0) return 'PostGuard could not check all of this post';
   return `This post contains ${n === 1 ? 'something sensitive' : `${n} sensitive items`}`;
+}
+
+// The override form: one reason from a fixed list, and a note that stays here.
+function overrideForm(view) {
+  const legend = view.reasonRequired ? 'Why is it OK to post this? (required)' : 'Why is it OK to post this? (optional)';
+  const choices = OVERRIDE_REASONS.map(([code, label]) =>
+    el('label', { className: 'choice' }, [
+      el('input', { type: 'radio', name: 'reason', value: code, 'data-reason': code }),
+      ` ${label}`,
+    ]),
+  );
+  return el('form', { hidden: !view.askReason }, [
+    el('fieldset', {}, [el('legend', { text: legend }), ...choices]),
+    el('label', { text: 'Note (optional; it stays on this page and is never sent)' }),
+    el('textarea', { 'data-field': 'note', maxLength: 1000 }),
+    el('div', { className: 'actions' }, [
+      el('button', { type: 'button', 'data-action': 'confirm-override', className: 'primary', text: 'Post' }),
+      el('button', { type: 'button', 'data-action': 'cancel-override', text: 'Cancel' }),
+    ]),
+  ]);
+}
+
+// What leaves the banner: the reason code and the note's length, never its text.
+export function overrideChoice(root) {
+  const reason = root.querySelector('input[name="reason"]:checked')?.value ?? '';
+  const note = root.querySelector('textarea[data-field="note"]')?.value ?? '';
+  return { reason, noteLength: [...note.trim()].length };
 }
 
 export function createBanner({ onAction }) {
@@ -63,8 +92,7 @@ export function createBanner({ onAction }) {
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    const reason = root.querySelector('textarea')?.value ?? '';
-    onAction(action, { reason });
+    onAction(action, overrideChoice(root));
   });
   let lastView = null;
 
@@ -88,17 +116,7 @@ export function createBanner({ onAction }) {
     if (view.findings.length) buttons.push(el('button', { type: 'button', 'data-action': 'report', text: 'Report false positive' }));
     buttons.push(el('button', { type: 'button', 'data-action': 'dismiss', text: 'Close' }));
     parts.push(el('div', { className: 'actions' }, buttons));
-    if (view.canOverride) {
-      const form = el('form', { hidden: !view.askReason }, [
-        el('label', { text: view.reasonRequired ? 'Why is it OK to post this? (required)' : 'Why is it OK to post this? (optional)' }),
-        el('textarea', { 'data-field': 'reason', maxLength: 500 }),
-        el('div', { className: 'actions' }, [
-          el('button', { type: 'button', 'data-action': 'confirm-override', className: 'primary', text: 'Post' }),
-          el('button', { type: 'button', 'data-action': 'cancel-override', text: 'Cancel' }),
-        ]),
-      ]);
-      parts.push(form);
-    }
+    if (view.canOverride) parts.push(overrideForm(view));
     parts.push(el('div', { className: 'status', 'aria-live': 'polite', text: view.status ?? '' }));
     card.replaceChildren(...parts);
   }
@@ -126,7 +144,7 @@ export function createBanner({ onAction }) {
       const form = root.querySelector('form');
       if (!form) return;
       form.hidden = false;
-      form.querySelector('textarea').focus();
+      form.querySelector('input[name="reason"]').focus();
     },
     place(editorRect, avoidRects) {
       if (card.hidden) return;

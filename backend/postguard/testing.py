@@ -1,0 +1,132 @@
+"""Helpers for PostGuard's own tests and benchmarks (like ``flask.testing``).
+
+One place for what the service tests, the browser tests and the benchmark scripts
+all need: a real ``postguard serve`` (gunicorn) on a free loopback port, a free
+port, and a percentile. The service itself never imports this module.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+LISTENING = re.compile(r"PostGuard listens on http://127\.0\.0\.1:(\d+)/")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile (``pct`` in 0..100) of ``values``."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("percentile of no values")
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def serve_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "postguard.cli", "serve", *args]
+
+
+def cli_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment for a CLI run in ``home``, without the caller's settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTGUARD_")}
+    env["POSTGUARD_HOME"] = str(home)
+    env.update(extra)
+    return env
+
+
+@dataclass
+class LiveService:
+    process: subprocess.Popen
+    port: int
+    home: Path
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def token(self) -> str:
+        return (self.home / "token").read_text().strip()
+
+    def request(self, method, path, body=None, headers=None, token=True):
+        """One HTTP request on a fresh connection: ``(status, headers, body)``."""
+        sent = {"X-PostGuard-Token": self.token} if token else {}
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        sent.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=15)
+
+    kill = stop
+
+
+def _announced_port(log_path: Path) -> int | None:
+    found = LISTENING.findall(log_path.read_text(errors="replace"))
+    return int(found[-1]) if found else None  # the log may hold earlier starts
+
+
+def start_service(
+    home: Path,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    timeout: float = 20,
+    **env: str,
+) -> LiveService:
+    """Start ``postguard serve`` and wait until it answers; ``port=0`` lets it pick.
+
+    ``env`` holds extra variables, e.g. ``POSTGUARD_RATE_LIMIT_PER_SECOND="0"``.
+    """
+    asked = free_port() if port is None else port
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            serve_command("--port", str(asked)),
+            env=cli_env(home, **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    service = LiveService(process, asked, home, log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"postguard serve exited:\n{service.log()}")
+        if service.port == 0:
+            service.port = _announced_port(log_path) or 0
+        try:
+            if service.port and service.request("GET", "/api/v1/health")[0] == 200:
+                return service
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.05)
+    service.stop(signal.SIGKILL)
+    raise RuntimeError(f"postguard serve did not answer:\n{service.log()}")

@@ -1,0 +1,93 @@
+// The admin policy: the action for each finding and the verdict that follows.
+// The JS twin of Policy.from_data / Policy.apply in backend/postguard/policy.py,
+// so the offline engine decides exactly what the service would; the bundle
+// carries the policy (`bundle.policy`). Pure: no chrome.*, no DOM. The data is
+// checked against policy.schema.json where it is built, not here.
+//
+//   const policy = compilePolicy(bundle.policy);
+//   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete);
+const VERDICT_BY_ACTION = Object.freeze({
+  audit: 'allow',
+  warn: 'warn',
+  block_with_override: 'block',
+  block: 'block',
+});
+const VERDICT_RANK = Object.freeze({ allow: 0, warn: 1, block: 2 });
+
+// Maps, not objects: a rule id such as "constructor" must not find
+// Object.prototype's member.
+const key = (category, severity) => `${category}\u0000${severity}`;
+
+function table(actions) {
+  const out = new Map();
+  for (const [category, bySeverity] of Object.entries(actions ?? {})) {
+    for (const [severity, action] of Object.entries(bySeverity ?? {})) out.set(key(category, severity), action);
+  }
+  return out;
+}
+
+const ruleMap = (rules) => new Map(Object.entries(rules ?? {}));
+
+/** Compile policy data (the shape of policy.default.yaml) once per bundle. */
+export function compilePolicy(data) {
+  const baseTable = table(data.actions);
+  const baseRules = ruleMap(data.rules);
+  const tables = new Map([[null, baseTable]]);
+  const rules = new Map([[null, baseRules]]);
+  for (const [name, override] of Object.entries(data.platforms ?? {})) {
+    tables.set(name, new Map([...baseTable, ...table(override?.actions)]));
+    rules.set(name, new Map([...baseRules, ...ruleMap(override?.rules)]));
+  }
+  return Object.freeze({
+    mode: data.mode,
+    defaultAction: data.default_action,
+    onIncomplete: data.on_incomplete ?? 'warn',
+    tables,
+    rules,
+  });
+}
+
+/** The platform name the policy knows this site by: its own, else "other", else none (null). */
+export function policyPlatform(policy, platform) {
+  if (typeof platform === 'string' && policy.tables.has(platform)) return platform;
+  return policy.tables.has('other') ? 'other' : null;
+}
+
+function known(map, platform) {
+  if (!map.has(platform)) throw new RangeError(`platform ${platform} is not in the policy`);
+  return map.get(platform);
+}
+
+/** Strongest first: the platform's rule entry (merged over the global one), then its table, then default_action. */
+export function actionFor(policy, finding, platform = null) {
+  const ruleAction = known(policy.rules, platform).get(finding.rule_id);
+  if (ruleAction) return ruleAction;
+  return known(policy.tables, platform).get(key(finding.category, finding.severity)) ?? policy.defaultAction;
+}
+
+function floorVerdict(policy, complete) {
+  if (complete) return 'allow';
+  return Object.hasOwn(VERDICT_RANK, policy.onIncomplete) ? policy.onIncomplete : 'warn';
+}
+
+/**
+ * Findings with their `action` added, and the verdict they lead to (Policy.apply).
+ * `unlisted`: {rule_id, category, severity} of findings past the engine's cap;
+ * they count for the verdict but are not returned.
+ */
+export function applyPolicy(policy, findings, platform, complete, unlisted = []) {
+  let verdict = floorVerdict(policy, complete);
+  const simulation = policy.mode === 'simulation';
+  const stronger = (action) => {
+    const implied = VERDICT_BY_ACTION[action];
+    if (VERDICT_RANK[implied] > VERDICT_RANK[verdict]) verdict = implied;
+  };
+  const decided = findings.map((finding) => {
+    const action = actionFor(policy, finding, platform);
+    if (simulation) return { ...finding, action: 'audit', simulated_action: action };
+    stronger(action);
+    return { ...finding, action };
+  });
+  for (const kind of unlisted) stronger(actionFor(policy, kind, platform));
+  return { findings: decided, verdict: simulation ? 'allow' : verdict };
+}

@@ -1,0 +1,184 @@
+"""The extension's offline policy (extension/src/engine/policy.js) decides exactly
+what the service's ``Policy.from_data(data).apply(...)`` decides: the same action
+on every finding and the same verdict, for random policies, findings, platforms
+and completeness. The policies are drawn from the enums of policy.schema.json and
+checked against it, so a schema change shows up here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from js_engine_process import NodeDriver
+
+from postguard.policy import Policy
+
+REPO = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).with_name("js_policy_driver.mjs")
+SCHEMA = json.loads(
+    (REPO / "backend" / "postguard" / "data" / "policy.schema.json").read_text()
+)
+DEFS = SCHEMA["$defs"]
+ACTIONS = DEFS["action"]["enum"]
+CATEGORIES = list(DEFS["category_table"]["properties"])
+SEVERITIES = list(DEFS["severity_table"]["properties"])
+MODES = SCHEMA["properties"]["mode"]["enum"]
+ON_INCOMPLETE = SCHEMA["properties"].get("on_incomplete", {}).get("enum", [])
+# "constructor" is a member of every JS object: a lookup table built from a
+# plain object would find it for a rule the policy never names.
+RULE_IDS = [
+    "credit-card",
+    "jwt",
+    "email-address",
+    "phone-number",
+    "constructor",
+    "custom-rule-7",
+]
+PLATFORMS = ["x", "linkedin", "mastodon", "other", "intranet-2"]
+BUNDLE = REPO / "extension" / "rules" / "ruleset.json"
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+class JsPolicy(NodeDriver):
+    """extension/src/engine/policy.js, through js_policy_driver.mjs."""
+
+    def __init__(self) -> None:
+        super().__init__(DRIVER)
+
+    def apply(
+        self, data: dict, findings: list, platform, complete: bool, unlisted=()
+    ) -> dict:
+        return self.request(
+            {
+                "policy": data,
+                "findings": findings,
+                "platform": platform,
+                "complete": complete,
+                "unlisted": list(unlisted),
+            }
+        )
+
+
+@pytest.fixture(scope="module")
+def js():
+    process = JsPolicy()
+    yield process
+    process.close()
+
+
+def _python(data: dict, findings: list, platform, complete: bool, unlisted=()) -> dict:
+    decided, verdict = Policy.from_data(data).apply(
+        findings, platform, complete, unlisted
+    )
+    return {"findings": decided, "verdict": verdict}
+
+
+actions = st.sampled_from(ACTIONS)
+severity_tables = st.dictionaries(st.sampled_from(SEVERITIES), actions)
+category_tables = st.dictionaries(st.sampled_from(CATEGORIES), severity_tables)
+rule_tables = st.dictionaries(st.sampled_from(RULE_IDS), actions, max_size=4)
+platform_entries = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {}, optional={"actions": category_tables, "rules": rule_tables}
+    ),
+)
+
+
+@st.composite
+def policies(draw) -> dict:
+    data = {
+        "version": 1,
+        "mode": draw(st.sampled_from(MODES)),
+        "default_action": draw(actions),
+        "actions": draw(category_tables),
+        "platforms": draw(
+            st.dictionaries(st.sampled_from(PLATFORMS), platform_entries, min_size=1)
+        ),
+    }
+    if ON_INCOMPLETE and draw(st.booleans()):
+        data["on_incomplete"] = draw(st.sampled_from(ON_INCOMPLETE))
+    if draw(st.booleans()):
+        data["rules"] = draw(rule_tables)
+    VALIDATOR.validate(data)  # only policies the service would load
+    return data
+
+
+findings = st.lists(
+    st.fixed_dictionaries(
+        {
+            "rule_id": st.sampled_from(RULE_IDS),
+            # A category no table lists falls through to default_action.
+            "category": st.sampled_from([*CATEGORIES, "unlisted"]),
+            "severity": st.sampled_from(SEVERITIES),
+            "start": st.integers(0, 500),
+            "end": st.integers(0, 500),
+            "preview": st.just("•••• 1111"),
+        }
+    ),
+    max_size=6,
+)
+# Findings past the engine's cap: only their kind reaches the policy.
+unlisted_kinds = st.lists(
+    st.fixed_dictionaries(
+        {
+            "rule_id": st.sampled_from(RULE_IDS),
+            "category": st.sampled_from(CATEGORIES),
+            "severity": st.sampled_from(SEVERITIES),
+        }
+    ),
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=policies(),
+    found=findings,
+    complete=st.booleans(),
+    unlisted=unlisted_kinds,
+    choice=st.data(),
+)
+def test_js_policy_decides_like_the_service(
+    js, data, found, complete, unlisted, choice
+):
+    platform = choice.draw(st.sampled_from([None, *sorted(data["platforms"])]))
+    assert js.apply(data, found, platform, complete, unlisted) == _python(
+        data, found, platform, complete, unlisted
+    )
+
+
+def _shipped_policy() -> dict:
+    """The policy the extension ships, in its bundle."""
+    return json.loads(BUNDLE.read_text(encoding="utf-8"))["policy"]
+
+
+JWT = {
+    "rule_id": "jwt",
+    "category": "credential",
+    "severity": "high",
+    "start": 0,
+    "end": 60,
+    "preview": "eyJ•••",
+}
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_shipped_policy_blocks_a_jwt_offline_as_the_service_does(js, complete):
+    data = _shipped_policy()
+    for platform in [None, *sorted(data["platforms"])]:
+        expected = _python(data, [JWT], platform, complete)
+        assert js.apply(data, [JWT], platform, complete) == expected
+    # The finding that an override used to let through offline.
+    assert _python(data, [JWT], "x", True)["findings"][0]["action"] == "block"
