@@ -30,6 +30,7 @@ from pathlib import Path
 
 from postguard.engine import Engine
 from postguard.engine.builtins import phone_number
+from postguard.testing import percentile
 
 REPO = Path(__file__).resolve().parents[1]
 TWEETS = REPO.parent / "shared" / "corpus" / "clean_tweets_tweeteval.jsonl"
@@ -70,11 +71,6 @@ def make_post(rng, sentences, length: int, sensitive: bool) -> str:
     return " ".join(parts)[:length]
 
 
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    index = min(len(sorted_values) - 1, int(round(fraction * (len(sorted_values) - 1))))
-    return sorted_values[index]
-
-
 def latency(engine: Engine, posts: list[str], cold: bool = False) -> dict:
     """``cold`` empties the phone matcher's per-candidate cache before each scan:
     a first scan of a new draft, rather than a re-scan while typing."""
@@ -91,7 +87,7 @@ def latency(engine: Engine, posts: list[str], cold: bool = False) -> dict:
     return {
         "posts": len(posts),
         "p50_ms": round(statistics.median(timings), 4),
-        "p99_ms": round(percentile(timings, 0.99), 4),
+        "p99_ms": round(percentile(timings, 99), 4),
         "max_ms": round(timings[-1], 4),
     }
 
