@@ -195,14 +195,17 @@ class AuditStore:
         with self._lock:
             return self._purge(self._connection())
 
+    @staticmethod
+    def _read_rows(conn: sqlite3.Connection) -> list[dict]:
+        cursor = conn.execute(
+            f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM events ORDER BY id"
+        )
+        names = (*COLUMNS, "prev_hash", "row_hash")
+        return [dict(zip(names, values, strict=True)) for values in cursor]
+
     def _stored_rows(self) -> list[dict]:
         with self._lock:
-            cursor = self._connection().execute(
-                f"SELECT {', '.join(COLUMNS)}, prev_hash, row_hash FROM events "
-                "ORDER BY id"
-            )
-            names = (*COLUMNS, "prev_hash", "row_hash")
-            return [dict(zip(names, values, strict=True)) for values in cursor]
+            return self._read_rows(self._connection())
 
     def rows(self) -> list[dict]:
         found = []
@@ -215,13 +218,18 @@ class AuditStore:
 
     def verify(self) -> ChainReport:
         """Walk the chain from its anchor; report the first row that breaks it."""
+        # One read transaction: the running service may add a row meanwhile, and
+        # ends and rows from two moments would look like tampering.
         with self._lock:
-            anchor, head = (
-                self._connection()
-                .execute("SELECT anchor, head FROM chain WHERE id = 1")
-                .fetchone()
-            )
-        rows = self._stored_rows()
+            conn = self._connection()
+            conn.execute("BEGIN")
+            try:
+                anchor, head = conn.execute(
+                    "SELECT anchor, head FROM chain WHERE id = 1"
+                ).fetchone()
+                rows = self._read_rows(conn)
+            finally:
+                conn.execute("COMMIT")
         expected_prev = anchor
         for row in rows:
             if row["prev_hash"] != expected_prev:

@@ -270,6 +270,25 @@ def test_verify_names_the_first_row_that_breaks_the_chain(
     assert report.broken_at == broken_at and words in report.problem
 
 
+def test_a_row_written_while_verifying_is_not_taken_for_tampering(chained):
+    # `postguard events verify` runs beside the service, which may record an
+    # event between verify's reads of the chain's ends and of its rows.
+    service = AuditStore(chained.path, retention_days=30)
+    read_rows = chained._read_rows
+
+    def rows_after_the_service_wrote(conn):
+        service.record(an_event(), "enforce", keep_note_length=False)
+        return read_rows(conn)
+
+    chained._read_rows = rows_after_the_service_wrote
+    report = chained.verify()
+    assert report.intact, report.problem
+    assert report.rows == 4  # the row written meanwhile is for the next verify
+    del chained._read_rows
+    assert chained.verify().rows == 5
+    service.close()
+
+
 def test_events_verify_command(chained, monkeypatch, capsys):
     monkeypatch.setenv("POSTGUARD_AUDIT_DB", str(chained.path))
     assert main(["events", "verify"]) == 0
