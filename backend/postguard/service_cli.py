@@ -29,12 +29,20 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _apply_retention(settings: dict) -> None:
+def _existing_audit(settings: dict):
+    """The audit log, or None while the service has recorded nothing yet."""
     from .audit import AuditStore
 
+    path = Path(settings["AUDIT_DB"])
+    if not path.exists():
+        return None
+    return AuditStore(path, settings["AUDIT_RETENTION_DAYS"])
+
+
+def _apply_retention(settings: dict) -> None:
     # Done here, before gunicorn forks; the worker then purges once an hour.
-    if Path(settings["AUDIT_DB"]).exists():
-        store = AuditStore(settings["AUDIT_DB"], settings["AUDIT_RETENTION_DAYS"])
+    store = _existing_audit(settings)
+    if store is not None:
         store.purge()
         store.close()
 
@@ -120,19 +128,14 @@ def token(args) -> int:
 
 
 def export_events(args) -> int:
-    from .audit import AuditStore
     from .audit import write_export
 
     try:
         settings = _settings(args)
     except config.ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    path = Path(settings["AUDIT_DB"])
-    rows = (
-        AuditStore(path, settings["AUDIT_RETENTION_DAYS"]).rows()
-        if path.exists()
-        else []
-    )
+    store = _existing_audit(settings)
+    rows = [] if store is None else store.rows()
     if not args.output:
         write_export(rows, args.format, sys.stdout)
         return 0
@@ -147,17 +150,14 @@ def export_events(args) -> int:
 
 
 def verify_events(args) -> int:
-    from .audit import AuditStore
-
     try:
         settings = _settings(args)
     except config.ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    path = Path(settings["AUDIT_DB"])
-    if not path.exists():
-        print(f"ok: no audit log yet ({path})")
+    store = _existing_audit(settings)
+    if store is None:
+        print(f"ok: no audit log yet ({settings['AUDIT_DB']})")
         return 0
-    store = AuditStore(path, settings["AUDIT_RETENTION_DAYS"])
     try:
         report = store.verify()
     finally:

@@ -82,6 +82,7 @@ class Engine:
         self._cannot_run = tuple(
             r for r in self.compiled.rules if runtime not in r.runtimes
         )
+        self._rules_by_id = {rule.id: rule for rule in self.compiled.rules}
         _prepare(self.rules, self.regions)
 
     @classmethod
@@ -107,7 +108,7 @@ class Engine:
     def rule_kinds(self, rule_ids: Collection[str]) -> list[dict[str, str]]:
         """``{rule_id, category, severity}`` of each rule named, for a policy that
         must count findings the result does not list (``omitted_rules``)."""
-        by_id = {rule.id: rule for rule in self.compiled.rules}
+        by_id = self._rules_by_id
         return [
             {"rule_id": r.id, "category": r.category, "severity": r.severity}
             for r in (by_id[rule_id] for rule_id in rule_ids if rule_id in by_id)

@@ -45,7 +45,7 @@ function offlineNotice(reason) {
 function incompleteNotices(result) {
   const reasons = new Set((result.incomplete ?? []).map((i) => i.reason));
   const notices = [];
-  if (reasons.has('too_long') || reasons.has('truncated')) notices.push(tooLongNotice(result.max_chars));
+  if (reasons.has('too_long')) notices.push(tooLongNotice(result.max_chars));
   if (reasons.has('budget') || reasons.has('timeout')) notices.push(NOTICES.outOfTime);
   if (!notices.length) notices.push(NOTICES.partial);
   return notices;

@@ -122,7 +122,6 @@ function compileUncached(bundle) {
     scanOrder: Object.freeze([...rules].sort((a, b) => severity(a) - severity(b))),
     // Rules the bundle marks as not runnable here (backend-only builtins/validators):
     // every result lists them in `not_run`.
-    skipped: Object.freeze(byId.filter((rule) => !runs(rule)).map((rule) => rule.id)),
     notRun: Object.freeze(
       byId.filter((rule) => !runs(rule)).map((rule) => ({ id: rule.id, name: rule.name ?? rule.id })),
     ),
