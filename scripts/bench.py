@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """In-process engine latency and throughput, all figures from one run.
 
-    python scripts/bench.py [--json] [--rounds N]
+    python scripts/bench.py [--texts DIR] [--rounds N] [--times 1 5 10] [--json]
 
-Posts are cut from the corpus's clean tweets when ../shared/corpus is present (a
-realistic mix of mentions, emoji, digits and URLs), else from a fixed synthetic
-vocabulary. One post in ten carries a sensitive value, as drafts that trigger a
-warning do. Reports p50/p99 for 280- and 3,000-character posts and MB/s over a
-100 KB clean text.
+The figures that count are measured on the shared post texts: what
+``python ../shared/bench/make_texts.py DIR`` writes (1,000 x 280, 300 x 3,000 and
+3 x 100,000 characters, seed 42; hashtags, mentions, URLs, emoji, accents,
+numbers, about one text or paragraph in ten carrying a planted item). Without
+``--texts`` they are generated into a temporary directory. Reported: p50 and p99
+per size, and the median MB/s (UTF-8 bytes / call time) over the three articles.
 
-A last section scans pathological inputs (thousands of findings, huge runs of
-ignorable characters, long single tokens, many phone candidates): each must end
-within twice the scan budget, or at least say it is incomplete.
+``--times`` repeats the measurements with the bundle's rules copied under new ids
+(keywords and all): the engine's cost must stay flat as the rule count grows.
+
+A second line, clearly labelled, gives MB/s on 100 KB of clean tweets (the
+corpus's, when ../shared/corpus is present). A last section scans pathological
+inputs (thousands of findings, huge runs of ignorable characters, long single
+tokens, many phone candidates): each must end within twice the scan budget, or
+at least say it is incomplete.
 """
 
 from __future__ import annotations
@@ -21,8 +27,11 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from datetime import timezone
@@ -33,77 +42,143 @@ from postguard.engine.builtins import phone_number
 from postguard.testing import percentile
 
 REPO = Path(__file__).resolve().parents[1]
-TWEETS = REPO.parent / "shared" / "corpus" / "clean_tweets_tweeteval.jsonl"
-SENSITIVE = (
-    "card 4111 1111 1111 1111 exp 09/27",
-    "mail me at jane.doe@acme-corp.com",
-    "call +44 20 7946 0958 tonight",
-    "my password is hunter2!",
-    "key AKIAZ7QF3RTYUIOPLKJH",
-    "IBAN GB82 WEST 1234 5698 7654 32",
-)
-WORDS = (
-    "the launch went well today thanks @user for 12 great ideas #ship it "
-    "see you at 9:30 on 2024-05-01 lol 😂 new blog post https://t.co/x1 "
-    "Q3 numbers look good, 3 of 5 teams done"
-).split()
+SHARED = REPO.parent / "shared"
+MAKE_TEXTS = SHARED / "bench" / "make_texts.py"
+TWEETS = SHARED / "corpus" / "clean_tweets_tweeteval.jsonl"
+JS_BENCH = REPO / "scripts" / "bench_engine.mjs"
+SIZES = (280, 3000, 100000)
 
 
-def clean_sentences(rng: random.Random) -> list[str]:
+def packaged_bundle() -> bytes:
+    return (REPO / "backend" / "postguard" / "data" / "ruleset.json").read_bytes()
+
+
+def multiplied(bundle: bytes, times: int, distinct: bool = False) -> bytes:
+    """The bundle with every rule copied ``times - 1`` more times under new ids.
+    Copies share their original's keywords and everything else, so the engine
+    finds their candidates once; with ``distinct``, each copy's pattern is wrapped
+    in its own number of ``(?:...)`` (same matches, another pattern), so every
+    copy is searched on its own: the cost of many different rules."""
+    data = json.loads(bundle)
+    rules = data["rules"]
+    copies = []
+    for n in range(2, times + 1):
+        for rule in rules:
+            copy = {**rule, "id": f"{rule['id']}-copy{n}"}
+            if distinct:
+                copy["pattern"] = "(?:" * n + rule["pattern"] + ")" * n
+            copies.append(copy)
+    data["rules"] = sorted(rules + copies, key=lambda r: r["id"])
+    kind = "distinct" if distinct else "copies"
+    data["version"] = f"{data['version']}-x{times}-{kind}"
+    return json.dumps(data).encode("utf-8")
+
+
+def generated_texts() -> Path:
+    """make_texts.py's texts (seed 42), written to a temporary directory."""
+    if not MAKE_TEXTS.is_file():
+        raise SystemExit(f"no texts: pass --texts DIR, or provide {MAKE_TEXTS}")
+    directory = Path(tempfile.mkdtemp(prefix="postguard-bench-"))
+    subprocess.run(
+        [sys.executable, str(MAKE_TEXTS), str(directory), "--seed", "42"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return directory
+
+
+def post_texts(directory: Path) -> dict[int, list[str]]:
+    """Texts per size from make_texts.py's output."""
+    texts = {}
+    for size in SIZES:
+        path = directory / f"posts-{size}.jsonl"
+        with path.open(encoding="utf-8") as handle:
+            texts[size] = [json.loads(line)["text"] for line in handle if line.strip()]
+    return texts
+
+
+def clean_text() -> tuple[str, str]:
+    """100 KB of clean posts, one per line, and where they came from."""
     if TWEETS.is_file():
         with TWEETS.open(encoding="utf-8") as handle:
-            return [json.loads(line)["text"] for line in handle if line.strip()]
-    return [
-        " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 25)))
-        for _ in range(2000)
-    ]
+            posts = [json.loads(line)["text"] for line in handle if line.strip()]
+        source = "clean tweets"
+    else:
+        rng = random.Random(20261121)
+        words = "the launch went well today thanks for all the great ideas".split()
+        posts = [" ".join(rng.choice(words) for _ in range(20)) for _ in range(2000)]
+        source = "synthetic words"
+    return "\n".join(posts)[:100_000], source
 
 
-def make_post(rng, sentences, length: int, sensitive: bool) -> str:
-    parts, size = [], 0
-    if sensitive:
-        parts.append(rng.choice(SENSITIVE))
-        size = len(parts[0])
-    while size < length:
-        parts.append(rng.choice(sentences))
-        size += len(parts[-1]) + 1
-    rng.shuffle(parts)
-    return " ".join(parts)[:length]
-
-
-def latency(engine: Engine, posts: list[str], cold: bool = False) -> dict:
-    """``cold`` empties the phone matcher's per-candidate cache before each scan:
-    a first scan of a new draft, rather than a re-scan while typing."""
-    for post in posts[:50]:
-        engine.scan(post)  # warm caches
-    timings = []
-    for post in posts:
-        if cold:
-            phone_number.clear_cache()
-        started = time.perf_counter()
-        engine.scan(post)
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
+def _summary(timings: list[float]) -> dict:
     return {
-        "posts": len(posts),
+        "scans": len(timings),
         "p50_ms": round(statistics.median(timings), 4),
         "p99_ms": round(percentile(timings, 99), 4),
-        "max_ms": round(timings[-1], 4),
     }
 
 
-def throughput(engine: Engine, text: str, repeats: int) -> dict:
-    size = len(text.encode("utf-8"))
-    timings = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        engine.scan(text)
-        timings.append(time.perf_counter() - started)
-    median = statistics.median(timings)
+def latency(engines: dict[str, Engine], posts: list[str], rounds: int) -> dict:
+    """Every post scanned ``rounds`` times by every engine after one warm-up pass
+    (a draft is re-scanned on every pause in typing, so caches are warm). The
+    engines take turns on each post, so a busy moment slows all of them alike."""
+    timings: dict[str, list[float]] = {label: [] for label in engines}
+    for post in posts:
+        for engine in engines.values():
+            engine.scan(post)
+    for _ in range(rounds):
+        for post in posts:
+            for label, engine in engines.items():
+                started = time.perf_counter()
+                engine.scan(post)
+                timings[label].append((time.perf_counter() - started) * 1000)
+    return {label: _summary(values) for label, values in timings.items()}
+
+
+def throughput(engines: dict[str, Engine], texts: list[str], repeats: int) -> dict:
+    """Median MB/s over ``texts``, each the median of ``repeats`` scans (engines
+    taking turns)."""
+    rates: dict[str, list[float]] = {label: [] for label in engines}
+    times: dict[str, list[float]] = {label: [] for label in engines}
+    for text in texts:
+        size = len(text.encode("utf-8"))
+        timings: dict[str, list[float]] = {label: [] for label in engines}
+        for engine in engines.values():
+            engine.scan(text)
+        for _ in range(repeats):
+            for label, engine in engines.items():
+                started = time.perf_counter()
+                engine.scan(text)
+                timings[label].append(time.perf_counter() - started)
+        for label, values in timings.items():
+            median = statistics.median(values)
+            times[label].append(median * 1000)
+            rates[label].append(size / median / 1e6)
     return {
-        "bytes": size,
-        "median_ms": round(median * 1000, 2),
-        "mb_per_s": round(size / median / 1e6, 2),
+        label: {
+            "texts": len(texts),
+            "mb_per_s": round(statistics.median(rates[label]), 2),
+            "median_ms": round(statistics.median(times[label]), 2),
+        }
+        for label in engines
+    }
+
+
+def measure(
+    engines: dict[str, Engine], texts: dict[int, list[str]], rounds: int
+) -> dict:
+    short = latency(engines, texts[280], rounds)
+    long_ = latency(engines, texts[3000], rounds)
+    big = throughput(engines, texts[100000], repeats=5 * rounds)
+    return {
+        label: {
+            "rules": len(engine.rules),
+            "latency_280": short[label],
+            "latency_3000": long_[label],
+            "throughput_100000": big[label],
+        }
+        for label, engine in engines.items()
     }
 
 
@@ -178,26 +253,58 @@ def machine() -> dict:
     }
 
 
-def run(rounds: int) -> dict:
-    rng = random.Random(20261121)
-    sentences = clean_sentences(rng)
-    engine = Engine.load()
-    report = {
+def js_figures(bundle: bytes, args: argparse.Namespace, texts_dir: Path) -> dict:
+    """The JS twin (the extension's offline engine) on the same texts and bundles,
+    through scripts/bench_engine.mjs; empty without node."""
+    node = shutil.which("node")
+    if node is None or args.no_js:
+        return {}
+    figures = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for times in args.times:
+            for distinct in (False, True) if times > 1 else (False,):
+                path = Path(scratch) / f"bundle-{times}-{distinct}.json"
+                path.write_bytes(multiplied(bundle, times, distinct))
+                label = f"{times} distinct" if distinct else str(times)
+                done = subprocess.run(
+                    [node, str(JS_BENCH), str(texts_dir), str(path), str(args.rounds)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                figures[label] = json.loads(done.stdout)
+    return figures
+
+
+def run(args: argparse.Namespace) -> dict:
+    texts_dir = args.texts or generated_texts()
+    texts = post_texts(texts_dir)
+    bundle = packaged_bundle()
+    engine = Engine(bundle)
+    report: dict = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
         "rules_version": engine.rules_version,
-        "rules": len(engine.rules),
-        "corpus": "clean tweets" if TWEETS.is_file() else "synthetic",
+        "texts": {str(size): len(items) for size, items in texts.items()},
+        "scaling": {},
     }
-    for length, count in ((280, 20 * rounds), (3000, 2 * rounds)):
-        posts = [make_post(rng, sentences, length, i % 10 == 0) for i in range(count)]
-        clean = [make_post(rng, sentences, length, False) for _ in range(count)]
-        report[f"latency_{length}"] = latency(engine, posts)
-        report[f"latency_{length}_cold"] = latency(engine, posts, cold=True)
-        report[f"latency_{length}_clean"] = latency(engine, clean)
-    big = "\n".join(make_post(rng, sentences, 280, False) for _ in range(360))[:100_000]
-    report["throughput_100kb"] = throughput(engine, big, repeats=max(5, rounds // 50))
-    report["pathological"] = pathological(engine, repeats=max(3, rounds // 100))
+    engines = {}
+    for times in args.times:
+        engines[str(times)] = (
+            engine if times == 1 else Engine(multiplied(bundle, times))
+        )
+    for times in args.times:
+        if times > 1:
+            distinct = multiplied(bundle, times, distinct=True)
+            engines[f"{times} distinct"] = Engine(distinct)
+    report["scaling"] = measure(engines, texts, args.rounds)
+    report["js"] = js_figures(bundle, args, texts_dir)
+    clean, source = clean_text()
+    report["clean_100kb"] = {
+        "source": source,
+        **throughput({"1": engine}, [clean], repeats=5 * args.rounds)["1"],
+    }
+    report["pathological"] = pathological(engine, repeats=3)
     return report
 
 
@@ -205,26 +312,49 @@ def print_report(report: dict) -> None:
     m = report["machine"]
     print(f"{report['date']}  {m['cpu']}, {m['cores']} cores, Python {m['python']}")
     print(
-        f"rules {report['rules_version']} ({report['rules']} rules), posts from "
-        f"{report['corpus']}\n"
+        f"rules {report['rules_version']}; shared post texts (make_texts.py, seed 42)"
     )
-    for key, label in (
-        ("latency_280", "280 chars, 1 in 10 sensitive"),
-        ("latency_280_cold", "  same, phone cache emptied"),
-        ("latency_280_clean", "280 chars, clean"),
-        ("latency_3000", "3,000 chars, 1 in 10 sensitive"),
-        ("latency_3000_cold", "  same, phone cache emptied"),
-        ("latency_3000_clean", "3,000 chars, clean"),
-    ):
-        row = report[key]
-        print(
-            f"{label:34} p50 {row['p50_ms']:.3f} ms   p99 {row['p99_ms']:.3f} ms"
-            f"   ({row['posts']} posts)"
-        )
-    row = report["throughput_100kb"]
+    scaling = report["scaling"]
+    base = scaling.get("1")
     print(
-        f"{'100 KB clean text':34} {row['mb_per_s']:.1f} MB/s "
-        f"(median {row['median_ms']:.1f} ms)"
+        f"\n{'bundle':13} {'rules':>5}  {'280 p50':>9} {'280 p99':>9}  "
+        f"{'3,000 p50':>9} {'3,000 p99':>9}  {'100 KB':>10}"
+    )
+    for times, row in scaling.items():
+        short, long_ = row["latency_280"], row["latency_3000"]
+        print(
+            f"x{times:<12} {row['rules']:5}  "
+            f"{short['p50_ms']:7.3f}ms {short['p99_ms']:7.3f}ms"
+            f"  {long_['p50_ms']:7.3f}ms {long_['p99_ms']:7.3f}ms"
+            f"  {row['throughput_100000']['mb_per_s']:5.1f} MB/s"
+        )
+    if base is not None:
+        for times, row in scaling.items():
+            if times == "1":
+                continue
+            ratios = [
+                row["latency_280"]["p50_ms"] / base["latency_280"]["p50_ms"],
+                row["latency_280"]["p99_ms"] / base["latency_280"]["p99_ms"],
+                row["latency_3000"]["p50_ms"] / base["latency_3000"]["p50_ms"],
+                row["latency_3000"]["p99_ms"] / base["latency_3000"]["p99_ms"],
+                base["throughput_100000"]["mb_per_s"]
+                / row["throughput_100000"]["mb_per_s"],
+            ]
+            print(f"x{times} / x1 cost: " + "  ".join(f"{r:.2f}" for r in ratios))
+    if report["js"]:
+        print(f"\nJS engine (node {next(iter(report['js'].values()))['node']})")
+        for times, row in report["js"].items():
+            short, long_ = row["latency_280"], row["latency_3000"]
+            print(
+                f"x{times:<12} {row['rules']:5}  "
+                f"{short['p50_ms']:7.3f}ms {short['p99_ms']:7.3f}ms"
+                f"  {long_['p50_ms']:7.3f}ms {long_['p99_ms']:7.3f}ms"
+                f"  {row['throughput_100000']['mb_per_s']:5.1f} MB/s"
+            )
+    clean = report["clean_100kb"]
+    print(
+        f"\n(second figure) 100 KB of {clean['source']}: {clean['mb_per_s']:.1f} MB/s"
+        f" (median {clean['median_ms']:.1f} ms)"
     )
     print("\nPathological inputs (must end within 2x the budget or say incomplete)")
     for label, row in report["pathological"].items():
@@ -242,16 +372,23 @@ def print_report(report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--texts", type=Path, help="make_texts.py's output directory")
     parser.add_argument(
-        "--rounds",
+        "--rounds", type=int, default=3, help="timed passes over the post texts"
+    )
+    parser.add_argument("--no-js", action="store_true", help="skip the JS engine")
+    parser.add_argument(
+        "--times",
         type=int,
-        default=500,
-        help="280-char posts = 20 x rounds, 3,000-char = 2 x rounds",
+        nargs="+",
+        default=[1, 5, 10],
+        help="bundle multipliers (rules copied under new ids)",
     )
     args = parser.parse_args(argv)
-    report = run(args.rounds)
-    print(json.dumps(report, indent=1) if args.json else "", end="")
-    if not args.json:
+    report = run(args)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
         print_report(report)
     return 0
 

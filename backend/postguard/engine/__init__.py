@@ -15,6 +15,7 @@ from typing import Any
 
 from .budget import Budget
 from .budget import Clock
+from .plan import ScanPlan
 from .result import SEVERITY_ORDER
 from .result import Finding
 from .result import NotRun
@@ -83,6 +84,7 @@ class Engine:
             r for r in self.compiled.rules if runtime not in r.runtimes
         )
         self._rules_by_id = {rule.id: rule for rule in self.compiled.rules}
+        self._plan = ScanPlan(self._scan_order)
         _prepare(self.rules, self.regions)
 
     @classmethod
@@ -133,23 +135,33 @@ class Engine:
         only: Collection[str] | None = None,
         budget_ms: float | None = None,
         deadline: float | None = None,
+        anchored: bool = True,
     ) -> ScanResult:
         """Scan ``text`` with every rule (or those in ``only``).
 
         ``budget_ms``: None for the bundle's budget, ``math.inf`` for none at all
         (no regex timeout either). ``deadline``: an absolute ``clock()`` value that
         overrides ``budget_ms``, so several scans can share one budget.
+        ``anchored=False`` searches each rule's pattern over the whole text instead
+        of near its keywords and digit runs: the reference ``rules validate``
+        holds every example to (same findings, only slower).
         """
         budget = Budget.start(self.compiled.defaults, self.clock, budget_ms, deadline)
         if isinstance(only, str):
             only = (only,)
         wanted = None if only is None else frozenset(only)
-        rules = [r for r in self._scan_order if wanted is None or r.id in wanted]
         not_run: list[NotRun] = [
             {"rule_id": r.id, "name": r.name}
             for r in self._cannot_run
             if wanted is None or r.id in wanted
         ]
         return _scan(
-            self.compiled, rules, text, self._regions_for(locale), budget, not_run
+            self.compiled,
+            self._plan,
+            text,
+            self._regions_for(locale),
+            budget,
+            not_run,
+            wanted=wanted,
+            anchored=anchored,
         )

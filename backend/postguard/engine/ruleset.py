@@ -73,11 +73,44 @@ class CompiledRule:
     builtin: ModuleType | None
     keywords: tuple[str, ...]
     min_digits: int
+    # How far a match reads before its start and from it (None: no bound, or not
+    # known), and whether every match begins with a keyword: see anchors.py.
+    behind: int | None
+    ahead: int | None
+    keyword_first: bool
     shrink: bool
     validators: tuple[CompiledValidator, ...]
     base: int
     context: CompiledContext | None
     allow: Allowlist
+    # Rules with the same key find the same candidates: a scan finds them once.
+    detection_key: str
+
+
+# What decides a rule's candidates; the rest (id, severity, message...) only
+# labels them.
+DETECTION_FIELDS = (
+    "pattern",
+    "flags",
+    "keywords",
+    "min_digits",
+    "reach",
+    "builtin",
+    "validators",
+    "shrink",
+    "score",
+    "context",
+    "allow",
+)
+
+
+def _reach(reach: dict[str, Any], key: str) -> int | None:
+    value = reach.get(key)
+    if value is None:
+        return None
+    if type(value) is not int or value < 0:
+        raise ValueError(f"reach.{key} must be an integer >= 0 or null")
+    return value
 
 
 def _compile_rule(rule: dict[str, Any]) -> CompiledRule:
@@ -104,6 +137,7 @@ def _compile_rule(rule: dict[str, Any]) -> CompiledRule:
                 max(len(w) + 2 * w.count(" ") for w in spec["words"]),
             )
         builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
+        reach = rule.get("reach") or {}
         return CompiledRule(
             id=rule_id,
             name=rule.get("name", rule_id),
@@ -120,11 +154,17 @@ def _compile_rule(rule: dict[str, Any]) -> CompiledRule:
             builtin=builtin,
             keywords=tuple(k.lower() for k in rule.get("keywords", [])),
             min_digits=int(rule.get("min_digits", 0)),
+            behind=_reach(reach, "behind"),
+            ahead=_reach(reach, "ahead"),
+            keyword_first=reach.get("keyword_first") is True,
             shrink=bool(rule.get("shrink", False)),
             validators=tuple(checks),
             base=percent(rule.get("score", 0.5)),
             context=context,
             allow=Allowlist(rule.get("allow")),
+            detection_key=json.dumps(
+                [rule.get(name) for name in DETECTION_FIELDS], sort_keys=True
+            ),
         )
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         raise BundleError(f"rule {rule_id}: {type(exc).__name__}: {exc}") from exc

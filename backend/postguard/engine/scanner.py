@@ -11,6 +11,7 @@ matters most.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -18,11 +19,22 @@ from dataclasses import dataclass
 
 import regex
 
+from .anchors import DigitRun
+from .anchors import Span
+from .anchors import TimeoutFn
+from .anchors import digit_runs
+from .anchors import keyword_spans
+from .anchors import keyword_starts
+from .anchors import lower_keeping_offsets
+from .anchors import matches_at
+from .anchors import matches_within
+from .anchors import windows
 from .budget import Budget
 from .budget import BudgetSpent
 from .mask import masked_preview
 from .normalize import Normalized
 from .normalize import normalize
+from .plan import ScanPlan
 from .result import SEVERITY_ORDER
 from .result import VERDICT_ORDER
 from .result import Finding
@@ -33,9 +45,6 @@ from .ruleset import CompiledBundle
 from .ruleset import CompiledContext
 from .ruleset import CompiledRule
 
-Span = tuple[int, int]
-_NOT_DIGITS = regex.compile(r"[^0-9]+")
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -45,23 +54,58 @@ class Candidate:
     score: int
 
 
-def _max_digit_run(bundle: CompiledBundle, text: str) -> int:
-    longest = 0
-    for run in bundle.digit_run.findall(text):
-        if len(run) > longest:  # a run never has more digits than characters
-            longest = max(longest, len(_NOT_DIGITS.sub("", run)))
-    return longest
+@dataclass(frozen=True)
+class Anchors:
+    """What the scan found once for every rule: keyword starts, digit runs."""
+
+    hits: dict[str, list[int]]
+    runs: list[DigitRun]
+
+
+# A pattern that begins with its keyword searches the whole text about as fast
+# as it is tried at this many places one call at a time (each call sets up its
+# timeout): with hits closer together than this, the whole text is searched.
+DENSE_HITS = 1024
+
+
+def _pattern_matches(
+    rule: CompiledRule, text: str, anchors: Anchors | None, timeout: TimeoutFn
+) -> Iterator[regex.Match[str]]:
+    """The rule's matches; near its anchors when it has some and its reach is
+    known (see anchors.py), else over the whole text (also when ``anchors`` is
+    None: the reference the anchored scan is tested against)."""
+    bounded = rule.behind is not None and rule.ahead is not None
+    if anchors is not None and rule.keywords:
+        if rule.keyword_first:
+            starts = keyword_starts(anchors.hits, rule.keywords)
+            if len(starts) * DENSE_HITS <= len(text):
+                return matches_at(rule.pattern, text, starts, timeout)
+        elif bounded:
+            spans = keyword_spans(anchors.hits, rule.keywords)
+            return _within(rule, text, spans, timeout)
+    elif anchors is not None and rule.min_digits and bounded:
+        spans = [(r.start, r.end) for r in anchors.runs if r.digits >= rule.min_digits]
+        return _within(rule, text, spans, timeout)
+    return rule.pattern.finditer(text, timeout=timeout())
+
+
+def _within(
+    rule: CompiledRule, text: str, spans: list[Span], timeout: TimeoutFn
+) -> Iterator[regex.Match[str]]:
+    assert rule.behind is not None and rule.ahead is not None
+    starts = windows(spans, rule.behind, rule.ahead, len(text))
+    return matches_within(rule.pattern, text, starts, rule.ahead, timeout)
 
 
 def _regex_spans(
-    rule: CompiledRule, text: str, timeout: float | None
+    rule: CompiledRule, text: str, anchors: Anchors | None, budget: Budget
 ) -> tuple[list[Span], bool]:
     """The rule's spans, and whether its regex timed out (the spans found until
     then still count: a card before a slow stretch of text is still a card)."""
     group = "value" if rule.value_group else 0
     spans: list[Span] = []
     try:
-        for m in rule.pattern.finditer(text, timeout=timeout):
+        for m in _pattern_matches(rule, text, anchors, budget.regex_timeout):
             start, end = m.span(group)
             if start < 0:
                 continue
@@ -152,6 +196,7 @@ def _rule_candidates(
     bundle: CompiledBundle,
     rule: CompiledRule,
     text: str,
+    anchors: Anchors | None,
     budget: Budget,
     regions: tuple[str, ...],
     found: list[Candidate],
@@ -160,7 +205,7 @@ def _rule_candidates(
     (the candidates added before stay). The pattern gets one rule timeout, its
     candidates another: the spans found before a timeout still count."""
     min_score = round(bundle.defaults["min_score"] * 100)
-    spans, timed_out = _regex_spans(rule, text, budget.for_rule().regex_timeout())
+    spans, timed_out = _regex_spans(rule, text, anchors, budget.for_rule())
     work = budget.for_rule()
     for start, match_end in _rule_spans(rule, spans, text, work, regions):
         work.check()
@@ -241,12 +286,18 @@ def _finding(cand: Candidate, norm: Normalized) -> Finding:
 
 def scan(
     bundle: CompiledBundle,
-    rules: Sequence[CompiledRule],
+    plan: ScanPlan,
     text: str,
     regions: tuple[str, ...],
     budget: Budget,
     not_run: Sequence[NotRun] = (),
+    *,
+    wanted: Collection[str] | None = None,
+    anchored: bool = True,
 ) -> ScanResult:
+    """Scan with the plan's rules (those in ``wanted``, when given).
+    ``anchored=False`` searches each rule's pattern over the whole text: slower,
+    and the reference that tests hold the anchored scan to."""
     defaults = bundle.defaults
     incomplete: list[Incomplete] = []
     if len(text) > defaults["max_chars"]:
@@ -254,26 +305,33 @@ def scan(
         incomplete.append({"rule_id": None, "reason": "too_long"})
     norm = normalize(text, bundle.table)
     ntext = norm.text
-    lowered = ntext.lower()
-    # The keyword prefilter: one look for each distinct keyword of the bundle.
-    present = {k for k in bundle.keywords if k in lowered}
-    digit_run = None
+    hits = plan.finder.find(lower_keeping_offsets(ntext))
+    runs = (
+        digit_runs(bundle.digit_run, ntext, plan.min_digits) if plan.min_digits else []
+    )
+    anchors = Anchors(hits, runs) if anchored else None
     candidates: list[Candidate] = []
-    for rule in rules:
-        if rule.keywords and present.isdisjoint(rule.keywords):
-            continue
-        if rule.min_digits:
-            if digit_run is None:
-                digit_run = _max_digit_run(bundle, ntext)
-            if digit_run < rule.min_digits:
+    for group in plan.select(hits, max((r.digits for r in runs), default=0)):
+        if wanted is not None:
+            group = tuple(r for r in group if r.id in wanted)
+            if not group:
                 continue
+        found: list[Candidate] = []
+        reason = None
         try:
             budget.check()
-            _rule_candidates(bundle, rule, ntext, budget, regions, candidates)
+            _rule_candidates(bundle, group[0], ntext, anchors, budget, regions, found)
         except BudgetSpent:
-            incomplete.append({"rule_id": rule.id, "reason": "budget"})
+            reason = "budget"
         except TimeoutError:
-            incomplete.append({"rule_id": rule.id, "reason": "timeout"})
+            reason = "timeout"
+        candidates += found
+        # Rules that detect alike share the search (a spent budget ends it for all).
+        for rule in group[1:]:
+            if reason != "budget":
+                candidates += [Candidate(rule, c.start, c.end, c.score) for c in found]
+        if reason is not None:
+            incomplete += [{"rule_id": rule.id, "reason": reason} for rule in group]
     kept = _resolve_overlaps(candidates, budget.with_grace(), incomplete)
     listed = _cap(kept, defaults["max_findings"])
     shown = {id(c) for c in listed}

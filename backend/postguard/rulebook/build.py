@@ -18,6 +18,7 @@ from postguard.engine import builtins
 from postguard.engine import validators
 from postguard.policy import read_policy_data
 
+from .reach import reach_of
 from .source import RuleSource
 from .source import RuleTree
 
@@ -53,6 +54,15 @@ def _runtimes(data: dict) -> list[str]:
     return sorted(runtimes, key=["python", "js"].index)
 
 
+def reach_bundle(pattern: str, flags: str, keywords: list[str]) -> dict | None:
+    """The pattern's reach for the anchored scan; None (search the whole text)
+    when the pattern cannot be analysed (validate reports why)."""
+    try:
+        return reach_of(pattern, flags, keywords).to_bundle()
+    except (ValueError, IndexError, KeyError):
+        return None
+
+
 def compile_rule(data: dict) -> dict:
     if "terms" in data:
         pattern, flags = words_pattern(data["terms"]), "i"
@@ -71,6 +81,7 @@ def compile_rule(data: dict) -> dict:
         "flags": flags,
         "keywords": keywords,
         "min_digits": data.get("min_digits", 0),
+        "reach": reach_bundle(pattern, flags, keywords),
         "shrink": data.get("shrink", False),
         "validators": data.get("validators", []),
         "score": data.get("score", 0.5),

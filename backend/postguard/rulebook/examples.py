@@ -38,6 +38,15 @@ def check_rule_examples(engine: Engine, rule: dict) -> list[str]:
         text = example["text"]
         found = engine.scan(text, only=only, budget_ms=math.inf).findings
         values = [text[f.start : f.end] for f in found]
+        everywhere = engine.scan(text, only=only, budget_ms=math.inf, anchored=False)
+        if [(f.start, f.end) for f in everywhere.findings] != [
+            (f.start, f.end) for f in found
+        ]:
+            failures.append(
+                "example is found only when the whole text is searched: no keyword "
+                "(or digit run of min_digits) lies within the pattern's reach of "
+                f"the match; add the keyword it contains: {example['why']}"
+            )
         if not found:
             failures.append(f"example should match but did not: {example['why']}")
         elif "value" in example and example["value"] not in values:

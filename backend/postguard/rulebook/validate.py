@@ -19,6 +19,7 @@ from .build import build_bundle
 from .build import compile_rule
 from .examples import run_examples
 from .lint import lint_pattern
+from .reach import reach_of
 from .smoke import adversarial_inputs
 from .smoke import node_check
 from .smoke import python_smoke
@@ -66,6 +67,16 @@ def _targets(tree: RuleTree, compiled: dict[str, dict], names: dict) -> list[Tar
     return targets
 
 
+def _reach_problems(rule: dict) -> list[str]:
+    try:
+        reach = reach_of(rule["pattern"], rule["flags"], rule["keywords"])
+    except (ValueError, IndexError, KeyError) as exc:
+        return [f"pattern: cannot be analysed for the anchored scan ({exc})"]
+    if reach.min_width == 0:
+        return ["pattern: can match empty text; every match must hold a character"]
+    return []
+
+
 def _compiles(target: Target) -> bool:
     try:
         compile_pattern(target.pattern, target.flags)
@@ -92,6 +103,7 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
         rule_id = source.data["id"]
         name, rule = by_id[rule_id], compiled[rule_id]
         problems = []
+        problems += _reach_problems(rule)
         for label, pattern, flags in _patterns(rule):
             problems += [f"{label}: {p}" for p in lint_pattern(pattern, flags)]
             try:

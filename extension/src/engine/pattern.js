@@ -90,6 +90,13 @@ export class PortablePattern {
     this.source = source;
     this.regex = new RegExp(rewritePattern(source, { ignoreCase: this.ignoreCase }), this.flags);
     this.nonEmptyAt = null; // built on the first empty match, see matches.js
+    this.stickyTwin = null;
+  }
+
+  /** The same pattern, matching only at lastIndex (anchors.js). */
+  sticky() {
+    this.stickyTwin ??= new RegExp(this.regex.source, this.flags.replace('g', 'y'));
+    return this.stickyTwin;
   }
 
   /** Names of the pattern's named groups. */

@@ -5,6 +5,7 @@ import { Allowlist } from './allow.js';
 import { SEVERITY_ORDER } from './candidates.js';
 import { NormalizationTable } from './normalize.js';
 import { PortablePattern } from './pattern.js';
+import { ScanPlan } from './plan.js';
 import { VALIDATORS } from './validators/index.js';
 
 export const RUNTIME = 'js';
@@ -34,6 +35,23 @@ function compileValidator(spec) {
   if (!module) throw new Error(`no JS validator named ${spec.name}`);
   const boost = spec.boost ?? module.DEFAULT_BOOST;
   return { name: spec.name, validate: module.validate, params: spec.params ?? {}, boost: percent(boost) };
+}
+
+// What decides a rule's candidates (the twin of DETECTION_FIELDS in ruleset.py);
+// the rest only labels them.
+const DETECTION_FIELDS = [
+  'pattern', 'flags', 'keywords', 'min_digits', 'reach', 'builtin',
+  'validators', 'shrink', 'score', 'context', 'allow',
+];
+
+/** A bundle reach (code points) for the anchored scan; null: no bound. */
+function reachOf(rule, key) {
+  const value = rule.reach?.[key];
+  if (value === undefined || value === null) return null;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`reach.${key} must be an integer >= 0 or null`);
+  }
+  return value;
 }
 
 function compileContext(spec) {
@@ -69,6 +87,10 @@ export function compileRule(rule) {
       headGroup: groups.includes('head'),
       keywords: (rule.keywords ?? []).map((k) => k.toLowerCase()),
       minDigits: Math.trunc(Number(rule.min_digits ?? 0)),
+      behind: reachOf(rule, 'behind'),
+      ahead: reachOf(rule, 'ahead'),
+      keywordFirst: rule.reach?.keyword_first === true,
+      detectionKey: JSON.stringify(DETECTION_FIELDS.map((name) => rule[name] ?? null)),
       shrink: Boolean(rule.shrink),
       validators: (rule.validators ?? []).map(compileValidator),
       base: percent(rule.score ?? 0.5),
@@ -110,6 +132,9 @@ function compileUncached(bundle) {
   const runs = (rule) => (rule.runtimes ?? ['python', RUNTIME]).includes(RUNTIME);
   const rules = byId.filter(runs).map(compileRule);
   const severity = (rule) => -SEVERITY_ORDER.indexOf(rule.severity);
+  // Most severe first (then by id): when the budget runs short, a card or a key
+  // is looked for before an email address.
+  const scanOrder = Object.freeze([...rules].sort((a, b) => severity(a) - severity(b)));
   return Object.freeze({
     version: bundle.version,
     defaults: bundle.defaults,
@@ -117,9 +142,8 @@ function compileUncached(bundle) {
     digitRun: new PortablePattern(bundle.prefilter.digit_run),
     allow: globalAllowlist(bundle.allow),
     rules: Object.freeze(rules),
-    // Most severe first (then by id): when the budget runs short, a card or a key
-    // is looked for before an email address.
-    scanOrder: Object.freeze([...rules].sort((a, b) => severity(a) - severity(b))),
+    scanOrder,
+    plan: new ScanPlan(scanOrder),
     // Rules the bundle marks as not runnable here (backend-only builtins/validators):
     // every result lists them in `not_run`.
     notRun: Object.freeze(

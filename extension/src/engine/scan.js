@@ -9,33 +9,65 @@ import { Budget, BudgetSpent, BudgetTimeout } from './budget.js';
 import { cap, resolveOverlaps, scoreOf, validatedEnd } from './candidates.js';
 import { headCodePoints } from './code-points.js';
 import { maskedPreview } from './mask.js';
-import { findAll, findUntil } from './matches.js';
+import {
+  digitRuns,
+  keywordSpans,
+  keywordStarts,
+  lowerKeepingOffsets,
+  matchesAt,
+  matchesWithin,
+  windows,
+} from './anchors.js';
+import { findUntil } from './matches.js';
 import { normalize } from './normalize.js';
 import { pyRound } from './ruleset.js';
 
 export const VERDICT_ORDER = ['allow', 'warn', 'block'];
 
-function maxDigitRun(compiled, text) {
-  let longest = 0;
-  for (const run of findAll(compiled.digitRun, text)) {
-    // A run never has more digits than characters.
-    if (run[0].length > longest) longest = Math.max(longest, run[0].replace(/[^0-9]/g, '').length);
+// With keyword hits closer together than this, a pattern that begins with its
+// keyword searches the whole text instead (as DENSE_HITS in scanner.py).
+const DENSE_HITS = 1024;
+
+/**
+ * The rule's matches, each with the offset of the text it was found in: near its
+ * anchors when it has some and its reach is known (see anchors.js), else over the
+ * whole text (also when `anchors` is null: the reference for tests).
+ */
+function patternMatches(rule, text, anchors, deadline, clock) {
+  const bounded = rule.behind !== null && rule.ahead !== null;
+  // Reach is in code points; a code point may be two UTF-16 units.
+  const reach = bounded ? { behind: 2 * rule.behind, ahead: 2 * rule.ahead } : null;
+  let spans = null;
+  if (anchors !== null && rule.keywords.length) {
+    if (rule.keywordFirst) {
+      const starts = keywordStarts(anchors.hits, rule.keywords);
+      if (starts.length * DENSE_HITS <= text.length) {
+        return matchesAt(rule.pattern, text, starts, deadline, clock);
+      }
+    } else if (bounded) spans = keywordSpans(anchors.hits, rule.keywords);
+  } else if (anchors !== null && rule.minDigits && bounded) {
+    spans = anchors.runs.filter((r) => r.digits >= rule.minDigits).map((r) => [r.start, r.end]);
   }
-  return longest;
+  if (spans !== null) {
+    const starts = windows(spans, reach.behind, reach.ahead, text.length);
+    return matchesWithin(rule.pattern, text, starts, reach, deadline, clock);
+  }
+  const { found, timedOut } = findUntil(rule.pattern, text, deadline, { clock });
+  return { found: found.map((match) => ({ match, offset: 0 })), timedOut };
 }
 
 /** The rule's spans, and whether its pattern timed out (the spans found until
  * then still count: a card before a slow stretch of text is still a card). */
-function ruleSpans(rule, text, budget) {
+function ruleSpans(rule, text, anchors, budget) {
   const spans = [];
   const deadline = budget.stepDeadline();
-  const { found, timedOut } = findUntil(rule.pattern, text, deadline, { clock: budget.clock });
-  for (const match of found) {
+  const { found, timedOut } = patternMatches(rule, text, anchors, deadline, budget.clock);
+  for (const { match, offset } of found) {
     const span = rule.valueGroup ? match.indices.groups.value : match.indices[0];
     if (span === undefined) continue;
     // A (?<head>...) group in a leading lookbehind moves the start back to it.
     const head = rule.headGroup ? match.indices.groups.head : undefined;
-    spans.push(head === undefined ? span : [head[0], span[1]]);
+    spans.push([(head === undefined ? span : head)[0] + offset, span[1] + offset]);
   }
   return { spans, timedOut };
 }
@@ -72,9 +104,9 @@ function verdictOf(defaults, candidates, incomplete) {
  * candidates added before stay). The pattern gets one rule timeout, its
  * candidates another: the spans found before a timeout still count.
  */
-function ruleCandidates(compiled, rule, norm, budget, found) {
+function ruleCandidates(compiled, rule, norm, anchors, budget, found) {
   const minScore = pyRound(compiled.defaults.min_score * 100);
-  const { spans, timedOut } = ruleSpans(rule, norm.text, budget.forRule());
+  const { spans, timedOut } = ruleSpans(rule, norm.text, anchors, budget.forRule());
   const work = budget.forRule();
   for (const [unitStart, matchEnd] of spans) {
     work.check();
@@ -101,9 +133,15 @@ const reasonOf = (error) => {
  * `deadline` (an absolute `clock()` value that overrides budgetMs, so several
  * scans can share one budget) and `clock` (milliseconds; tests pass a fake one).
  * `locale` is accepted for parity with the service, but only backend-only phone
- * rules use it. Returns the shape of Python's ScanResult.to_dict().
+ * rules use it. `anchored: false` searches each rule's pattern over the whole
+ * text instead of near its anchors (the reference the anchored scan is tested
+ * against). Returns the shape of Python's ScanResult.to_dict().
  */
-export function scan(compiled, text, { only = null, budgetMs = null, deadline = null, clock } = {}) {
+export function scan(
+  compiled,
+  text,
+  { only = null, budgetMs = null, deadline = null, clock, anchored = true } = {},
+) {
   if (typeof text !== 'string') throw new TypeError('scan() needs the text as a string');
   const defaults = compiled.defaults;
   const budget = Budget.start(defaults, { budgetMs, deadline, clock });
@@ -111,24 +149,31 @@ export function scan(compiled, text, { only = null, budgetMs = null, deadline = 
   const kept = headCodePoints(text, defaults.max_chars);
   if (kept.length !== text.length) incomplete.push({ rule_id: null, reason: 'too_long' });
   const norm = normalize(kept, compiled.table);
-  const lowered = norm.text.toLowerCase();
   const selected = only === null ? null : new Set(typeof only === 'string' ? [only] : only);
   const wanted = (rule) => selected === null || selected.has(rule.id);
-  let digitRun = null;
+  const { plan } = compiled;
+  const hits = plan.finder.find(lowerKeepingOffsets(norm.text));
+  const runs = plan.minDigits ? digitRuns(compiled.digitRun, norm.text, plan.minDigits) : [];
+  const anchors = anchored ? { hits, runs } : null;
+  const longestRun = runs.reduce((longest, run) => Math.max(longest, run.digits), 0);
   const candidates = [];
-  for (const rule of compiled.scanOrder) {
-    if (!wanted(rule)) continue;
-    if (rule.keywords.length && !rule.keywords.some((k) => lowered.includes(k))) continue;
-    if (rule.minDigits) {
-      digitRun ??= maxDigitRun(compiled, norm.text);
-      if (digitRun < rule.minDigits) continue;
-    }
+  for (const all of plan.select(hits, longestRun)) {
+    const group = selected === null ? all : all.filter(wanted);
+    if (!group.length) continue;
+    const found = [];
+    let reason = null;
     try {
       budget.check();
-      ruleCandidates(compiled, rule, norm, budget, candidates);
+      ruleCandidates(compiled, group[0], norm, anchors, budget, found);
     } catch (error) {
-      incomplete.push({ rule_id: rule.id, reason: reasonOf(error) });
+      reason = reasonOf(error);
     }
+    candidates.push(...found);
+    // Rules that detect alike share the search (a spent budget ends it for all).
+    for (const rule of group.slice(1)) {
+      if (reason !== 'budget') for (const c of found) candidates.push({ ...c, rule });
+    }
+    if (reason !== null) for (const rule of group) incomplete.push({ rule_id: rule.id, reason });
   }
   const resolved = resolveOverlaps(candidates, budget.withGrace(), incomplete);
   const listed = cap(resolved, defaults.max_findings);

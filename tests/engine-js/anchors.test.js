@@ -1,0 +1,113 @@
+// The anchored scan in the JS twin: patterns tried only near keywords and digit
+// runs. Its promise is the whole-text scan's findings, so most tests compare the
+// two (`anchored: false` searches each pattern over the whole text).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { KeywordFinder, lowerKeepingOffsets, windows } from '../../extension/src/engine/anchors.js';
+import { compileBundle, scan } from '../../extension/src/engine/index.js';
+import { bundleWith, shippedBundle } from './bundle-fixture.js';
+
+const bundle = shippedBundle();
+const compiled = compileBundle(bundle);
+const both = (text, target = compiled) => [
+  scan(target, text, { budgetMs: Infinity }),
+  scan(target, text, { budgetMs: Infinity, anchored: false }),
+];
+
+// A small seeded generator, so a failure names a reproducible case.
+function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+test('the automaton finds every occurrence of every keyword', () => {
+  const keywords = ['he', 'she', 'his', 'hers', '@', '://', 'akia', 'i'];
+  const finder = new KeywordFinder(keywords);
+  const next = random(7);
+  const alphabet = 'hesirAK@:/ \u0130x😀';
+  for (let round = 0; round < 500; round += 1) {
+    const chars = [...alphabet];
+    const length = Math.floor(next() * 40);
+    const text = Array.from({ length }, () => chars[Math.floor(next() * chars.length)]).join('');
+    const lowered = lowerKeepingOffsets(text);
+    const expected = new Map();
+    for (const keyword of keywords) {
+      const starts = [];
+      for (let i = lowered.indexOf(keyword); i >= 0; i = lowered.indexOf(keyword, i + 1)) starts.push(i);
+      if (starts.length) expected.set(keyword, starts);
+    }
+    const found = finder.find(lowered);
+    assert.deepEqual(new Map([...found].sort()), new Map([...expected].sort()), text);
+  }
+});
+
+test('lowering keeps every offset and reads the Turkic i as i', () => {
+  const text = '\u0130STANBUL AKIA key \u0131NTERNAL';
+  const lowered = lowerKeepingOffsets(text);
+  assert.equal(lowered.length, text.length);
+  assert.equal(lowered.indexOf('akia'), text.indexOf('AKIA'));
+  assert.ok(lowered.startsWith('istanbul') && lowered.includes('internal'));
+});
+
+test('windows cover each anchor and merge near ones', () => {
+  assert.deepEqual(windows([[100, 104]], 2, 10, 1000), [[90, 106]]);
+  assert.deepEqual(windows([[0, 4], [2000, 2004]], 1, 5, 10_000), [[0, 5], [1995, 2005]]);
+  assert.deepEqual(windows([[100, 104], [300, 304]], 1, 5, 10_000), [[95, 305]]);
+});
+
+test('anchored and whole-text scans agree on mixed text', () => {
+  const pieces = new Set(bundle.rules.flatMap((rule) => rule.keywords));
+  for (const rule of bundle.rules) for (const e of rule.examples.match) pieces.add(e.text);
+  for (const extra of [' ', '\n', '-', '@', '://', ':', '=', 'KEY', '\u0130', '4111', '2024', 'GB', '😀', '\u200b']) {
+    pieces.add(extra);
+  }
+  const fragments = [...pieces].sort();
+  const fillers = ['', ' ', '\n', ' x '.repeat(300)];
+  const next = random(42);
+  for (let round = 0; round < 300; round += 1) {
+    const count = Math.floor(next() * 30);
+    const parts = Array.from({ length: count }, () => fragments[Math.floor(next() * fragments.length)]);
+    const text = parts.join(fillers[Math.floor(next() * fillers.length)]);
+    const [anchored, everywhere] = both(text);
+    assert.deepEqual(anchored, everywhere, JSON.stringify(text).slice(0, 200));
+  }
+});
+
+test('anchored and whole-text scans agree on every example at once', () => {
+  const texts = bundle.rules.flatMap((r) => [...r.examples.match, ...r.examples.no_match].map((e) => e.text));
+  for (const separator of [' ', '\n', ' lorem ipsum '.repeat(60)]) {
+    const [anchored, everywhere] = both(texts.join(separator));
+    assert.deepEqual(anchored, everywhere);
+    assert.ok(anchored.findings.length > 0);
+  }
+});
+
+test('a match beyond its keyword\'s reach is found only by the whole-text scan', () => {
+  const aws = bundle.rules.find((rule) => rule.id === 'aws-access-key-id');
+  const far = {
+    ...aws,
+    id: 'far-keyword',
+    keywords: ['deploy'],
+    reach: { behind: 1, ahead: 21, keyword_first: false },
+  };
+  const target = compileBundle(bundleWith({ rules: [far] }));
+  const [anchored, everywhere] = both(`deploy ${' '.repeat(2000)}AKIAZ7QF3RTYUIOPLKJH`, target);
+  assert.deepEqual(anchored.findings, []);
+  assert.deepEqual(everywhere.findings.map((f) => f.rule_id), ['far-keyword']);
+});
+
+test('copies of a rule each report, from one search', () => {
+  const aws = bundle.rules.find((rule) => rule.id === 'aws-access-key-id');
+  const copy = { ...aws, id: 'aws-copy', severity: 'medium', priority: 99 };
+  const target = compileBundle(bundleWith({ rules: [aws, copy] }));
+  assert.equal(target.plan.groups.length, 1);
+  const text = 'key AKIAZ7QF3RTYUIOPLKJH';
+  assert.deepEqual(scan(target, text).findings.map((f) => f.rule_id), ['aws-copy']);
+  for (const id of ['aws-access-key-id', 'aws-copy']) {
+    assert.deepEqual(scan(target, text, { only: id }).findings.map((f) => f.rule_id), [id]);
+  }
+});

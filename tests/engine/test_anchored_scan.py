@@ -1,0 +1,217 @@
+"""The anchored scan: patterns tried only near keywords and digit runs.
+
+Its promise is the whole-text scan's findings, only faster. Every test here
+compares the two (``anchored=False`` searches each pattern over the whole text)
+or checks a piece the promise rests on: the reach the build computes, the keyword
+automaton, the windows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from postguard.engine import Engine
+from postguard.engine.anchors import KeywordFinder
+from postguard.engine.anchors import lower_keeping_offsets
+from postguard.engine.anchors import windows
+from postguard.rulebook.examples import check_rule_examples
+from postguard.rulebook.reach import reach_of
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+def _both(engine: Engine, text: str) -> tuple[dict, dict]:
+    anchored = engine.scan(text, budget_ms=math.inf).to_dict()
+    everywhere = engine.scan(text, budget_ms=math.inf, anchored=False).to_dict()
+    return anchored, everywhere
+
+
+# --- what the build computes --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "keywords", "behind", "ahead", "first"),
+    [
+        ("(?<=ab)c(?=de)", "", [], 2, 3, False),
+        ("a+", "", [], 0, None, False),
+        ("(?<!x)a{2,5}", "", [], 1, 5, False),
+        # A back-reference is as wide as its group.
+        ("[0-9]([ -]?)[0-9]\\1[0-9]", "", [], 0, 5, False),
+        # A lookbehind inside a lookbehind reads further back.
+        ("(?<=(?<![A-Z])[A-Z]{2,3})[0-9]", "", [], 4, 1, False),
+        ("(?<value>x)(?=[a-z]{0,4}!)", "", [], 0, 6, False),
+        ("(?<![a-z])AKIA[A-Z]{16}", "", ["akia"], 1, 20, True),
+        ("(?:sk|rk)_live_[a-z]{3}", "i", ["sk_live_", "rk_live_"], 0, 11, True),
+        ("gh[pos]_[a-z]{4}", "", ["ghp_", "gho_", "ghs_"], 0, 8, True),
+        # A class wider than the keywords, or an optional start, is not keyword-first.
+        ("gh[a-z]_x", "", ["ghp_"], 0, 5, False),
+        ("x?AKIA", "", ["akia"], 0, 5, False),
+        ("-{1,2}pass", "", ["pass"], 0, 6, False),
+        # Bounds need not be tight, only safe: the head reads 5 ahead at most.
+        ("(?=@)(?<=(?<![a-z])(?<head>[a-z]{1,8}))@[a-z]{1,4}", "", ["@"], 9, 7, True),
+    ],
+)
+def test_reach_of(pattern, flags, keywords, behind, ahead, first):
+    reach = reach_of(pattern, flags, keywords)
+    assert (reach.behind, reach.ahead, reach.keyword_first) == (behind, ahead, first)
+
+
+def test_every_shipped_rule_has_a_reach(bundle):
+    """No shipped rule falls back to searching the whole text for want of a bound
+    (except where it has no anchor at all)."""
+    for rule in bundle["rules"]:
+        reach = rule["reach"]
+        assert reach is not None, rule["id"]
+        if rule["keywords"] and not reach["keyword_first"]:
+            assert reach["behind"] is not None and reach["ahead"] is not None, rule[
+                "id"
+            ]
+
+
+# --- the pieces ---------------------------------------------------------------
+
+
+@given(st.text(alphabet="hesirAK@:/ İ\u0130x", max_size=60))
+def test_the_automaton_finds_every_occurrence(text):
+    keywords = ["he", "she", "his", "hers", "@", "://", "akia", "i"]
+    lowered = lower_keeping_offsets(text)
+    expected = {
+        k: [i for i in range(len(lowered)) if lowered.startswith(k, i)]
+        for k in keywords
+    }
+    found = KeywordFinder(keywords).find(lowered)
+    assert found == {k: v for k, v in expected.items() if v}
+
+
+def test_lowering_keeps_every_offset():
+    text = "İSTANBUL AKIA İ key ıNTERNAL"
+    lowered = lower_keeping_offsets(text)
+    assert len(lowered) == len(text)
+    assert lowered.index("akia") == text.index("AKIA")
+    assert lowered.index("key") == text.index("key")
+    # Case-insensitive patterns match the Turkic i's as i: so must keywords.
+    assert lowered.startswith("istanbul") and "internal" in lowered
+
+
+def test_a_turkic_capital_i_still_anchors_a_case_insensitive_rule(engine):
+    text = "İNTERNAL ONLY: the roadmap. Do not distribute."
+    anchored, everywhere = _both(engine, text)
+    assert anchored == everywhere
+    assert len(anchored["findings"]) == 2
+
+
+def test_a_lone_surrogate_does_not_stop_the_keyword_pass(engine):
+    text = "\ud800 key AKIAZ7QF3RTYUIOPLKJH"
+    anchored, everywhere = _both(engine, text)
+    assert anchored == everywhere
+    assert [f["rule_id"] for f in anchored["findings"]] == ["aws-access-key-id"]
+
+
+def test_windows_cover_each_anchor_and_merge_near_ones():
+    assert windows([(100, 104)], 2, 10, 1000) == [(90, 106)]
+    assert windows([(0, 4), (2000, 2004)], 1, 5, 10_000) == [(0, 5), (1995, 2005)]
+    # Closer than the merge gap: one window.
+    assert windows([(100, 104), (300, 304)], 1, 5, 10_000) == [(95, 305)]
+
+
+# --- anchored == whole text ---------------------------------------------------
+
+
+def _fragments(bundle: dict) -> list[str]:
+    pieces = {k for rule in bundle["rules"] for k in rule["keywords"]}
+    for rule in bundle["rules"]:
+        pieces.update(e["text"] for e in rule["examples"]["match"])
+    pieces.update(
+        [" ", "\n", "-", ".", "@", "://", ":", "=", "'", '"', "user", "KEY", "İ"]
+        + ["0", "12", "4111", "1111", "555", "2024", "GB", "82", "WEST", "😀", "\u200b"]
+    )
+    return sorted(pieces)
+
+
+@pytest.fixture(scope="module")
+def fragments(bundle) -> list[str]:
+    return _fragments(bundle)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_anchored_and_whole_text_scans_agree_on_mixed_text(engine, fragments, data):
+    parts = data.draw(st.lists(st.sampled_from(fragments), max_size=30))
+    filler = data.draw(st.sampled_from(["", " ", "\n", " x " * 300]))
+    text = filler.join(parts)
+    anchored, everywhere = _both(engine, text)
+    assert anchored == everywhere
+
+
+def test_anchored_and_whole_text_scans_agree_on_all_examples_at_once(engine, bundle):
+    texts = [e["text"] for r in bundle["rules"] for e in r["examples"]["match"]]
+    texts += [e["text"] for r in bundle["rules"] for e in r["examples"]["no_match"]]
+    for separator in (" ", "\n", " lorem ipsum " * 60):
+        anchored, everywhere = _both(engine, separator.join(texts))
+        assert anchored == everywhere
+        assert anchored["findings"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+def test_anchored_and_whole_text_scans_agree_on_the_corpus(engine):
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for n, line in enumerate(handle):
+                if n % 40 == 0 and line.strip():
+                    text = json.loads(line)["text"]
+                    anchored, everywhere = _both(engine, text)
+                    assert anchored == everywhere, (path.name, n)
+
+
+# --- when a rule's keywords do not anchor its matches ---------------------------
+
+
+def _far_keyword_rule(bundle: dict) -> dict:
+    source = next(r for r in bundle["rules"] if r["id"] == "aws-access-key-id")
+    return {
+        **source,
+        "id": "far-keyword",
+        "keywords": ["deploy"],
+        "reach": {"behind": 1, "ahead": 21, "keyword_first": False},
+        "examples": {
+            "match": [
+                {"text": "deploy " + " " * 200 + "AKIAZ7QF3RTYUIOPLKJH", "why": "x"}
+            ],
+            "no_match": [],
+        },
+    }
+
+
+def test_a_match_beyond_its_keywords_reach_is_not_found_anchored(bundle, engine_with):
+    rule = _far_keyword_rule(bundle)
+    engine = engine_with(rules=[rule])
+    text = rule["examples"]["match"][0]["text"]
+    anchored, everywhere = _both(engine, text)
+    assert anchored["findings"] == []
+    assert [f["rule_id"] for f in everywhere["findings"]] == ["far-keyword"]
+    # rules validate / test name the example, so an author adds the keyword.
+    failures = check_rule_examples(engine, rule)
+    assert any("only when the whole text is searched" in f for f in failures)
+
+
+# --- rules that detect alike ----------------------------------------------------
+
+
+def test_copies_of_a_rule_each_report_from_one_search(bundle, engine_with):
+    source = next(r for r in bundle["rules"] if r["id"] == "aws-access-key-id")
+    copy = {**source, "id": "aws-copy", "severity": "medium", "priority": 99}
+    engine = engine_with(rules=[source, copy])
+    assert len(engine._plan.groups) == 1
+    text = "key AKIAZ7QF3RTYUIOPLKJH"
+    # The copy's higher priority wins the span; each alone finds it.
+    assert [f.rule_id for f in engine.scan(text).findings] == ["aws-copy"]
+    for rule_id in ("aws-access-key-id", "aws-copy"):
+        found = engine.scan(text, only={rule_id}).findings
+        assert [f.rule_id for f in found] == [rule_id]
