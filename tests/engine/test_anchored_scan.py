@@ -13,12 +13,14 @@ import math
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
 from postguard.engine import Engine
 from postguard.engine.anchors import KeywordFinder
+from postguard.engine.anchors import digit_runs
 from postguard.engine.anchors import lower_keeping_offsets
 from postguard.engine.anchors import windows
 from postguard.rulebook.examples import check_rule_examples
@@ -112,6 +114,19 @@ def test_a_lone_surrogate_does_not_stop_the_keyword_pass(engine):
     anchored, everywhere = _both(engine, text)
     assert anchored == everywhere
     assert [f["rule_id"] for f in anchored["findings"]] == ["aws-access-key-id"]
+
+
+@given(st.text(alphabet="0123456789 ().-/x", max_size=60), st.integers(2, 9))
+def test_long_digit_runs_are_the_long_runs_of_the_bundle_pattern(bundle, text, least):
+    """The engine searches for runs of at least N digits directly; they must be
+    exactly the bundle pattern's runs that hold N digits or more."""
+    pattern = regex.compile(bundle["prefilter"]["digit_run"])
+    expected = [
+        (m.start(), m.end(), sum(c.isdigit() for c in m.group()))
+        for m in pattern.finditer(text)
+    ]
+    found = [(r.start, r.end, r.digits) for r in digit_runs(pattern, text, least)]
+    assert found == [run for run in expected if run[2] >= least]
 
 
 def test_windows_cover_each_anchor_and_merge_near_ones():

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick_rs
 import regex
@@ -90,12 +91,30 @@ class DigitRun:
     digits: int
 
 
+# The shipped digit_run's shape: a digit, then any number of (a few separators
+# from a class without digits, a digit).
+_RUN_SHAPE = regex.compile(
+    r"\[0-9\]\(\?:(?<gap>\[[^\]0-9]*\](?:\{0,[0-9]+\}|\?)?)\[0-9\]\)\*"
+)
+
+
+@lru_cache(maxsize=64)
+def _long_runs(pattern: str, at_least: int) -> regex.Pattern[str]:
+    """``pattern`` made to skip runs of fewer than ``at_least`` digits, when it has
+    the shipped shape (then its runs are found alike: each is unique, and a run's
+    tail has fewer digits than the run); else ``pattern`` itself."""
+    shape = _RUN_SHAPE.fullmatch(pattern)
+    if shape is None or at_least < 2:
+        return regex.compile(pattern)
+    return regex.compile(f"[0-9](?:{shape['gap']}[0-9]){{{at_least - 1},}}")
+
+
 def digit_runs(pattern: regex.Pattern[str], text: str, at_least: int) -> list[DigitRun]:
     """The runs of ``pattern`` (``prefilter.digit_run``) holding at least
     ``at_least`` digits. A run never has more digits than characters, so shorter
     runs are skipped before their digits are counted."""
     runs = []
-    for match in pattern.finditer(text):
+    for match in _long_runs(pattern.pattern, at_least).finditer(text):
         start, end = match.span()
         if end - start >= at_least:
             digits = len(match.group().translate(_SEPARATORS))
