@@ -1,8 +1,9 @@
-"""``postguard rules validate|test|build``: the rule author's loop."""
+"""``postguard rules validate|test|build|list``: the rule author's loop."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def register(subparsers) -> None:
         ("validate", _validate, "schema, portability, ReDoS analysis and examples"),
         ("test", _test, "run every rule's examples, pass/fail per rule"),
         ("build", _build, "write shared_rules/dist/ruleset.json and its copies"),
+        ("list", _list, "the rules a bundle holds, or their counts (--summary)"),
     ):
         action = actions.add_parser(name, help=text, description=text)
         action.add_argument("--rules-dir", type=Path, help="a shared_rules/ directory")
@@ -41,6 +43,8 @@ def register(subparsers) -> None:
                 action="store_true",
                 help="fail if the committed bundle is not fresh",
             )
+        if name == "list":
+            _list_options(action)
         if name == "validate":
             action.add_argument(
                 "--no-node",
@@ -48,6 +52,20 @@ def register(subparsers) -> None:
                 help="skip everything that needs node: the JS compile and smoke "
                 "test and the ReDoS analysis (recheck)",
             )
+
+
+def _list_options(action: argparse.ArgumentParser) -> None:
+    action.add_argument(
+        "--bundle",
+        type=Path,
+        help="a compiled bundle (default: the packaged one; with --rules-dir, "
+        "the bundle those sources build)",
+    )
+    action.add_argument("--summary", action="store_true", help="counts only")
+    action.add_argument("--category", help="only this category, e.g. pii")
+    action.add_argument("--country", help="only rules for this country, e.g. IN")
+    action.add_argument("--type", dest="rule_type", help="only this type, e.g. IBAN")
+    action.add_argument("--json", action="store_true", help="machine-readable")
 
 
 def _tree(args: argparse.Namespace):
@@ -135,4 +153,57 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_FAIL if stale else EXIT_OK
     for path in write_outputs(tree, text):
         print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _listed_bundle(args: argparse.Namespace) -> dict | None:
+    """The bundle ``rules list`` reads: built from --rules-dir, or a file, or the
+    packaged one."""
+    if args.rules_dir is not None:
+        from .rulebook.build import build_bundle
+
+        tree = _tree(args)
+        if tree is None:
+            return None
+        sources, errors = tree.load()
+        for error in errors:
+            print(f"error: {error}", file=sys.stderr)
+        return build_bundle(tree, sources)
+    from importlib import resources
+
+    packaged = resources.files("postguard").joinpath("data/ruleset.json")
+    try:
+        raw = args.bundle.read_bytes() if args.bundle else packaged.read_bytes()
+        bundle = json.loads(raw)
+        if not isinstance(bundle, dict) or not isinstance(bundle.get("rules"), list):
+            raise ValueError("no rules")
+    except (OSError, ValueError) as exc:
+        print(
+            f"postguard: cannot read the bundle ({type(exc).__name__})", file=sys.stderr
+        )
+        return None
+    return bundle
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .rulebook import listing
+
+    bundle = _listed_bundle(args)
+    if bundle is None:
+        return EXIT_NOT_FOUND
+    rules = listing.select(
+        bundle["rules"],
+        category=args.category,
+        country=args.country,
+        rule_type=args.rule_type,
+    )
+    if args.summary:
+        counts = listing.summary(rules)
+        lines = listing.summary_lines(counts)
+        print(json.dumps(counts, indent=1) if args.json else "\n".join(lines))
+    elif args.json:
+        keys = ("id", "name", "category", "type", "severity", "countries", "runtimes")
+        print(json.dumps([{k: r.get(k) for k in keys} for r in rules], indent=1))
+    else:
+        print("\n".join(listing.rule_lines(rules)))
     return EXIT_OK

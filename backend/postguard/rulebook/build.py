@@ -76,6 +76,7 @@ def compile_rule(data: dict) -> dict:
         "category": data["category"],
         "type": data["type"],
         "severity": data["severity"],
+        "countries": data.get("countries", []),
         "priority": data.get("priority", 0),
         "pattern": pattern,
         "flags": flags,
