@@ -14,7 +14,7 @@ import os
 import sys
 
 EXIT_BY_VERDICT = {"allow": 0, "warn": 1, "block": 2}
-EXIT_DATA, EXIT_NO_INPUT, EXIT_SOFTWARE = 65, 66, 70
+EXIT_USAGE, EXIT_DATA, EXIT_NO_INPUT, EXIT_SOFTWARE = 64, 65, 66, 70
 
 
 def register(subparsers) -> None:
@@ -45,6 +45,12 @@ def register(subparsers) -> None:
         "--bundle",
         help="a rule bundle (default: $POSTGUARD_BUNDLE or the packaged one)",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say, per rule and candidate, which stage kept or dropped it "
+        "(values masked; scanned without a time budget)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -69,18 +75,53 @@ def run(args: argparse.Namespace) -> int:
         return _fail(EXIT_NO_INPUT, f"cannot read {args.file}: {exc.strerror}")
     with stream:
         if args.format == "jsonl":
+            if args.explain:
+                return _fail(EXIT_USAGE, "--explain works on one text, not jsonl")
             return _scan_jsonl(engine, stream, args.locale)
         data = stream.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _fail(EXIT_DATA, f"input is not UTF-8 (byte {exc.start})")
-    result = engine.scan(text, locale=args.locale)
+    if args.explain:
+        result, steps = engine.explain(text, locale=args.locale)
+    else:
+        result, steps = engine.scan(text, locale=args.locale), None
     if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        answer = result.to_dict()
+        if steps is not None:
+            answer["explain"] = steps
+        print(json.dumps(answer, ensure_ascii=False))
     else:
         _print_human(result)
+        if steps is not None:
+            print("\n".join(explain_lines(steps)))
     return EXIT_BY_VERDICT[result.verdict]
+
+
+def explain_lines(steps: list[dict]) -> list[str]:
+    """The trace for people: rules that did not run, grouped by why; then each
+    rule that ran, with every candidate and the stage that decided it."""
+    lines = ["", "why (values masked):"]
+    skipped: dict[str, list[str]] = {}
+    ran: dict[str, list[str]] = {}
+    for step in steps:
+        rule_id, detail = step["rule_id"], step["detail"]
+        if step["stage"] == "anchors" and step["outcome"] == "skipped":
+            skipped.setdefault(detail, []).append(rule_id)
+        elif step["stage"] == "anchors":
+            ran[rule_id] = [f"{rule_id}: runs ({detail})"]
+        elif "start" not in step:
+            ran.setdefault(rule_id, [rule_id]).append(f"  {step['stage']}: {detail}")
+        else:
+            where = f"{step['start']}-{step['end']}  {step['preview']}"
+            verdict = f"{step['outcome']} at {step['stage']}: {detail}"
+            ran.setdefault(rule_id, [rule_id]).append(f"  {where}  {verdict}")
+    for rule_lines in ran.values():
+        lines += rule_lines
+    for why, rule_ids in skipped.items():
+        lines.append(f"not run ({why}): {', '.join(rule_ids)}")
+    return lines
 
 
 def _print_human(result) -> None:

@@ -7,6 +7,7 @@ result.to_dict()["findings"][0]["preview"]   # '•••• 1111'
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection
 from importlib import resources
@@ -24,6 +25,7 @@ from .ruleset import BundleError
 from .ruleset import CompiledRule
 from .ruleset import compile_bundle
 from .scanner import scan as _scan
+from .trace import Trace
 
 __all__ = ["BundleError", "Engine", "Finding", "ScanResult"]
 
@@ -120,6 +122,28 @@ class Engine:
     def max_chars(self) -> int:
         """The longest text (in code points) a scan reads; the rest is too_long."""
         return int(self.compiled.defaults["max_chars"])
+
+    def explain(
+        self, text: str, locale: str | None = None
+    ) -> tuple[ScanResult, list[dict[str, Any]]]:
+        """Scan ``text`` (without a time budget, so the answer does not depend on
+        the machine) and say for every rule whether it ran, and for every
+        candidate which stage kept or dropped it. Values stay masked."""
+        trace = Trace()
+        budget = Budget.start(self.compiled.defaults, self.clock, math.inf)
+        not_run: list[NotRun] = [
+            {"rule_id": r.id, "name": r.name} for r in self._cannot_run
+        ]
+        result = _scan(
+            self.compiled,
+            self._plan,
+            text,
+            self._regions_for(locale),
+            budget,
+            not_run,
+            trace=trace,
+        )
+        return result, trace.to_list()
 
     def _regions_for(self, locale: str | None) -> tuple[str, ...]:
         first = region_of(locale)

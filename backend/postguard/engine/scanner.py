@@ -44,6 +44,12 @@ from .result import ScanResult
 from .ruleset import CompiledBundle
 from .ruleset import CompiledContext
 from .ruleset import CompiledRule
+from .trace import Trace
+from .trace import failing_validator
+from .trace import trace_anchors
+from .trace import trace_outcome
+from .trace import trace_pattern
+from .trace import trace_score
 
 
 @dataclass(frozen=True)
@@ -178,18 +184,22 @@ def _score(
     start: int,
     end: int,
     budget: Budget,
-) -> int | None:
+) -> tuple[int | None, str]:
+    """The score in percent, or None and what dropped it: ``allow`` (the rule's
+    allowlist), ``global allow``, ``context``."""
     value = text[start:end]
     score = rule.base + sum(check.boost for check in rule.validators)
     timeout = budget.regex_timeout()
-    if rule.allow.allows(value, timeout) or bundle.allow.allows(value, timeout):
-        return None
+    if rule.allow.allows(value, timeout):
+        return None, "allow"
+    if bundle.allow.allows(value, timeout):
+        return None, "global allow"
     if rule.context is not None:
         if _has_context(rule.context, text, start, end, budget):
             score += rule.context.boost
         elif rule.context.required:
-            return None
-    return min(score, 100)
+            return None, "context"
+    return min(score, 100), ""
 
 
 def _rule_candidates(
@@ -200,6 +210,7 @@ def _rule_candidates(
     budget: Budget,
     regions: tuple[str, ...],
     found: list[Candidate],
+    trace: Trace | None = None,
 ) -> None:
     """Add the rule's candidates to ``found``; raises BudgetSpent or TimeoutError
     (the candidates added before stay). The pattern gets one rule timeout, its
@@ -207,20 +218,31 @@ def _rule_candidates(
     min_score = round(bundle.defaults["min_score"] * 100)
     spans, timed_out = _regex_spans(rule, text, anchors, budget.for_rule())
     work = budget.for_rule()
-    for start, match_end in _rule_spans(rule, spans, text, work, regions):
+    proposed = _rule_spans(rule, spans, text, work, regions)
+    if trace is not None:
+        proposed = trace_pattern(trace, rule, spans, list(proposed), timed_out)
+    for start, match_end in proposed:
         work.check()
         end = _validated_end(rule, text, start, match_end)
         if end is None:
+            if trace is not None:
+                why = failing_validator(rule, text[start:match_end])
+                trace.span(rule.id, start, match_end, "validator", "dropped", why)
             continue
-        score = _score(bundle, rule, text, start, end, work)
+        score, dropped_by = _score(bundle, rule, text, start, end, work)
         if score is not None and score >= min_score:
             found.append(Candidate(rule, start, end, score))
+        if trace is not None:
+            trace_score(trace, bundle, rule, text, (start, end), score, dropped_by)
     if timed_out:
         raise TimeoutError("the rule's pattern ran out of time")
 
 
 def _resolve_overlaps(
-    candidates: list[Candidate], budget: Budget, incomplete: list[Incomplete]
+    candidates: list[Candidate],
+    budget: Budget,
+    incomplete: list[Incomplete],
+    lost: list[tuple[Candidate, Candidate]] | None = None,
 ) -> list[Candidate]:
     """Most specific first: priority, then score, then the longer span.
 
@@ -236,6 +258,7 @@ def _resolve_overlaps(
     )
     places: list[Span] = []  # kept (start, end), sorted
     kept: list[Candidate] = []
+    holders: dict[Span, Candidate] = {}  # only to say who won, for a trace
     for index, cand in enumerate(ranked):
         try:
             budget.check()
@@ -247,9 +270,13 @@ def _resolve_overlaps(
             break
         before = bisect.bisect_left(places, (cand.end, -1)) - 1
         if before >= 0 and places[before][1] > cand.start:
+            if lost is not None:
+                lost.append((cand, holders[places[before]]))
             continue
         bisect.insort(places, (cand.start, cand.end))
         kept.append(cand)
+        if lost is not None:
+            holders[(cand.start, cand.end)] = cand
     return sorted(kept, key=_position)
 
 
@@ -294,10 +321,12 @@ def scan(
     *,
     wanted: Collection[str] | None = None,
     anchored: bool = True,
+    trace: Trace | None = None,
 ) -> ScanResult:
     """Scan with the plan's rules (those in ``wanted``, when given).
     ``anchored=False`` searches each rule's pattern over the whole text: slower,
-    and the reference that tests hold the anchored scan to."""
+    and the reference that tests hold the anchored scan to. A ``trace`` collects
+    why each rule and candidate was kept or dropped (``scan --explain``)."""
     defaults = bundle.defaults
     incomplete: list[Incomplete] = []
     if len(text) > defaults["max_chars"]:
@@ -310,8 +339,11 @@ def scan(
         digit_runs(bundle.digit_run, ntext, plan.min_digits) if plan.min_digits else []
     )
     anchors = Anchors(hits, runs) if anchored else None
+    longest_run = max((r.digits for r in runs), default=0)
+    if trace is not None:
+        trace_anchors(trace, norm, plan, hits, longest_run, wanted, not_run)
     candidates: list[Candidate] = []
-    for group in plan.select(hits, max((r.digits for r in runs), default=0)):
+    for group in plan.select(hits, longest_run):
         if wanted is not None:
             group = tuple(r for r in group if r.id in wanted)
             if not group:
@@ -320,7 +352,9 @@ def scan(
         reason = None
         try:
             budget.check()
-            _rule_candidates(bundle, group[0], ntext, anchors, budget, regions, found)
+            _rule_candidates(
+                bundle, group[0], ntext, anchors, budget, regions, found, trace
+            )
         except BudgetSpent:
             reason = "budget"
         except TimeoutError:
@@ -332,9 +366,12 @@ def scan(
                 candidates += [Candidate(rule, c.start, c.end, c.score) for c in found]
         if reason is not None:
             incomplete += [{"rule_id": rule.id, "reason": reason} for rule in group]
-    kept = _resolve_overlaps(candidates, budget.with_grace(), incomplete)
+    lost: list[tuple[Candidate, Candidate]] | None = None if trace is None else []
+    kept = _resolve_overlaps(candidates, budget.with_grace(), incomplete, lost)
     listed = _cap(kept, defaults["max_findings"])
     shown = {id(c) for c in listed}
+    if trace is not None:
+        trace_outcome(trace, lost or [], kept, shown)
     omitted_rules = sorted({c.rule.id for c in kept if id(c) not in shown})
     verdict = max(
         (defaults["verdicts"][c.rule.severity] for c in kept),
