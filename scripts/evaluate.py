@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from collections import Counter
 from collections import defaultdict
@@ -131,6 +132,33 @@ def evaluate(paths: list[Path], engine: Engine, locale: str | None) -> dict:
     }
 
 
+CHECKSUMS = {"luhn", "verhoeff", "aba_routing", "iban", "stdnum"}
+
+
+def chance_passes(engine: Engine, trials: int = 2000, seed: int = 7) -> dict:
+    """Per checksum rule, the share of random numbers it reports when they stand
+    alone (no context word): each trial takes one of the rule's own example values
+    and replaces every digit with a random one, so the written form is the rule's.
+    A checksum with one check digit passes one number in ten by chance."""
+    rng = random.Random(seed)
+    bundle = json.loads(engine.bundle_bytes)
+    rates = {}
+    for rule in bundle["rules"]:
+        names = {v["name"] for v in rule.get("validators", [])}
+        forms = [e["value"] for e in rule["examples"]["match"] if "value" in e]
+        if not names & CHECKSUMS or not forms or rule["id"] not in engine.rule_ids:
+            continue
+        hits = 0
+        for _ in range(trials):
+            form = rng.choice(forms)
+            value = "".join(
+                rng.choice("0123456789") if c.isdigit() else c for c in form
+            )
+            hits += bool(engine.scan(value, only={rule["id"]}).findings)
+        rates[rule["id"]] = {"trials": trials, "rate": round(hits / trials, 4)}
+    return rates
+
+
 def print_report(report: dict) -> None:
     print(f"rules {report['rules_version']}\n")
     positive = report["totals"].get("positive")
@@ -167,6 +195,12 @@ def print_report(report: dict) -> None:
                 f"  {'ALL ' + kind:42}{total['posts']:>7} posts "
                 f"{total['flagged_per_1000']:>8}"
             )
+    print(
+        "\nChance passes: random digits in each checksum rule's own example forms, "
+        "scanned alone"
+    )
+    for rule_id, row in report["chance_passes"].items():
+        print(f"  {rule_id:42}{row['rate']:>8.1%}  of {row['trials']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"evaluate: no JSONL files (looked in {args.corpus})", file=sys.stderr)
         return 66
-    report = evaluate(paths, Engine.load(args.bundle), args.locale)
+    engine = Engine.load(args.bundle)
+    report = evaluate(paths, engine, args.locale)
+    report["chance_passes"] = chance_passes(engine)
     if args.json:
         print(json.dumps(report, indent=1))
     else:

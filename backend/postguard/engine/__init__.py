@@ -119,6 +119,11 @@ class Engine:
         ]
 
     @property
+    def rule_ids(self) -> frozenset[str]:
+        """The rules this engine runs (its runtime's)."""
+        return frozenset(rule.id for rule in self.rules)
+
+    @property
     def max_chars(self) -> int:
         """The longest text (in code points) a scan reads; the rest is too_long."""
         return int(self.compiled.defaults["max_chars"])
