@@ -56,8 +56,13 @@ class KeywordFinder:
 
     def __init__(self, keywords: Iterable[str]) -> None:
         self.keywords = tuple(sorted(set(keywords)))
+        # A DFA: more memory than the default NFA, but with a few hundred
+        # keywords it scans more than twice as fast.
+        dfa = ahocorasick_rs.Implementation.DFA
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(self.keywords) if self.keywords else None
+            ahocorasick_rs.AhoCorasick(self.keywords, implementation=dfa)
+            if self.keywords
+            else None
         )
 
     def find(self, lowered: str) -> dict[str, list[int]]:
