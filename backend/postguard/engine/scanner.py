@@ -88,11 +88,17 @@ def _pattern_matches(
                 return matches_at(rule.pattern, text, starts, timeout)
         elif bounded:
             spans = keyword_spans(anchors.hits, rule.keywords)
+            if rule.min_digits:  # both must be near a match: take the sparser
+                runs = _digit_spans(anchors, rule.min_digits)
+                spans = runs if len(runs) < len(spans) else spans
             return _within(rule, text, spans, timeout)
     elif anchors is not None and rule.min_digits and bounded:
-        spans = [(r.start, r.end) for r in anchors.runs if r.digits >= rule.min_digits]
-        return _within(rule, text, spans, timeout)
+        return _within(rule, text, _digit_spans(anchors, rule.min_digits), timeout)
     return rule.pattern.finditer(text, timeout=timeout())
+
+
+def _digit_spans(anchors: Anchors, min_digits: int) -> list[Span]:
+    return [(r.start, r.end) for r in anchors.runs if r.digits >= min_digits]
 
 
 def _within(

@@ -63,6 +63,24 @@ def reach_bundle(pattern: str, flags: str, keywords: list[str]) -> dict | None:
         return None
 
 
+def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict | None]:
+    """A rule that reports nothing without a context word runs only near one: the
+    first word of each context phrase becomes a keyword, and the reach grows by
+    the context window and the longest phrase (a phrase's blanks may each be up to
+    three separators)."""
+    if reach is None or reach["behind"] is None or reach["ahead"] is None:
+        return [], reach
+    longest = max(len(w) + 2 * w.count(" ") for w in context["words"])
+    extra = int(context["window"]) + longest
+    keywords = sorted({w.strip().split()[0].lower() for w in context["words"]})
+    wider = {
+        "behind": reach["behind"] + extra,
+        "ahead": reach["ahead"] + extra,
+        "keyword_first": False,
+    }
+    return keywords, wider
+
+
 def compile_rule(data: dict) -> dict:
     if "terms" in data:
         pattern, flags = words_pattern(data["terms"]), "i"
@@ -99,6 +117,8 @@ def compile_rule(data: dict) -> dict:
         context = dict(data["context"])
         context["pattern"] = words_pattern(context["words"])
         rule["context"] = context
+        if not keywords and context.get("mode") == "required":
+            rule["keywords"], rule["reach"] = context_anchors(context, rule["reach"])
     return rule
 
 

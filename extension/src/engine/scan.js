@@ -24,6 +24,9 @@ import { pyRound } from './ruleset.js';
 
 export const VERDICT_ORDER = ['allow', 'warn', 'block'];
 
+const digitSpans = (anchors, minDigits) =>
+  anchors.runs.filter((r) => r.digits >= minDigits).map((r) => [r.start, r.end]);
+
 // With keyword hits closer together than this, a pattern that begins with its
 // keyword searches the whole text instead (as DENSE_HITS in scanner.py).
 const DENSE_HITS = 1024;
@@ -44,9 +47,16 @@ function patternMatches(rule, text, anchors, deadline, clock) {
       if (starts.length * DENSE_HITS <= text.length) {
         return matchesAt(rule.pattern, text, starts, deadline, clock);
       }
-    } else if (bounded) spans = keywordSpans(anchors.hits, rule.keywords);
+    } else if (bounded) {
+      spans = keywordSpans(anchors.hits, rule.keywords);
+      if (rule.minDigits) {
+        // Both must be near a match: take the sparser.
+        const runs = digitSpans(anchors, rule.minDigits);
+        if (runs.length < spans.length) spans = runs;
+      }
+    }
   } else if (anchors !== null && rule.minDigits && bounded) {
-    spans = anchors.runs.filter((r) => r.digits >= rule.minDigits).map((r) => [r.start, r.end]);
+    spans = digitSpans(anchors, rule.minDigits);
   }
   if (spans !== null) {
     const starts = windows(spans, reach.behind, reach.ahead, text.length);
