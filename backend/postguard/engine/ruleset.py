@@ -179,7 +179,6 @@ class CompiledBundle:
     digit_run: regex.Pattern[str]
     allow: Allowlist
     rules: tuple[CompiledRule, ...]
-    keywords: frozenset[str]
 
 
 def _check_defaults(defaults: dict[str, Any]) -> None:
@@ -216,7 +215,6 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
             digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
             allow=Allowlist(bundle.get("allow")),
             rules=rules,
-            keywords=frozenset(k for r in rules for k in r.keywords),
         )
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         if isinstance(exc, BundleError):

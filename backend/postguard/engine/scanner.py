@@ -1,7 +1,9 @@
-"""The scan pipeline: normalise, prefilter, match, validate, allow, score, resolve.
+"""The scan pipeline: normalise, anchor, match, validate, allow, score, resolve.
 
 Every step is a plain function of the compiled bundle, so the JS twin
 (``extension/src/engine/scan.js``) follows the same order and gets the same result.
+One pass finds every rule's anchors (keywords, digit runs); only rules with an
+anchor in the text run, and their patterns only near it (anchors.py, plan.py).
 The budget is checked before each rule, between candidates, in the phone matcher's
 loop and while overlaps are resolved; whatever it cuts short is named in
 ``incomplete``. Rules run most severe first, so a tight budget is spent on what
