@@ -36,13 +36,32 @@ def escape_literal(text: str) -> str:
     return "".join("\\" + c if c in _ESCAPE else c for c in text)
 
 
-def words_pattern(words: list[str]) -> str:
-    """Case-insensitive whole-word alternation; spaces also match - and _."""
+# Scripts written without spaces between words: a word there has no edges to find.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
+
+def _alternation(words: list[str]) -> str:
     alternatives = sorted(
         (escape_literal(w.strip()).replace(" ", "[ \\-_]{1,3}") for w in words),
         key=lambda w: (-len(w), w),
     )
-    return f"{_WORD_EDGE_BEFORE}(?:{'|'.join(alternatives)}){_WORD_EDGE_AFTER}"
+    return "|".join(alternatives)
+
+
+def words_pattern(words: list[str]) -> str:
+    """Case-insensitive whole-word alternation; spaces also match - and _. Words
+    in scripts without spaces (Chinese, Japanese, Korean, Thai) match anywhere:
+    "マイナンバーは" holds the word "マイナンバー"."""
+    spaced = [w for w in words if not _UNSPACED.search(w)]
+    unspaced = [w for w in words if _UNSPACED.search(w)]
+    pattern = ""
+    if spaced:
+        pattern = f"{_WORD_EDGE_BEFORE}(?:{_alternation(spaced)}){_WORD_EDGE_AFTER}"
+    if unspaced:
+        pattern += ("|" if pattern else "") + _alternation(unspaced)
+    return f"(?:{pattern})" if spaced and unspaced else pattern
 
 
 def _runtimes(data: dict) -> list[str]:
