@@ -229,8 +229,18 @@ def _rule_candidates(
     proposed = _rule_spans(rule, spans, text, work, regions)
     if trace is not None:
         proposed = trace_pattern(trace, rule, spans, list(proposed), timed_out)
+    # Most candidates of a rule that needs context have none: look for it before
+    # the validators (a stdnum check costs more than a look around the value).
+    context_first = rule.context is not None and rule.context.required
     for start, match_end in proposed:
         work.check()
+        if context_first and not rule.shrink:
+            assert rule.context is not None
+            if not _has_context(rule.context, text, start, match_end, work):
+                if trace is not None:
+                    why = f"no context word within {rule.context.window} characters"
+                    trace.span(rule.id, start, match_end, "context", "dropped", why)
+                continue
         end = _validated_end(rule, text, start, match_end)
         if end is None:
             if trace is not None:

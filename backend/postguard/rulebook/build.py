@@ -83,15 +83,21 @@ def reach_bundle(pattern: str, flags: str, keywords: list[str]) -> dict | None:
 
 
 def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict | None]:
-    """A rule that reports nothing without a context word runs only near one: the
-    first word of each context phrase becomes a keyword, and the reach grows by
-    the context window and the longest phrase (a phrase's blanks may each be up to
-    three separators)."""
+    """A rule that reports nothing without a context word, and has no digit runs
+    to anchor on, runs only near a context word: the longest word of each phrase
+    becomes a keyword, and the reach grows by the context window and the longest
+    phrase (a phrase's blanks may each be up to three separators)."""
     if reach is None or reach["behind"] is None or reach["ahead"] is None:
         return [], reach
-    longest = max(len(w) + 2 * w.count(" ") for w in context["words"])
+    words = context["words"]
+    longest = max(len(w) + 2 * w.count(" ") for w in words)
     extra = int(context["window"]) + longest
-    keywords = sorted({w.strip().split()[0].lower() for w in context["words"]})
+    keywords = sorted(
+        {
+            max(re.split(r"[ \-_]+", w.strip()), key=len).lower()
+            for w in context["words"]
+        }
+    )
     wider = {
         "behind": reach["behind"] + extra,
         "ahead": reach["ahead"] + extra,
@@ -136,7 +142,8 @@ def compile_rule(data: dict) -> dict:
         context = dict(data["context"])
         context["pattern"] = words_pattern(context["words"])
         rule["context"] = context
-        if not keywords and context.get("mode") == "required":
+        needs_anchor = not keywords and not data.get("min_digits")
+        if needs_anchor and context.get("mode") == "required":
             rule["keywords"], rule["reach"] = context_anchors(context, rule["reach"])
     return rule
 
