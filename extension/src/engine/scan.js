@@ -1,7 +1,9 @@
-// The scan pipeline: normalise, prefilter, match, validate, allow, score,
+// The scan pipeline: normalise, anchor, match, validate, allow, score,
 // resolve, cap. Same steps in the same order as backend/postguard/engine/
 // scanner.py, so both runtimes return the same result; spans are code points of
-// the text. The budget is checked before each rule, between matches, between
+// the text. One pass finds every rule's anchors (keywords, digit runs); only
+// rules with an anchor in the text run, and their patterns only near it
+// (anchors.js, plan.js). The budget is checked before each rule, between matches, between
 // candidates and while resolving overlaps; what it cuts short is named in
 // `incomplete`. Rules run most severe first, so a tight budget is spent on what
 // matters most.
