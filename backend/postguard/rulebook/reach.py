@@ -44,11 +44,9 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     chars: frozenset[str] | None = None  # char/class: members when few and known
     behind_look: bool = False
-    negative: bool = False
     low: int = 1
     high: float = 1
     ref: str = ""
-    name: str = ""
 
 
 def _lower(char: str) -> str:
@@ -191,13 +189,17 @@ class _Parser:
 
     def _group(self) -> _Node:
         rest = self.pattern[self.i :]
-        look = {"(?=": (False, False), "(?!": (False, True)}
-        look |= {"(?<=": (True, False), "(?<!": (True, True)}
-        for prefix, (behind, negative) in look.items():
+        # Positive or negative, a lookaround reads the same characters.
+        for prefix, behind in (
+            ("(?=", False),
+            ("(?!", False),
+            ("(?<=", True),
+            ("(?<!", True),
+        ):
             if rest.startswith(prefix):
                 self.i += len(prefix)
                 inner = self._close()
-                return _Node("look", [inner], behind_look=behind, negative=negative)
+                return _Node("look", [inner], behind_look=behind)
         name = ""
         capturing = not rest.startswith("(?:")
         if not capturing:
@@ -212,7 +214,7 @@ class _Parser:
         if capturing:
             self.count += 1
             number = str(self.count)
-        node = _Node("group", [self._close()], name=name)
+        node = _Node("group", [self._close()])
         if capturing:
             self.groups[number] = node
             if name:
