@@ -93,10 +93,7 @@ def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict 
     longest = max(len(w) + 2 * w.count(" ") for w in words)
     extra = int(context["window"]) + longest
     keywords = sorted(
-        {
-            max(re.split(r"[ \-_]+", w.strip()), key=len).lower()
-            for w in context["words"]
-        }
+        {max(re.split(r"[ \-_]+", w.strip()), key=len).lower() for w in words}
     )
     wider = {
         "behind": reach["behind"] + extra,
