@@ -37,7 +37,7 @@ class Step:
     rule_id: str
     # anchors, pattern, builtin, validator, allow, context, score, overlap, cap
     stage: str
-    outcome: str  # skipped, ran, dropped, kept, listed
+    outcome: str  # skipped, ran, shared, dropped, kept, listed
     detail: str
     start: int | None = None
     end: int | None = None
