@@ -308,6 +308,17 @@ def run(args: argparse.Namespace) -> dict:
     return report
 
 
+def row_line(times: str, row: dict) -> str:
+    """One bundle's figures: rule count, p50/p99 per size, MB/s over 100 KB."""
+    short, long_ = row["latency_280"], row["latency_3000"]
+    return (
+        f"x{times:<12} {row['rules']:5}  "
+        f"{short['p50_ms']:7.3f}ms {short['p99_ms']:7.3f}ms"
+        f"  {long_['p50_ms']:7.3f}ms {long_['p99_ms']:7.3f}ms"
+        f"  {row['throughput_100000']['mb_per_s']:5.1f} MB/s"
+    )
+
+
 def print_report(report: dict) -> None:
     m = report["machine"]
     print(f"{report['date']}  {m['cpu']}, {m['cores']} cores, Python {m['python']}")
@@ -321,13 +332,7 @@ def print_report(report: dict) -> None:
         f"{'3,000 p50':>9} {'3,000 p99':>9}  {'100 KB':>10}"
     )
     for times, row in scaling.items():
-        short, long_ = row["latency_280"], row["latency_3000"]
-        print(
-            f"x{times:<12} {row['rules']:5}  "
-            f"{short['p50_ms']:7.3f}ms {short['p99_ms']:7.3f}ms"
-            f"  {long_['p50_ms']:7.3f}ms {long_['p99_ms']:7.3f}ms"
-            f"  {row['throughput_100000']['mb_per_s']:5.1f} MB/s"
-        )
+        print(row_line(times, row))
     if base is not None:
         for times, row in scaling.items():
             if times == "1":
@@ -344,13 +349,7 @@ def print_report(report: dict) -> None:
     if report["js"]:
         print(f"\nJS engine (node {next(iter(report['js'].values()))['node']})")
         for times, row in report["js"].items():
-            short, long_ = row["latency_280"], row["latency_3000"]
-            print(
-                f"x{times:<12} {row['rules']:5}  "
-                f"{short['p50_ms']:7.3f}ms {short['p99_ms']:7.3f}ms"
-                f"  {long_['p50_ms']:7.3f}ms {long_['p99_ms']:7.3f}ms"
-                f"  {row['throughput_100000']['mb_per_s']:5.1f} MB/s"
-            )
+            print(row_line(times, row))
     clean = report["clean_100kb"]
     print(
         f"\n(second figure) 100 KB of {clean['source']}: {clean['mb_per_s']:.1f} MB/s"

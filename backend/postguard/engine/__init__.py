@@ -135,19 +135,7 @@ class Engine:
         the machine) and say for every rule whether it ran, and for every
         candidate which stage kept or dropped it. Values stay masked."""
         trace = Trace()
-        budget = Budget.start(self.compiled.defaults, self.clock, math.inf)
-        not_run: list[NotRun] = [
-            {"rule_id": r.id, "name": r.name} for r in self._cannot_run
-        ]
-        result = _scan(
-            self.compiled,
-            self._plan,
-            text,
-            self._regions_for(locale),
-            budget,
-            not_run,
-            trace=trace,
-        )
+        result = self._run(text, locale, math.inf, None, None, trace=trace)
         return result, trace.to_list()
 
     def _regions_for(self, locale: str | None) -> tuple[str, ...]:
@@ -175,10 +163,23 @@ class Engine:
         of near its keywords and digit runs: the reference ``rules validate``
         holds every example to (same findings, only slower).
         """
-        budget = Budget.start(self.compiled.defaults, self.clock, budget_ms, deadline)
         if isinstance(only, str):
             only = (only,)
         wanted = None if only is None else frozenset(only)
+        return self._run(text, locale, budget_ms, deadline, wanted, anchored=anchored)
+
+    def _run(
+        self,
+        text: str,
+        locale: str | None,
+        budget_ms: float | None,
+        deadline: float | None,
+        wanted: frozenset[str] | None = None,
+        *,
+        anchored: bool = True,
+        trace: Trace | None = None,
+    ) -> ScanResult:
+        budget = Budget.start(self.compiled.defaults, self.clock, budget_ms, deadline)
         not_run: list[NotRun] = [
             {"rule_id": r.id, "name": r.name}
             for r in self._cannot_run
@@ -193,4 +194,5 @@ class Engine:
             not_run,
             wanted=wanted,
             anchored=anchored,
+            trace=trace,
         )

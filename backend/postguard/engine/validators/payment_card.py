@@ -17,16 +17,18 @@ NAME = "payment_card"
 RUNTIMES = ("python", "js")
 DEFAULT_BOOST = 0.0
 
-ANY = range(12, 20)
+ANY = tuple(range(12, 20))
 # (lowest prefix, highest prefix, lengths): a number belongs to a range when its
-# first len(lowest) digits fall between the two.
+# first len(lowest) digits fall between the two. The wide former Maestro ranges (50,
+# 56-69, any length) also hold Dankort, Verve, RuPay 508/60/65, GPN, Discover,
+# UnionPay, InterPayment and InstaPayment.
 BRANDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("1", "1", (15,)),  # UATP
     ("1800", "1800", (15,)),  # JCB (15-digit)
     ("1946", "1946", (16, 18, 19)),  # GPN
+    ("2131", "2131", (15,)),  # JCB (15-digit)
     ("2200", "2204", (16, 17, 18, 19)),  # Mir
     ("2205", "2205", (16,)),  # BORICA
-    ("2131", "2131", (15,)),  # JCB (15-digit)
     ("2221", "2720", (16,)),  # Mastercard
     ("300", "305", (14, 15, 16, 17, 18, 19)),  # Diners Club
     ("3095", "3095", (14, 15, 16, 17, 18, 19)),  # Diners Club
@@ -38,29 +40,9 @@ BRANDS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("37", "37", (15,)),  # American Express
     ("38", "39", (14, 15, 16, 17, 18, 19)),  # Diners Club
     ("4", "4", (13, 16, 19)),  # Visa
-    ("50", "50", tuple(ANY)),  # Maestro (former range), GPN
-    ("5018", "5018", tuple(ANY)),  # Maestro
-    ("5019", "5019", (16,)),  # Dankort
-    ("5020", "5020", tuple(ANY)),  # Maestro
-    ("5038", "5038", tuple(ANY)),  # Maestro
-    ("506099", "506198", (16, 18, 19)),  # Verve
-    ("507865", "507964", (16, 18, 19)),  # Verve
-    ("508", "508", (16,)),  # RuPay
+    ("50", "50", ANY),  # Maestro (former range), GPN, Verve, RuPay, Dankort
     ("51", "55", (16,)),  # Mastercard
-    ("56", "69", tuple(ANY)),  # Maestro (former range 56-69), GPN
-    ("5893", "5893", tuple(ANY)),  # Maestro
-    ("60", "60", (16, 18, 19)),  # RuPay, GPN
-    ("6011", "6011", (16, 17, 18, 19)),  # Discover
-    ("61", "61", (16, 18, 19)),  # GPN
-    ("62", "62", (16, 17, 18, 19)),  # UnionPay
-    ("63", "63", (16, 18, 19)),  # GPN
-    ("6304", "6304", tuple(ANY)),  # Maestro
-    ("636", "636", (16, 17, 18, 19)),  # InterPayment
-    ("637", "639", (16,)),  # InstaPayment
-    ("644", "649", (16, 17, 18, 19)),  # Discover
-    ("65", "65", (16, 17, 18, 19)),  # Discover, RuPay
-    ("6759", "6759", tuple(ANY)),  # Maestro (UK)
-    ("6761", "6763", tuple(ANY)),  # Maestro
+    ("56", "69", ANY),  # Maestro (former range), Discover, UnionPay, RuPay, ...
 )
 # Groupings printed on cards (and typed from them), by digits per group. Four-digit
 # groups may end with a shorter one (13-19 digits); Amex prints 4-6-5, Diners 4-6-4.
