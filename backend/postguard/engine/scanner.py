@@ -139,7 +139,16 @@ def _rule_spans(
     regions: tuple[str, ...],
 ) -> Iterable[Span]:
     if rule.builtin is not None and spans:
-        found: Iterator[Span] = rule.builtin.find(text, spans, regions, budget.check)
+        context = rule.context
+
+        def has_context(start: int, end: int) -> bool:
+            return context is not None and _has_context(
+                context, text, start, end, budget
+            )
+
+        found: Iterator[Span] = rule.builtin.find(
+            text, spans, regions, budget.check, has_context
+        )
         return found
     return spans
 

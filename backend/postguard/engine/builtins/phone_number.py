@@ -2,8 +2,10 @@
 
 The rule's pattern finds cheap candidates; ``PhoneNumberMatcher`` then runs on each
 candidate with the region hints (request locale first, then configured regions) and
-every number must be valid for its region. A bare digit run is never a phone: the
-number as written must carry ``+``, brackets or separators.
+every number must be valid for its region. A bare digit run is a phone only when
+the rule's context words (call, WhatsApp, Handy, …) stand near it and the whole run
+is one valid number: ``ring me on 07911123456``. Without context, the number as
+written must carry ``+``, brackets or separators, so order numbers and ids stay out.
 
 ``find`` checks the scan budget before each candidate: libphonenumber's matcher is
 the slowest step per candidate, and a post can hold thousands of them.
@@ -64,8 +66,12 @@ def _national_digit_counts(region: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=4096)
-def _match(candidate: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    """Phone spans inside one candidate. Cached: typing re-scans the same draft."""
+def _match(
+    candidate: str, regions: tuple[str, ...], bare: bool = False
+) -> tuple[tuple[int, int], ...]:
+    """Phone spans inside one candidate. Cached: typing re-scans the same draft.
+    ``bare``: the candidate is a digit run with a phone word near it; it counts
+    only as one whole valid number."""
     international = candidate.lstrip().startswith("+")
     digits = sum(c.isdigit() for c in candidate)
     for region in regions[:1] if international else regions:
@@ -74,7 +80,12 @@ def _match(candidate: str, regions: tuple[str, ...]) -> tuple[tuple[int, int], .
         spans = tuple(
             (m.start, m.end)
             for m in PhoneNumberMatcher(candidate, region, leniency=Leniency.VALID)
-            if _is_phone_shaped(m.raw_string) and phonenumbers.is_valid_number(m.number)
+            if (
+                (m.start, m.end) == (0, len(candidate))
+                if bare
+                else _is_phone_shaped(m.raw_string)
+            )
+            and phonenumbers.is_valid_number(m.number)
         )
         if spans:
             return spans
@@ -101,13 +112,20 @@ def find(
     spans: list[tuple[int, int]],
     regions: tuple[str, ...],
     check_budget: Callable[[], None],
+    has_context: Callable[[int, int], bool] = lambda start, end: False,
 ) -> Iterator[tuple[int, int]]:
     """Phone spans within the candidate spans, in order; ``check_budget`` runs
-    before each candidate and raises to stop."""
+    before each candidate and raises to stop. ``has_context(start, end)``: is one
+    of the rule's context words near that span (lets a bare digit run in)."""
     for start, end in spans:
         check_budget()
         start = _with_prefix(text, start)
         candidate = text[start:end]
         if _is_formatted(candidate):
-            for s, e in _match(candidate, regions):
-                yield start + s, start + e
+            found = _match(candidate, regions)
+        elif has_context(start, end):
+            found = _match(candidate, regions, bare=True)
+        else:
+            continue
+        for s, e in found:
+            yield start + s, start + e
