@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -43,13 +44,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports it
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return args.handler(args)
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:
+        # The reader went away (`postguard scan | head -1`): stop quietly with
+        # the shell's SIGPIPE status, and keep Python from reporting the pipe
+        # again when it flushes at exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

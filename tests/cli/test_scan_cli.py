@@ -1,6 +1,7 @@
 """`postguard scan` as a user runs it: a real subprocess, stdin in, JSON out."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -169,3 +170,18 @@ def test_only_bad_lines_is_bad_input():
     done = scan_bytes("--format", "jsonl", stdin=b"nope\n[]\n")
     assert done.returncode == 65
     assert len(done.stdout.splitlines()) == 2
+
+
+def test_a_reader_that_goes_away_ends_the_scan_without_a_traceback():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `| head -1` after its line
+    with os.fdopen(write_end, "wb") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "postguard.cli", "scan"],
+            input=b"card 4111 1111 1111 1111 " * 2000,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    assert done.returncode == 141
+    assert b"Traceback" not in done.stderr
