@@ -1,7 +1,8 @@
 """National, tax and health numbers validated by python-stdnum (backend only).
 
 ``params.module`` names a stdnum module, e.g. ``us.ssn`` or ``gb.nino``; the module's
-own ``is_valid`` decides. The JS twin has no stdnum, so rules using it run in Python.
+own ``is_valid`` decides, with ``params.options`` as its keyword arguments (e.g.
+``allow_temporary`` for Finnish temporary identity codes). The JS twin has no stdnum, so rules using it run in Python.
 The engine imports each named module when it loads the bundle (``prepare``), not
 inside the first scan's time budget.
 """
@@ -30,6 +31,6 @@ def prepare(params: dict[str, Any]) -> None:
 def validate(value: str, params: dict[str, Any]) -> bool:
     # stdnum's own compact() keeps meaningful dashes (century signs); spaces and dots
     # are only ever grouping, and not every module strips them.
-    return bool(
-        _module(params["module"]).is_valid(value.replace(" ", "").replace(".", ""))
-    )
+    compact = value.replace(" ", "").replace(".", "")
+    options = params.get("options") or {}
+    return bool(_module(params["module"]).is_valid(compact, **options))
