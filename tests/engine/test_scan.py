@@ -50,9 +50,17 @@ def test_valid_card_is_not_also_a_phone_or_routing_number(engine):
     assert types == ["CREDIT_CARD", "PHONE"]
 
 
-def test_bare_digit_run_is_never_a_phone(engine):
-    assert engine.scan("call 2024561414 now").findings == []
+def test_bare_digit_run_is_a_phone_only_next_to_a_phone_word(engine):
+    assert engine.scan("ref 2024561414 attached").findings == []
+    assert [f.type for f in engine.scan("call 2024561414 now").findings] == ["PHONE"]
     assert [f.type for f in engine.scan("call 202-456-1414 now").findings] == ["PHONE"]
+    # The whole run must be one valid number, not a number inside it.
+    assert engine.scan("call 20245614149999 now").findings == []
+
+
+def test_bare_run_takes_the_locale_region(engine):
+    text = "mein Handy 015112345678"
+    assert [f.type for f in engine.scan(text, locale="de-DE").findings] == ["PHONE"]
 
 
 def test_locale_region_hint_finds_national_numbers(engine):
