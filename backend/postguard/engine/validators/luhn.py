@@ -1,4 +1,8 @@
-"""Luhn (mod 10) check digit, used by payment card numbers (ISO/IEC 7812)."""
+"""Luhn (mod 10) check digit, used by payment card numbers (ISO/IEC 7812).
+
+``params.prefix`` (digits, optional) is put in front of the value's digits before
+the check: a US NPI is checked as ``80840`` followed by its ten digits.
+"""
 
 from typing import Any
 
@@ -13,6 +17,7 @@ def validate(value: str, params: dict[str, Any]) -> bool:
     digits = digits_of(value)
     if len(digits) < 2:
         return False
+    digits = digits_of(str(params.get("prefix", ""))) + digits
     total = 0
     for position, char in enumerate(reversed(digits)):
         digit = ord(char) - 48
