@@ -4,7 +4,6 @@
 //    "budget_ms": ms | null}
 //        -> {"result": scan(...)}   (the shape of Python's ScanResult.to_dict())
 //   {"op": "validators"}   -> {"result": {name: {"default_boost": x}}}
-//   {"op": "iban_lengths"} -> {"result": {country: length}}
 //   {"op": "nfkc_changes"} -> {"result": {codePoint: nfkc}} for every code point
 //        NFKC changes in this node's Unicode version
 // Errors come back as {"error": "..."} so one bad request does not end the run.
@@ -12,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { compileBundle, scan } from '../../extension/src/engine/index.js';
-import { IBAN_LENGTHS } from '../../extension/src/engine/validators/iban.js';
 import { VALIDATORS } from '../../extension/src/engine/validators/index.js';
 
 const bundles = new Map();
@@ -40,7 +38,6 @@ const handlers = {
     Object.fromEntries(
       Object.entries(VALIDATORS).map(([name, m]) => [name, { default_boost: m.DEFAULT_BOOST }]),
     ),
-  iban_lengths: () => IBAN_LENGTHS,
   nfkc_changes: nfkcChanges,
 };
 

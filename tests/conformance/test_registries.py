@@ -13,7 +13,6 @@ from js_engine_process import REPO
 from js_engine_process import JsEngineProcess
 
 from postguard.engine import validators
-from postguard.engine.validators import iban
 
 SCHEMA = REPO / "shared_rules" / "schema" / "rule.schema.json"
 VECTOR_DIR = REPO / "shared_rules" / "vectors"
@@ -23,7 +22,7 @@ VECTOR_DIR = REPO / "shared_rules" / "vectors"
 def js_validators():
     node = JsEngineProcess()
     try:
-        yield node.call("validators"), node.call("iban_lengths")
+        yield node.call("validators")
     finally:
         node.close()
 
@@ -37,8 +36,7 @@ def _python_names(runtime: str | None = None) -> set[str]:
 
 
 def test_js_registry_matches_python_validators_marked_js(js_validators):
-    registry, _ = js_validators
-    assert set(registry) == _python_names("js")
+    assert set(js_validators) == _python_names("js")
 
 
 def test_vector_file_for_each_js_validator():
@@ -53,15 +51,9 @@ def test_schema_enum_lists_every_python_validator():
 
 
 def test_default_boosts_agree(js_validators):
-    registry, _ = js_validators
-    for name, spec in registry.items():
+    for name, spec in js_validators.items():
         module = validators.REGISTRY[name]
         assert spec["default_boost"] == module.DEFAULT_BOOST, name
-
-
-def test_iban_country_lengths_agree(js_validators):
-    _, lengths = js_validators
-    assert lengths == iban.IBAN_LENGTHS
 
 
 def test_js_index_is_alphabetised():

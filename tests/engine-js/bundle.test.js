@@ -44,6 +44,19 @@ test('a rule the bundle marks for js but JS cannot run names the rule', () => {
   }
 });
 
+test('an iban rule without its country table (bundle.yaml) names the rule', () => {
+  const shipped = shippedBundle();
+  for (const params of [undefined, {}, { countries: {} }, { countries: { NO: '11n' } }]) {
+    const iban = params === undefined ? { runtimes: ['python', 'js'] } : { runtimes: ['python', 'js'], params };
+    const bundle = { ...bundleWith(), validators: { ...shipped.validators, iban } };
+    assert.throws(() => compileBundle(bundle), (error) => {
+      assert.ok(error instanceof BundleError);
+      assert.match(error.message, /^rule iban: Error: iban: /);
+      return true;
+    });
+  }
+});
+
 test('scan refuses anything but a string', () => {
   const compiled = compileBundle(shippedBundle());
   assert.throws(() => scan(compiled, undefined), TypeError);

@@ -300,6 +300,22 @@ def test_bad_limits_are_a_bundle_error(bundle, key, value):
         Engine(json.dumps(broken).encode())
 
 
+@pytest.mark.parametrize(
+    "params", [None, {}, {"countries": {}}, {"countries": {"NO": "11n"}}]
+)
+def test_iban_rule_without_its_country_table_is_a_bundle_error(bundle, params):
+    """The IBAN countries come from the bundle (bundle.yaml): without them, or with
+    a structure not in the registry's notation, the bundle is refused."""
+    from postguard.engine import BundleError
+    from postguard.engine import Engine
+
+    specs = {**bundle["validators"], "iban": {"runtimes": ["python", "js"]}}
+    if params is not None:
+        specs["iban"]["params"] = params
+    with pytest.raises(BundleError, match="rule iban: ValueError: iban: "):
+        Engine(json.dumps({**bundle, "validators": specs}).encode())
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

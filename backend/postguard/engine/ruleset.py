@@ -113,7 +113,11 @@ def _reach(reach: dict[str, Any], key: str) -> int | None:
     return value
 
 
-def _compile_rule(rule: dict[str, Any]) -> CompiledRule:
+def _compile_rule(
+    rule: dict[str, Any], shared: dict[str, dict[str, Any]]
+) -> CompiledRule:
+    """``shared``: each validator's bundle-wide params (the bundle's
+    ``validators.<name>.params``), which the rule's own params override."""
     rule_id = rule.get("id", "?")
     try:
         if rule["severity"] not in SEVERITY_ORDER:
@@ -123,9 +127,8 @@ def _compile_rule(rule: dict[str, Any]) -> CompiledRule:
         for spec in rule.get("validators", []):
             module = validators.REGISTRY[spec["name"]]
             boost = spec.get("boost", module.DEFAULT_BOOST)
-            checks.append(
-                CompiledValidator(module, spec.get("params", {}), percent(boost))
-            )
+            params = {**shared.get(spec["name"], {}), **spec.get("params", {})}
+            checks.append(CompiledValidator(module, params, percent(boost)))
         context = None
         if rule.get("context"):
             spec = rule["context"]
@@ -194,6 +197,17 @@ def _check_defaults(defaults: dict[str, Any]) -> None:
             raise BundleError(f"bundle: defaults.{key} must be a number >= 0")
 
 
+def _shared_params(specs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The bundle-wide params of each validator that has some."""
+    shared = {}
+    for name, spec in specs.items():
+        params = spec.get("params", {})
+        if not isinstance(params, dict):
+            raise BundleError(f"bundle: validators.{name}.params must be an object")
+        shared[name] = params
+    return shared
+
+
 @lru_cache(maxsize=8)
 def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
     try:
@@ -204,8 +218,11 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
         raise BundleError("unsupported bundle: expected an object with format 1")
     try:
         _check_defaults(bundle["defaults"])
+        shared = _shared_params(bundle.get("validators") or {})
         rules = tuple(
-            sorted((_compile_rule(r) for r in bundle["rules"]), key=lambda r: r.id)
+            sorted(
+                (_compile_rule(r, shared) for r in bundle["rules"]), key=lambda r: r.id
+            )
         )
         return CompiledBundle(
             version=bundle["version"],

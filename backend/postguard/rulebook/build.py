@@ -145,6 +145,20 @@ def compile_rule(data: dict) -> dict:
     return rule
 
 
+def validator_specs(params: dict) -> dict:
+    """Each validator's runtimes and the bundle-wide params ``bundle.yaml`` gives
+    it (the engines pass them to every rule's use of it, under the rule's own)."""
+    unknown = sorted(set(params) - set(validators.REGISTRY))
+    if unknown:
+        raise ValueError(f"bundle.yaml: validators: no validator named {unknown[0]!r}")
+    specs: dict[str, dict] = {}
+    for name, module in validators.REGISTRY.items():
+        specs[name] = {"runtimes": list(module.RUNTIMES)}
+        if name in params:
+            specs[name]["params"] = params[name]
+    return specs
+
+
 def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
     settings = tree.settings()
     body = {
@@ -153,10 +167,7 @@ def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
         "prefilter": settings["prefilter"],
         "normalization": settings["normalization"],
         "allow": tree.global_allow(),
-        "validators": {
-            name: {"runtimes": list(m.RUNTIMES)}
-            for name, m in validators.REGISTRY.items()
-        },
+        "validators": validator_specs(settings.get("validators") or {}),
         "builtins": {
             name: {"runtimes": list(m.RUNTIMES)}
             for name, m in builtins.REGISTRY.items()

@@ -30,11 +30,29 @@ function required(rule, field) {
   return rule[field];
 }
 
-function compileValidator(spec) {
+// `shared`: each validator's bundle-wide params (the bundle's
+// validators.<name>.params), which the rule's own params override.
+function compileValidator(spec, shared) {
   const module = VALIDATORS[spec.name];
   if (!module) throw new Error(`no JS validator named ${spec.name}`);
   const boost = spec.boost ?? module.DEFAULT_BOOST;
-  return { name: spec.name, validate: module.validate, params: spec.params ?? {}, boost: percent(boost) };
+  const params = { ...(shared[spec.name] ?? {}), ...(spec.params ?? {}) };
+  // A validator may check its params once, at load (the twin of prepare() in Python).
+  module.prepare?.(params);
+  return { name: spec.name, validate: module.validate, params, boost: percent(boost) };
+}
+
+/** The bundle-wide params of each validator that has some. */
+function sharedParams(specs) {
+  const shared = {};
+  for (const [name, spec] of Object.entries(specs ?? {})) {
+    const params = spec?.params ?? {};
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      throw new BundleError(`bundle: validators.${name}.params must be an object`);
+    }
+    shared[name] = params;
+  }
+  return shared;
 }
 
 // What decides a rule's candidates (the twin of DETECTION_FIELDS in ruleset.py);
@@ -64,7 +82,7 @@ function compileContext(spec) {
   };
 }
 
-export function compileRule(rule) {
+export function compileRule(rule, shared = {}) {
   const id = rule.id ?? '?';
   try {
     if (rule.builtin) throw new Error(`builtin ${rule.builtin} is backend-only`);
@@ -92,7 +110,7 @@ export function compileRule(rule) {
       keywordFirst: rule.reach?.keyword_first === true,
       detectionKey: JSON.stringify(DETECTION_FIELDS.map((name) => rule[name] ?? null)),
       shrink: Boolean(rule.shrink),
-      validators: (rule.validators ?? []).map(compileValidator),
+      validators: (rule.validators ?? []).map((spec) => compileValidator(spec, shared)),
       base: percent(rule.score ?? 0.5),
       context: compileContext(rule.context),
       allow: new Allowlist(rule.allow),
@@ -130,7 +148,8 @@ function compileUncached(bundle) {
   checkDefaults(bundle.defaults);
   const byId = [...bundle.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const runs = (rule) => (rule.runtimes ?? ['python', RUNTIME]).includes(RUNTIME);
-  const rules = byId.filter(runs).map(compileRule);
+  const shared = sharedParams(bundle.validators);
+  const rules = byId.filter(runs).map((rule) => compileRule(rule, shared));
   const severity = (rule) => -SEVERITY_ORDER.indexOf(rule.severity);
   // Most severe first (then by id): when the budget runs short, a card or a key
   // is looked for before an email address.

@@ -1,41 +1,116 @@
-"""IBAN: ISO 13616 country length plus the ISO 7064 mod 97-10 check."""
+"""IBAN: the country's BBAN structure (ISO 13616) and the ISO 7064 mod 97-10 check.
 
+The structures come from the bundle, not from code: ``bundle.yaml`` lists them
+under ``validators.iban.countries`` and both engines pass them in as
+``params["countries"]``: a country code to a structure in the IBAN registry's
+notation (``"4!a6!n8!n"``: four letters, six digits, eight digits), or to a list
+of alternatives. The IBAN's length is 4 plus the structure's.
+"""
+
+from __future__ import annotations
+
+import re
 from typing import Any
 
 NAME = "iban"
 RUNTIMES = ("python", "js")
 DEFAULT_BOOST = 0.4
 
-# Length per country code, from the SWIFT IBAN registry.
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
-    "BH": 22, "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24,
-    "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
-    "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27,
-    "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
-    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20,
-    "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20,
-    "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
-    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24,
-    "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
-    "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
-    "YE": 30,
-}  # fmt: skip
+_STRUCTURE = re.compile(r"(?:[0-9]{1,2}![anc])+")
+_PART = re.compile(r"([0-9]{1,2})!([anc])")
+# An IBAN has at most 34 characters: 30 after the country code and check digits.
+MAX_BBAN = 30
 
 
-def _compact(value: str) -> str:
-    return "".join(c for c in value if c.isalnum()).upper()
+def structure_parts(structure: str) -> list[tuple[int, str]]:
+    """``"4!a6!n"`` -> ``[(4, "a"), (6, "n")]``; ValueError if not that notation."""
+    if not _STRUCTURE.fullmatch(structure):
+        raise ValueError(f"not a BBAN structure: {structure!r}")
+    parts = [(int(count), kind) for count, kind in _PART.findall(structure)]
+    if any(count == 0 for count, _ in parts) or sum(c for c, _ in parts) > MAX_BBAN:
+        raise ValueError(f"not a BBAN structure: {structure!r}")
+    return parts
+
+
+def _structures(spec: object) -> list[str]:
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, list) and all(isinstance(s, str) for s in spec):
+        return spec
+    return []
+
+
+def prepare(params: dict[str, Any]) -> None:
+    """Check the country table once, when a bundle is loaded."""
+    countries = params.get("countries")
+    if not isinstance(countries, dict) or not countries:
+        raise ValueError("iban: the bundle gives no countries (validators.iban)")
+    for country, spec in countries.items():
+        is_code = isinstance(country, str) and len(country) == 2
+        if not (is_code and all("A" <= c <= "Z" for c in country)):
+            raise ValueError(f"iban: {country!r} is not a country code")
+        structures = _structures(spec)
+        if not structures:
+            raise ValueError(f"iban: {country}: expected a structure or a list of them")
+        for structure in structures:
+            try:
+                structure_parts(structure)
+            except ValueError as exc:
+                raise ValueError(f"iban: {country}: {exc}") from exc
+
+
+def _fits(kind: str, char: str) -> bool:
+    if kind == "n":
+        return "0" <= char <= "9"
+    if kind == "a":
+        return "A" <= char <= "Z"
+    return "0" <= char <= "9" or "A" <= char <= "Z" or "a" <= char <= "z"
+
+
+def bban_fits(bban: str, structure: str) -> bool:
+    """``a`` is an upper-case letter, ``n`` a digit, ``c`` a letter of either case
+    or a digit, as the registry defines them."""
+    try:
+        parts = structure_parts(structure)
+    except ValueError:
+        return False
+    if len(bban) != sum(count for count, _ in parts):
+        return False
+    position = 0
+    for count, kind in parts:
+        if not all(_fits(kind, char) for char in bban[position : position + count]):
+            return False
+        position += count
+    return True
+
+
+def _as_typed(value: str) -> str:
+    """Letters and digits only. An IBAN typed all in lower case is still one, so
+    it is read in upper case; otherwise the case stays as typed, since the
+    registry's letters (``a``) and country codes are upper case."""
+    kept = "".join(c for c in value if c.isalnum())
+    if not any("A" <= c <= "Z" for c in kept):
+        kept = kept.upper()
+    return kept
+
+
+def mod97(iban: str) -> int:
+    """Move the first four characters to the end, read letters as 10..35, mod 97."""
+    remainder = 0
+    for char in iban[4:] + iban[:4]:
+        chunk = str(int(char, 36))
+        remainder = int(str(remainder) + chunk) % 97
+    return remainder
 
 
 def validate(value: str, params: dict[str, Any]) -> bool:
-    iban = _compact(value)
-    if not iban.isascii() or IBAN_LENGTHS.get(iban[:2]) != len(iban):
+    iban = _as_typed(value)
+    if not iban.isascii() or not iban[2:4].isdigit() or len(iban) < 5:
         return False
-    if not iban[2:4].isdigit():
+    countries = params.get("countries")
+    if not isinstance(countries, dict):
         return False
-    rearranged = iban[4:] + iban[:4]
-    remainder = 0
-    for char in rearranged:
-        chunk = str(int(char, 36))
-        remainder = int(str(remainder) + chunk) % 97
-    return remainder == 1
+    structures = _structures(countries.get(iban[:2]))
+    if not any(bban_fits(iban[4:], structure) for structure in structures):
+        return False
+    return mod97(iban.upper()) == 1

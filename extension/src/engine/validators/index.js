@@ -4,10 +4,11 @@
 import * as abaRouting from './aba-routing.js';
 import * as entropy from './entropy.js';
 import * as iban from './iban.js';
+import * as jwt from './jwt.js';
 import * as luhn from './luhn.js';
 import * as paymentCard from './payment-card.js';
 import * as verhoeff from './verhoeff.js';
 
 export const VALIDATORS = Object.freeze(
-  Object.fromEntries([abaRouting, entropy, iban, luhn, paymentCard, verhoeff].map((m) => [m.NAME, m])),
+  Object.fromEntries([abaRouting, entropy, iban, jwt, luhn, paymentCard, verhoeff].map((m) => [m.NAME, m])),
 );
