@@ -7,11 +7,15 @@
 //   {"op": "iban_lengths"} -> {"result": {country: length}}
 //   {"op": "nfkc_changes"} -> {"result": {codePoint: nfkc}} for every code point
 //        NFKC changes in this node's Unicode version
+//   {"op": "org_rules", "bundle": {...}} -> {"result": [rule, ...]}: the rules
+//        the bundle's `org` lists become (engine/org.js)
 // Errors come back as {"error": "..."} so one bad request does not end the run.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { compileBundle, scan } from '../../extension/src/engine/index.js';
+import { NormalizationTable } from '../../extension/src/engine/normalize.js';
+import { orgRules } from '../../extension/src/engine/org.js';
 import { IBAN_LENGTHS } from '../../extension/src/engine/validators/iban.js';
 import { VALIDATORS } from '../../extension/src/engine/validators/index.js';
 
@@ -42,6 +46,7 @@ const handlers = {
     ),
   iban_lengths: () => IBAN_LENGTHS,
   nfkc_changes: nfkcChanges,
+  org_rules: ({ bundle }) => orgRules(bundle, new NormalizationTable(bundle.normalization)),
 };
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
