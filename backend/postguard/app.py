@@ -9,6 +9,7 @@ import os
 from flask import Flask
 
 from . import config
+from . import org_lists
 from . import security
 from .api import register_blueprints
 from .api.validate import Schemas
@@ -23,21 +24,16 @@ from .services import Services
 from .signing import NonceLedger
 
 
-def _rule_ids(bundle: dict) -> frozenset[str]:
-    """Ids of the bundle's rules: the only values the events endpoint accepts."""
-    return frozenset(
-        rule["id"]
-        for rule in bundle.get("rules", [])
-        if isinstance(rule, dict) and isinstance(rule.get("id"), str)
-    )
-
-
-def _served_bundle(raw: bytes, bundle: dict, policy: Policy) -> bytes:
-    """The bundle the extension gets: with the policy this service applies, so its
-    offline engine decides the same way."""
-    if bundle.get("policy") == policy.data:
+def _served_bundle(raw: bytes, bundle: dict, policy: Policy, org: dict) -> bytes:
+    """The bundle the extension gets (and this service runs): with the policy this
+    service applies and the organisation's lists (``org``), so its offline engine
+    finds and decides the same way."""
+    if bundle.get("policy") == policy.data and bundle.get("org") == (org or None):
         return raw
     served = {**bundle, "policy": policy.data}
+    served.pop("org", None)
+    if org:
+        served["org"] = org
     return (json.dumps(served, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -63,7 +59,22 @@ def _build_services(settings) -> Services:
         )
     bundle_data = json.loads(engine.bundle_bytes)
     policy = Policy.load(settings["POLICY_FILE"], bundle_data)
-    served = _served_bundle(engine.bundle_bytes, bundle_data, policy)
+    # A policy file replaces the bundle's policy, lists included (the build moves
+    # the default policy's lists into the bundle's `org`).
+    if settings["POLICY_FILE"]:
+        policy_lists, source = policy.org_lists, settings["POLICY_FILE"]
+    else:
+        policy_lists, source = bundle_data.get("org") or {}, "the rule bundle"
+    org = org_lists.collect(settings, policy_lists, source, engine.compiled.table)
+    served = _served_bundle(engine.bundle_bytes, bundle_data, policy, org)
+    if org != (bundle_data.get("org") or {}):
+        # The lists become rules when an engine loads the bundle: run what is served.
+        try:
+            engine = Engine(served)
+        except BundleError as exc:
+            raise config.ConfigError(
+                f"internal_domains / confidential_terms: {exc}"
+            ) from None
     return Services(
         engine=engine,
         policy=policy,
@@ -78,7 +89,8 @@ def _build_services(settings) -> Services:
         ),
         nonces=NonceLedger(),
         schemas=Schemas(load_openapi()),
-        known_rule_ids=_rule_ids(bundle_data),
+        # The only rule ids the events endpoint accepts (with the lists' rules).
+        known_rule_ids=frozenset(rule.id for rule in engine.compiled.rules),
         bundle_bytes=served,
         bundle_etag=hashlib.sha256(served).hexdigest(),
     )

@@ -46,6 +46,18 @@ def _parse_list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _parse_terms(raw: str) -> list:
+    """Confidential terms from the environment: a JSON array (strings or
+    ``{"term", "severity"}`` objects) or comma-separated terms."""
+    raw = raw.strip()
+    if raw.startswith("["):
+        value = json.loads(raw)
+        if not isinstance(value, list):
+            raise ValueError("expected a list")
+        return value
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
 @dataclass(frozen=True)
 class Setting:
     parse: Callable[[str], Any]  # from an environment string
@@ -81,6 +93,24 @@ SETTINGS: dict[str, Setting] = {
         "Admin policy (YAML/JSON); default: the policy inside the rule bundle.",
     ),
     "RULES_BUNDLE": Setting(str, None, "Rule bundle JSON; default: the packaged one."),
+    "INTERNAL_DOMAINS": Setting(
+        _parse_list,
+        [],
+        "Internal hosts: a host or URL under one of them is a finding "
+        "(jira.example.com, *.corp.example.com); added to the policy's.",
+    ),
+    "CONFIDENTIAL_TERMS": Setting(
+        _parse_terms,
+        [],
+        "Codenames and unreleased product names: terms, or {term, severity}; "
+        "added to the policy's.",
+    ),
+    "CONFIDENTIAL_TERMS_FILE": Setting(
+        str,
+        None,
+        "YAML file of confidential terms (a list, or a mapping with "
+        "confidential_terms); added to the others.",
+    ),
     "MAX_CONTENT_LENGTH": Setting(
         int,
         1024 * 1024,
@@ -141,6 +171,8 @@ def _check_types(settings: Mapping[str, Any]) -> None:
             ok = value is None or isinstance(value, str)
         elif isinstance(default, bool):
             ok = isinstance(value, bool)
+        elif key == "CONFIDENTIAL_TERMS":  # checked entry by entry on load
+            ok = isinstance(value, list)
         elif isinstance(default, list):
             ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         elif isinstance(default, float):

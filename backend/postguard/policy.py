@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,8 @@ VERDICT_BY_ACTION = {
     "block": "block",
 }
 VERDICT_RANK = {"allow": 0, "warn": 1, "block": 2}
+# Policy keys that are lists for detection (see Policy.org_lists).
+ORG_LISTS = ("internal_domains", "confidential_terms")
 
 
 class PolicyError(Exception):
@@ -131,7 +134,11 @@ class Policy:
     tables: dict  # platform (None = global) -> {(category, severity): action}
     rules: dict  # platform (None = global) -> {rule_id: action}
     record_note_length: bool
-    data: dict  # as loaded: what the extension gets with the bundle
+    data: dict  # as loaded, without the lists below: what the extension gets
+    # internal_domains, confidential_terms: detection lists, not actions. The
+    # service merges them with its config and puts them into the bundle as `org`
+    # (engine/org.py), so the policy does not carry them twice.
+    org_lists: dict = field(default_factory=dict)
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -165,6 +172,7 @@ class Policy:
             tables[name] = {**base_table, **table(override.get("actions"))}
             rules[name] = {**base_rules, **(override.get("rules") or {})}
         events = data.get("events") or {}
+        org_lists = {key: data[key] for key in ORG_LISTS if data.get(key)}
         return cls(
             data["mode"],
             data["default_action"],
@@ -172,7 +180,8 @@ class Policy:
             tables,
             rules,
             bool(events.get("record_note_length", False)),
-            data,
+            {key: value for key, value in data.items() if key not in ORG_LISTS},
+            org_lists,
         )
 
     def action_for(self, finding: dict, platform: str | None = None) -> str:

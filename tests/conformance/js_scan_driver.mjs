@@ -6,11 +6,15 @@
 //   {"op": "validators"}   -> {"result": {name: {"default_boost": x}}}
 //   {"op": "nfkc_changes"} -> {"result": {codePoint: nfkc}} for every code point
 //        NFKC changes in this node's Unicode version
+//   {"op": "org_rules", "bundle": {...}} -> {"result": [rule, ...]}: the rules
+//        the bundle's `org` lists become (engine/org.js)
 // Errors come back as {"error": "..."} so one bad request does not end the run.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { compileBundle, scan } from '../../extension/src/engine/index.js';
+import { NormalizationTable } from '../../extension/src/engine/normalize.js';
+import { orgRules } from '../../extension/src/engine/org.js';
 import { VALIDATORS } from '../../extension/src/engine/validators/index.js';
 
 const bundles = new Map();
@@ -39,6 +43,7 @@ const handlers = {
       Object.entries(VALIDATORS).map(([name, m]) => [name, { default_boost: m.DEFAULT_BOOST }]),
     ),
   nfkc_changes: nfkcChanges,
+  org_rules: ({ bundle }) => orgRules(bundle, new NormalizationTable(bundle.normalization)),
 };
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -55,6 +55,26 @@ test('the Worker answers with the policy decided: a JWT is blocked, on LinkedIn 
   assert.ok(!JSON.stringify(result).includes(JWT), 'no raw value in the answer');
 });
 
+test('the organisation lists the service serves in the bundle reach the offline engine', async (t) => {
+  const { runner } = realRunner();
+  t.after(() => runner.stop());
+  // As GET /api/v1/rules/bundle serves it with internal_domains and confidential_terms set.
+  const served = {
+    ...UNHURRIED,
+    version: 'with-org-1',
+    org: { internal_domains: ['*.corp.fabrikam.net'], confidential_terms: ['Falcon'] },
+  };
+  const policy = { ...POLICY, actions: { confidential: { medium: 'warn', high: 'block_with_override', critical: 'block' } } };
+  runner.load({ key: 'org-1', bundle: served, policy });
+  const result = await runner.scan('#ProjectFalcon ships 2026-06-01, notes on https://wiki.corp.fabrikam.net/x', 'x');
+  const found = result.findings.map((f) => [f.rule_id, f.severity, f.action]);
+  assert.deepEqual(found, [
+    ['confidential-term-high', 'critical', 'block'],
+    ['internal-domain', 'medium', 'warn'],
+  ]);
+  assert.equal(result.verdict, 'block');
+});
+
 test('a runaway pattern is stopped: incomplete (timeout), and the restarted Worker still scans', async (t) => {
   const { runner, workers } = realRunner();
   t.after(() => runner.stop());

@@ -1,5 +1,6 @@
 """`postguard rules validate` rejects each broken rule, naming the file and reason."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -46,6 +47,8 @@ def test_the_shipped_rules_validate(tmp_path, capsys):
         ("failing-example", "should match but did not"),
         ("nested-quantifier", "nested unbounded quantifier"),
         ("slow-alternation", "ReDoS"),
+        ("escalate-wrong-severity", "not critical"),
+        ("escalate-empty", "schema"),
     ],
 )
 def test_broken_rule_is_rejected_with_file_and_reason(tmp_path, capsys, case, reason):
@@ -82,6 +85,34 @@ def test_linear_pattern_passes_the_analyser(tmp_path, capsys):
     key = (rule["pattern"], "")
     verdicts = redos.Analysis(redos.locate(root), [key]).verdicts()  # cached now
     assert verdicts[key].status == "safe"
+
+
+def test_a_rule_with_escalate_validates_and_builds(tmp_path, capsys):
+    root = rule_tree(tmp_path, "escalate-rule")
+    assert main(["rules", "validate", "--rules-dir", str(root)]) == 0, (
+        capsys.readouterr().err
+    )
+    assert main(["rules", "build", "--rules-dir", str(root)]) == 0
+    bundle = json.loads((root / "dist" / "ruleset.json").read_text(encoding="utf-8"))
+    [rule] = [r for r in bundle["rules"] if r["id"] == "escalate-rule"]
+    escalate = rule["escalate"]
+    assert escalate["severity"] == "critical" and escalate["window"] == 40
+    assert "[sS][hH][iI][pP][sS]" in escalate["pattern"]  # any case
+    assert "GA" in escalate["pattern"]  # capitals only
+    assert escalate["max_match"] > 0
+
+
+def test_org_rule_templates_are_checked(tmp_path, capsys):
+    root = rule_tree(tmp_path, None)
+    bundle = root / "bundle.yaml"
+    data = yaml.safe_load(bundle.read_text(encoding="utf-8"))
+    data["org_rules"]["confidential_terms"]["severity"] = "urgent"
+    data["org_rules"]["secret_lists"] = {"id": "x"}
+    bundle.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["rules", "validate", "--no-node", "--rules-dir", str(root)]) == 1
+    errors = capsys.readouterr().err
+    assert "bundle.yaml: org_rules.confidential_terms: schema: at severity" in errors
+    assert "bundle.yaml: org_rules.secret_lists: unknown list" in errors
 
 
 def test_bundle_wide_patterns_are_analysed(tmp_path, capsys):

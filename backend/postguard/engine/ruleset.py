@@ -19,6 +19,7 @@ from . import builtins
 from . import validators
 from .allow import Allowlist
 from .normalize import NormalizationTable
+from .org import org_rules
 from .result import SEVERITY_ORDER
 
 FLAG_BITS = {"i": regex.IGNORECASE, "s": regex.DOTALL}
@@ -57,6 +58,19 @@ class CompiledContext:
 
 
 @dataclass(frozen=True)
+class CompiledEscalation:
+    """``escalate``: a launch word or a date within ``window`` characters of a
+    finding raises its severity to ``severity`` (never lowers it)."""
+
+    pattern: regex.Pattern[str]
+    window: int
+    severity: str
+    # The longest text the pattern can match (with its lookahead), so a search
+    # cut short past the window still sees a word that starts inside it whole.
+    max_match: int
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     id: str
     name: str
@@ -82,6 +96,7 @@ class CompiledRule:
     validators: tuple[CompiledValidator, ...]
     base: int
     context: CompiledContext | None
+    escalate: CompiledEscalation | None
     allow: Allowlist
     # Rules with the same key find the same candidates: a scan finds them once.
     detection_key: str
@@ -100,6 +115,7 @@ DETECTION_FIELDS = (
     "shrink",
     "score",
     "context",
+    "escalate",
     "allow",
 )
 
@@ -111,6 +127,18 @@ def _reach(reach: dict[str, Any], key: str) -> int | None:
     if type(value) is not int or value < 0:
         raise ValueError(f"reach.{key} must be an integer >= 0 or null")
     return value
+
+
+def _escalation(spec: dict[str, Any]) -> CompiledEscalation:
+    if spec["severity"] not in SEVERITY_ORDER:
+        raise ValueError(f"escalate: unknown severity {spec['severity']!r}")
+    window, max_match = spec["window"], spec["max_match"]
+    for name, value in (("window", window), ("max_match", max_match)):
+        if type(value) is not int or value < 0:
+            raise ValueError(f"escalate.{name} must be an integer >= 0")
+    return CompiledEscalation(
+        compile_pattern(spec["pattern"], ""), window, spec["severity"], max_match
+    )
 
 
 def _compile_rule(
@@ -140,6 +168,7 @@ def _compile_rule(
                 max(len(w) + 2 * w.count(" ") for w in spec["words"]),
             )
         builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
+        escalate = _escalation(rule["escalate"]) if rule.get("escalate") else None
         reach = rule.get("reach") or {}
         return CompiledRule(
             id=rule_id,
@@ -164,6 +193,7 @@ def _compile_rule(
             validators=tuple(checks),
             base=percent(rule.get("score", 0.5)),
             context=context,
+            escalate=escalate,
             allow=Allowlist(rule.get("allow")),
             detection_key=json.dumps(
                 [rule.get(name) for name in DETECTION_FIELDS], sort_keys=True
@@ -219,16 +249,25 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
     try:
         _check_defaults(bundle["defaults"])
         shared = _shared_params(bundle.get("validators") or {})
+        table = NormalizationTable(bundle["normalization"])
+        try:
+            extra = org_rules(bundle, table)
+        except ValueError as exc:
+            raise BundleError(f"bundle: {exc}") from exc
         rules = tuple(
             sorted(
-                (_compile_rule(r, shared) for r in bundle["rules"]), key=lambda r: r.id
+                (_compile_rule(r, shared) for r in [*bundle["rules"], *extra]),
+                key=lambda r: r.id,
             )
         )
+        for first, second in zip(rules, rules[1:], strict=False):
+            if first.id == second.id:
+                raise BundleError(f"bundle: two rules have the id {first.id!r}")
         return CompiledBundle(
             version=bundle["version"],
             sha256=sha256,
             defaults=bundle["defaults"],
-            table=NormalizationTable(bundle["normalization"]),
+            table=table,
             digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
             allow=Allowlist(bundle.get("allow")),
             rules=rules,

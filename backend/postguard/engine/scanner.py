@@ -45,10 +45,12 @@ from .result import NotRun
 from .result import ScanResult
 from .ruleset import CompiledBundle
 from .ruleset import CompiledContext
+from .ruleset import CompiledEscalation
 from .ruleset import CompiledRule
 from .trace import Trace
 from .trace import failing_validator
 from .trace import trace_anchors
+from .trace import trace_escalation
 from .trace import trace_outcome
 from .trace import trace_pattern
 from .trace import trace_score
@@ -60,6 +62,22 @@ class Candidate:
     start: int
     end: int
     score: int
+    # A launch word or date near it raised its severity (the rule's ``escalate``).
+    escalated: bool = False
+
+    @property
+    def severity(self) -> str:
+        return severity_of(self.rule, self.escalated)
+
+
+def severity_of(rule: CompiledRule, escalated: bool) -> str:
+    """The rule's severity, or its ``escalate`` severity if escalated and higher."""
+    if not escalated or rule.escalate is None:
+        return rule.severity
+    raised = rule.escalate.severity
+    if SEVERITY_ORDER.index(raised) > SEVERITY_ORDER.index(rule.severity):
+        return raised
+    return rule.severity
 
 
 @dataclass(frozen=True)
@@ -154,9 +172,14 @@ def _rule_spans(
 
 
 def _has_context(
-    ctx: CompiledContext, text: str, start: int, end: int, budget: Budget
+    ctx: CompiledContext | CompiledEscalation,
+    text: str,
+    start: int,
+    end: int,
+    budget: Budget,
 ) -> bool:
-    """Is a context word within the window around the value (and not inside it)?
+    """Is a context word (for ``escalate``: a launch word or a date) within the
+    window around the value (and not inside it)?
 
     Words are searched from the window's start; a match counts when it ends inside
     the window. The search stops short of the text's end, yet far enough past the
@@ -257,10 +280,17 @@ def _rule_candidates(
                 trace.span(rule.id, start, match_end, "validator", "dropped", why)
             continue
         score, dropped_by = _score(bundle, rule, text, start, end, work)
-        if score is not None and score >= min_score:
-            found.append(Candidate(rule, start, end, score))
+        kept = score is not None and score >= min_score
+        escalated = False
+        if kept and rule.escalate is not None:
+            escalated = _has_context(rule.escalate, text, start, end, work)
+        if kept:
+            assert score is not None
+            found.append(Candidate(rule, start, end, score, escalated))
         if trace is not None:
             trace_score(trace, bundle, rule, text, (start, end), score, dropped_by)
+            if escalated:
+                trace_escalation(trace, rule, start, end)
     if timed_out:
         raise TimeoutError("the rule's pattern ran out of time")
 
@@ -316,7 +346,7 @@ def _cap(kept: list[Candidate], limit: int) -> list[Candidate]:
     if len(kept) <= limit:
         return kept
     most_severe = sorted(
-        kept, key=lambda c: (-SEVERITY_ORDER.index(c.rule.severity), *_position(c))
+        kept, key=lambda c: (-SEVERITY_ORDER.index(c.severity), *_position(c))
     )
     return sorted(most_severe[:limit], key=_position)
 
@@ -328,7 +358,7 @@ def _finding(cand: Candidate, norm: Normalized) -> Finding:
         rule_id=rule.id,
         category=rule.category,
         type=rule.type,
-        severity=rule.severity,
+        severity=cand.severity,
         start=start,
         end=end,
         score=cand.score / 100,
@@ -390,7 +420,9 @@ def scan(
         # Rules that detect alike share the search (a spent budget ends it for all).
         for rule in group[1:]:
             if reason != "budget":
-                candidates += [Candidate(rule, c.start, c.end, c.score) for c in found]
+                candidates += [
+                    Candidate(rule, c.start, c.end, c.score, c.escalated) for c in found
+                ]
         if reason is not None:
             incomplete += [{"rule_id": rule.id, "reason": reason} for rule in group]
     lost: list[tuple[Candidate, Candidate]] | None = None if trace is None else []
@@ -401,7 +433,7 @@ def scan(
         trace_outcome(trace, lost or [], kept, shown)
     omitted_rules = sorted({c.rule.id for c in kept if id(c) not in shown})
     verdict = max(
-        (defaults["verdicts"][c.rule.severity] for c in kept),
+        (defaults["verdicts"][c.severity] for c in kept),
         key=VERDICT_ORDER.index,
         default="allow",
     )

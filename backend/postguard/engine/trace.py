@@ -35,7 +35,8 @@ Span = tuple[int, int]
 @dataclass(frozen=True)
 class Step:
     rule_id: str
-    # anchors, pattern, builtin, validator, allow, context, score, overlap, cap
+    # anchors, pattern, builtin, validator, allow, context, score, escalate,
+    # overlap, cap
     stage: str
     outcome: str  # skipped, ran, shared, dropped, kept, listed
     detail: str
@@ -157,6 +158,15 @@ def trace_score(
         trace.span(rule.id, start, end, "score", "dropped", why)
     elif score is not None:
         trace.span(rule.id, start, end, "score", "kept", f"score {score / 100:.2f}")
+
+
+def trace_escalation(trace: Trace, rule: CompiledRule, start: int, end: int) -> None:
+    assert rule.escalate is not None
+    why = (
+        f"a launch word or date within {rule.escalate.window} characters: "
+        f"severity {rule.escalate.severity}"
+    )
+    trace.span(rule.id, start, end, "escalate", "kept", why)
 
 
 def trace_anchors(

@@ -16,6 +16,10 @@ from pathlib import Path
 from postguard import __version__
 from postguard.engine import builtins
 from postguard.engine import validators
+from postguard.engine.org import caseless_atoms
+from postguard.engine.org import escape as escape_literal
+from postguard.engine.org import trie_pattern
+from postguard.policy import ORG_LISTS
 from postguard.policy import read_policy_data
 
 from .reach import reach_of
@@ -28,13 +32,6 @@ GENERATED_NOTE = (
 )
 _WORD_EDGE_BEFORE = r"(?<![\p{L}\p{N}_])"
 _WORD_EDGE_AFTER = r"(?![\p{L}\p{N}_])"
-_ESCAPE = set("\\^$.|?*+()[]{}/")
-
-
-def escape_literal(text: str) -> str:
-    """Escape for both engines; JS unicode mode rejects escapes of other chars."""
-    return "".join("\\" + c if c in _ESCAPE else c for c in text)
-
 
 # Scripts written without spaces between words: a word there has no edges to find.
 _UNSPACED = re.compile(
@@ -62,6 +59,80 @@ def words_pattern(words: list[str]) -> str:
     if unspaced:
         pattern += ("|" if pattern else "") + _alternation(unspaced)
     return f"(?:{pattern})" if spaced and unspaced else pattern
+
+
+def _atoms(word: str) -> list[str]:
+    """A word's atoms: any case, except a word written in capitals (``GA``),
+    which matches only so; a blank also matches - and _ (one to three)."""
+    atoms: list[str] = []
+    for n, part in enumerate(word.split()):
+        if n:
+            atoms.append(r"[ \-_]{1,3}")
+        if word.isupper():
+            atoms += [escape_literal(char) for char in part]
+        else:
+            atoms += caseless_atoms(part)
+    return atoms
+
+
+def escalate_words_pattern(words: list[str]) -> str:
+    """Whole-word alternation built without the ``i`` flag (see _atoms)."""
+    alternation = trie_pattern([_atoms(word) for word in words])
+    return f"{_WORD_EDGE_BEFORE}(?:{alternation}){_WORD_EDGE_AFTER}"
+
+
+def dates_pattern(months: list[str]) -> str:
+    """What ``escalate: {dates: true}`` counts as a date: a numeric date with a
+    year (2026-03-14, 14.03.2026, 3/14/26), a month name (bundle.yaml
+    ``dates.months``) next to a day or a year (March 14, 14. März, 1er mars,
+    14 de março, marzo de 2026), or a quarter, half or fiscal year (Q3, H2 2026,
+    FY27). A month name alone ("may") is not a date."""
+    month = "(?:" + trie_pattern([caseless_atoms(m.strip()) for m in months]) + ")"
+    return "|".join(
+        [
+            r"(?<![0-9.\-/])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+            r"|[0-9]{1,2}[.\-][0-9]{1,2}[.\-][0-9]{4}"
+            r"|[0-9]{1,2}/[0-9]{1,2}/(?:[0-9]{4}|[0-9]{2}))(?![0-9])",
+            r"(?<![\p{L}])" + month + r"\.?[ ]{1,2}"
+            r"(?:(?:de[ ]{1,2})?[0-9]{4}|[0-9]{1,2}(?:st|nd|rd|th)?)(?![0-9])",
+            r"(?<![0-9])[0-9]{1,2}(?:st|nd|rd|th|er|o|\.)?[ ]{1,2}"
+            r"(?:(?:de|of)[ ]{1,2})?" + month + r"(?![\p{L}])",
+            r"(?<![\p{L}\p{N}_])(?:[Qq][1-4]|H[12]|FY[ ]?(?:20)?[0-9]{2})"
+            "(?:[ '’\\-]{1,2}(?:20)?[0-9]{2})?(?![\\p{L}\\p{N}_])",
+        ]
+    )
+
+
+def compile_escalate(spec: dict, months: list[str]) -> dict:
+    """A rule's ``escalate`` as the engines read it: the words (and dates) as
+    one pattern, without flags, and the longest text it can match."""
+    parts = []
+    if spec.get("words"):
+        parts.append(escalate_words_pattern(spec["words"]))
+    if spec.get("dates"):
+        parts.append(dates_pattern(months))
+    if not parts:
+        raise ValueError("escalate needs words, dates or both")
+    pattern = "|".join(f"(?:{part})" for part in parts)
+    ahead = reach_of(pattern, "", []).ahead
+    if ahead is None:
+        raise ValueError("escalate: the words and dates pattern has no bound")
+    compiled = dict(spec)
+    compiled.update(pattern=pattern, max_match=int(ahead))
+    return compiled
+
+
+def compile_org_rules(settings: dict) -> dict:
+    """bundle.yaml's ``org_rules`` (what the organisation's lists become, see
+    engine/org.py) with their ``escalate`` compiled."""
+    months = (settings.get("dates") or {}).get("months", [])
+    templates = {}
+    for key, template in (settings.get("org_rules") or {}).items():
+        compiled = dict(template)
+        if template.get("escalate"):
+            compiled["escalate"] = compile_escalate(template["escalate"], months)
+        templates[key] = compiled
+    return templates
 
 
 def _runtimes(data: dict) -> list[str]:
@@ -103,7 +174,9 @@ def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict 
     return keywords, wider
 
 
-def compile_rule(data: dict) -> dict:
+def compile_rule(data: dict, settings: dict | None = None) -> dict:
+    """A rule source as the bundle holds it; ``settings`` (bundle.yaml) gives the
+    month names for ``escalate: {dates: true}``."""
     if "terms" in data:
         pattern, flags = words_pattern(data["terms"]), "i"
         keywords = data.get("keywords") or sorted({t.lower() for t in data["terms"]})
@@ -135,6 +208,9 @@ def compile_rule(data: dict) -> dict:
     }
     if data.get("builtin"):
         rule["builtin"] = data["builtin"]
+    if data.get("escalate"):
+        months = ((settings or {}).get("dates") or {}).get("months", [])
+        rule["escalate"] = compile_escalate(data["escalate"], months)
     if data.get("context"):
         context = dict(data["context"])
         context["pattern"] = words_pattern(context["words"])
@@ -161,6 +237,11 @@ def validator_specs(params: dict) -> dict:
 
 def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
     settings = tree.settings()
+    policy = read_policy_data(tree.root / "policy.yaml")
+    # The default policy's detection lists travel as the bundle's `org` (the
+    # engines build their rules from it, see engine/org.py), not in `policy`.
+    org = {key: policy.pop(key) for key in ORG_LISTS if key in policy}
+    org = {key: entries for key, entries in org.items() if entries}
     body = {
         "format": 1,
         "defaults": settings["defaults"],
@@ -172,10 +253,16 @@ def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
             name: {"runtimes": list(m.RUNTIMES)}
             for name, m in builtins.REGISTRY.items()
         },
-        "rules": sorted((compile_rule(s.data) for s in sources), key=lambda r: r["id"]),
+        "rules": sorted(
+            (compile_rule(s.data, settings) for s in sources), key=lambda r: r["id"]
+        ),
+        # Templates for the rules the organisation's lists become at load time.
+        "org_rules": compile_org_rules(settings),
         # The default policy: the offline engine applies it like the service.
-        "policy": read_policy_data(tree.root / "policy.yaml"),
+        "policy": policy,
     }
+    if org:
+        body["org"] = org
     digest = hashlib.sha256(_dump(body).encode("utf-8")).hexdigest()
     return {
         "_generated": GENERATED_NOTE,

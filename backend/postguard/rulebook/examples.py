@@ -54,6 +54,17 @@ def check_rule_examples(engine: Engine, rule: dict) -> list[str]:
                 f"example matched the wrong span ({len(values)} finding(s), none "
                 f"covering the expected value exactly): {example['why']}"
             )
+        elif "severity" in example:
+            severities = {
+                f.severity
+                for f, value in zip(found, values, strict=True)
+                if value == example.get("value", value)
+            }
+            if example["severity"] not in severities:
+                failures.append(
+                    f"example found with severity {', '.join(sorted(severities))}, "
+                    f"not {example['severity']}: {example['why']}"
+                )
     for example in rule["examples"]["no_match"]:
         if engine.scan(example["text"], only=only, budget_ms=math.inf).findings:
             failures.append(f"example should not match but did: {example['why']}")

@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+from postguard.engine.org import ORG_KEYS
+
 
 @dataclass(frozen=True)
 class RuleError:
@@ -35,6 +37,8 @@ class RuleTree:
         self.rules_dir = self.root / "rules"
         schema = json.loads((self.root / "schema" / "rule.schema.json").read_text())
         self.validator = Draft202012Validator(schema)
+        org_rule = {"$ref": "#/$defs/org_rule", "$defs": schema.get("$defs", {})}
+        self.org_validator = Draft202012Validator(org_rule)
 
     def relative(self, path: Path) -> str:
         try:
@@ -79,6 +83,15 @@ class RuleTree:
         if not isinstance(data, dict):
             return ["schema: a rule file must hold one mapping"]
         found = sorted(self.validator.iter_errors(data), key=lambda e: list(e.path))
+        return [f"schema: {_where(e)}{e.message}" for e in found]
+
+    def org_rule_errors(self, key: str, data) -> list[str]:
+        """Problems with one bundle.yaml ``org_rules`` template."""
+        if key not in ORG_KEYS:
+            return [f"unknown list {key!r}; known: {', '.join(ORG_KEYS)}"]
+        if not isinstance(data, dict):
+            return ["schema: a template must be a mapping"]
+        found = sorted(self.org_validator.iter_errors(data), key=lambda e: list(e.path))
         return [f"schema: {_where(e)}{e.message}" for e in found]
 
 

@@ -16,6 +16,8 @@ from postguard.engine.ruleset import compile_pattern
 
 from . import redos
 from .build import build_bundle
+from .build import compile_escalate
+from .build import compile_org_rules
 from .build import compile_rule
 from .examples import run_examples
 from .lint import lint_pattern
@@ -39,10 +41,13 @@ class Target:
 
 
 def _patterns(compiled: dict) -> list[tuple[str, str, str]]:
-    """(label, pattern, flags) for what a rule's author wrote as a regex."""
+    """(label, pattern, flags) for what a rule's author wrote as a regex, and the
+    escalate pattern built from its words and dates."""
     found = [("pattern", compiled["pattern"], compiled["flags"])]
     for n, spec in enumerate(compiled["allow"].get("patterns", [])):
         found.append((f"allow pattern {n + 1}", spec["pattern"], spec.get("flags", "")))
+    if compiled.get("escalate"):
+        found.append(("escalate pattern", compiled["escalate"]["pattern"], ""))
     return found
 
 
@@ -64,7 +69,46 @@ def _targets(tree: RuleTree, compiled: dict[str, dict], names: dict) -> list[Tar
     digit_run = tree.settings()["prefilter"]["digit_run"]
     bundle_file = tree.relative(tree.root / "bundle.yaml")
     targets.append(Target(bundle_file, None, "prefilter digit_run", digit_run, ""))
+    for key, template in _org_templates(tree).items():
+        if template.get("escalate"):
+            label = f"org_rules.{key} escalate pattern"
+            pattern = template["escalate"]["pattern"]
+            targets.append(Target(bundle_file, None, label, pattern, ""))
     return targets
+
+
+def _org_templates(tree: RuleTree) -> dict[str, dict]:
+    try:
+        return compile_org_rules(tree.settings())
+    except (ValueError, KeyError, TypeError):
+        return {}  # reported by _org_problems
+
+
+def _org_problems(tree: RuleTree) -> list[RuleError]:
+    """bundle.yaml's org_rules: the schema's org_rule, and a pattern built from
+    each escalate that passes the portable-subset lint and compiles."""
+    bundle_file = tree.relative(tree.root / "bundle.yaml")
+    problems = []
+    for key, template in (tree.settings().get("org_rules") or {}).items():
+        where = f"org_rules.{key}"
+        invalid = [f"{where}: {p}" for p in tree.org_rule_errors(key, template)]
+        problems += invalid
+        if invalid or not template.get("escalate"):
+            continue
+        try:
+            escalate = compile_escalate(
+                template["escalate"], (tree.settings().get("dates") or {})["months"]
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{where}: escalate: {exc}")
+            continue
+        pattern = escalate["pattern"]
+        problems += [
+            f"{where}: escalate pattern: {p}" for p in lint_pattern(pattern, "")
+        ]
+        if not _compiles(Target(bundle_file, None, where, pattern, "")):
+            problems.append(f"{where}: escalate pattern does not compile in Python")
+    return [RuleError(bundle_file, p) for p in problems]
 
 
 def _reach_problems(rule: dict) -> list[str]:
@@ -89,8 +133,10 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
     """Raises ``redos.AnalyserUnavailable`` when ``with_node`` and node or recheck
     is missing."""
     sources, errors = tree.load()
+    errors += _org_problems(tree)
     by_id = {s.data["id"]: tree.relative(s.path) for s in sources}
-    compiled = {s.data["id"]: compile_rule(s.data) for s in sources}
+    settings = tree.settings()
+    compiled = {s.data["id"]: compile_rule(s.data, settings) for s in sources}
     analysis = None
     if with_node:
         # Started first: the analyser runs in node while Python checks the rest.

@@ -27,12 +27,13 @@ const isHigh = (code) => code >= 0xd800 && code <= 0xdbff;
 const isLow = (code) => code >= 0xdc00 && code <= 0xdfff;
 
 /**
- * Is a context word within the window around the value (and not inside it)?
- * Words are searched from the window's start; a match counts when it ends inside
- * the window (same definition as _has_context in scanner.py).
+ * Is a context word (for `escalate`: a launch word or a date) within the window
+ * around the value (and not inside it)? Words are searched from the window's
+ * start; a match counts when it ends inside the window (same definition as
+ * _has_context in scanner.py). `near` is a rule's context or escalate.
  */
-function hasContext(rule, norm, candidate, budget) {
-  const { window, pattern } = rule.context;
+function hasContext(near, norm, candidate, budget) {
+  const { window, pattern } = near;
   const { start, end } = candidate;
   const hi = end + window;
   const text = norm.text;
@@ -79,10 +80,22 @@ export function scoreOf(compiled, rule, norm, candidate, budget) {
   for (const check of rule.validators) score += check.boost;
   if (rule.allow.allows(value) || compiled.allow.allows(value)) return null;
   if (rule.context !== null) {
-    if (hasContext(rule, norm, candidate, budget)) score += rule.context.boost;
+    if (hasContext(rule.context, norm, candidate, budget)) score += rule.context.boost;
     else if (rule.context.required) return null;
   }
   return Math.min(score, 100);
+}
+
+/** Does a launch word or date lie near a kept candidate (the rule's `escalate`)? */
+export function isEscalated(rule, norm, candidate, budget) {
+  return rule.escalate !== null && hasContext(rule.escalate, norm, candidate, budget);
+}
+
+/** The rule's severity, or its escalate severity when escalated and higher (severity_of). */
+export function severityOf(rule, escalated) {
+  if (!escalated || rule.escalate === null) return rule.severity;
+  const raised = rule.escalate.severity;
+  return SEVERITY_ORDER.indexOf(raised) > SEVERITY_ORDER.indexOf(rule.severity) ? raised : rule.severity;
 }
 
 // Python sorts by key tuples; these comparators give the same orders without an
@@ -96,8 +109,7 @@ const byRank = (x, y) =>
   x.start - x.end - (y.start - y.end) ||
   x.start - y.start ||
   compareIds(x.rule.id, y.rule.id);
-const bySeverity = (x, y) =>
-  SEVERITY_ORDER.indexOf(y.rule.severity) - SEVERITY_ORDER.indexOf(x.rule.severity);
+const bySeverity = (x, y) => SEVERITY_ORDER.indexOf(y.severity) - SEVERITY_ORDER.indexOf(x.severity);
 
 /** Python's bisect_left over [start, end] pairs sorted by start, then end. */
 function bisectPairs(sorted, start, end) {

@@ -93,6 +93,20 @@ export class PortablePattern {
     this.stickyTwin = null;
   }
 
+  /**
+   * Compile now what V8 compiles on the first two runs (bytecode, then native
+   * code), so a large pattern does not spend a scan's budget on it (the twin of
+   * _prepare in the Python engine). V8 shares the code among RegExps of the
+   * same source and flags.
+   */
+  warm() {
+    for (let run = 0; run < 2; run += 1) {
+      this.regex.lastIndex = 0;
+      this.regex.exec('');
+    }
+    this.regex.lastIndex = 0;
+  }
+
   /** The same pattern, matching only at lastIndex (anchors.js). */
   sticky() {
     this.stickyTwin ??= new RegExp(this.regex.source, this.flags.replace('g', 'y'));

@@ -4,6 +4,7 @@
 import { Allowlist } from './allow.js';
 import { SEVERITY_ORDER } from './candidates.js';
 import { NormalizationTable } from './normalize.js';
+import { orgRules } from './org.js';
 import { PortablePattern } from './pattern.js';
 import { ScanPlan } from './plan.js';
 import { VALIDATORS } from './validators/index.js';
@@ -59,7 +60,7 @@ function sharedParams(specs) {
 // the rest only labels them.
 const DETECTION_FIELDS = [
   'pattern', 'flags', 'keywords', 'min_digits', 'reach', 'builtin',
-  'validators', 'shrink', 'score', 'context', 'allow',
+  'validators', 'shrink', 'score', 'context', 'escalate', 'allow',
 ];
 
 /** A bundle reach (code points) for the anchored scan; null: no bound. */
@@ -80,6 +81,20 @@ function compileContext(spec) {
     required: spec.mode === 'required',
     boost: percent(spec.boost ?? 0),
   };
+}
+
+/** `escalate`: a launch word or date this near raises the severity (CompiledEscalation). */
+function compileEscalation(spec) {
+  if (!spec) return null;
+  if (!SEVERITY_ORDER.includes(spec.severity)) {
+    throw new Error(`escalate: unknown severity ${JSON.stringify(spec.severity)}`);
+  }
+  for (const name of ['window', 'max_match']) {
+    if (!Number.isInteger(spec[name]) || spec[name] < 0) {
+      throw new Error(`escalate.${name} must be an integer >= 0`);
+    }
+  }
+  return { pattern: new PortablePattern(spec.pattern, ''), window: spec.window, severity: spec.severity };
 }
 
 export function compileRule(rule, shared = {}) {
@@ -113,6 +128,7 @@ export function compileRule(rule, shared = {}) {
       validators: (rule.validators ?? []).map((spec) => compileValidator(spec, shared)),
       base: percent(rule.score ?? 0.5),
       context: compileContext(rule.context),
+      escalate: compileEscalation(rule.escalate),
       allow: new Allowlist(rule.allow),
     };
   } catch (error) {
@@ -146,10 +162,27 @@ function checkDefaults(defaults) {
 function compileUncached(bundle) {
   if (bundle?.format !== 1) throw new BundleError(`unsupported bundle format: ${bundle?.format}`);
   checkDefaults(bundle.defaults);
-  const byId = [...bundle.rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const table = new NormalizationTable(bundle.normalization);
+  let extra;
+  try {
+    extra = orgRules(bundle, table);
+  } catch (error) {
+    throw new BundleError(`bundle: ${error.message}`, { cause: error });
+  }
+  const byId = [...bundle.rules, ...extra].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 1; i < byId.length; i += 1) {
+    if (byId[i].id === byId[i - 1].id) throw new BundleError(`bundle: two rules have the id ${JSON.stringify(byId[i].id)}`);
+  }
   const runs = (rule) => (rule.runtimes ?? ['python', RUNTIME]).includes(RUNTIME);
   const shared = sharedParams(bundle.validators);
   const rules = byId.filter(runs).map((rule) => compileRule(rule, shared));
+  // The large patterns built from the organisation's lists and for escalate are
+  // compiled here, not in the first scan's budget.
+  const built = new Set(extra.map((rule) => rule.id));
+  for (const rule of rules) {
+    if (built.has(rule.id)) rule.pattern.warm();
+    rule.escalate?.pattern.warm();
+  }
   const severity = (rule) => -SEVERITY_ORDER.indexOf(rule.severity);
   // Most severe first (then by id): when the budget runs short, a card or a key
   // is looked for before an email address.
@@ -157,7 +190,7 @@ function compileUncached(bundle) {
   return Object.freeze({
     version: bundle.version,
     defaults: bundle.defaults,
-    table: new NormalizationTable(bundle.normalization),
+    table,
     digitRun: new PortablePattern(bundle.prefilter.digit_run),
     allow: globalAllowlist(bundle.allow),
     rules: Object.freeze(rules),
@@ -171,10 +204,11 @@ function compileUncached(bundle) {
   });
 }
 
-/** Compile a parsed bundle (cached by `bundle.version`). */
+/** Compile a parsed bundle (cached by `bundle.version` and its `org` lists,
+ * which the service adds without changing the version). */
 export function compileBundle(bundle) {
-  const key = bundle?.version;
-  if (typeof key !== 'string') return compileUncached(bundle);
+  if (typeof bundle?.version !== 'string') return compileUncached(bundle);
+  const key = bundle.org === undefined ? bundle.version : `${bundle.version}\u0000${JSON.stringify(bundle.org)}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const compiled = compileUncached(bundle);

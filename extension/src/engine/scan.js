@@ -8,7 +8,7 @@
 // `incomplete`. Rules run most severe first, so a tight budget is spent on what
 // matters most.
 import { Budget, BudgetSpent, BudgetTimeout } from './budget.js';
-import { cap, resolveOverlaps, scoreOf, validatedEnd } from './candidates.js';
+import { cap, isEscalated, resolveOverlaps, scoreOf, severityOf, validatedEnd } from './candidates.js';
 import { headCodePoints } from './code-points.js';
 import { maskedPreview } from './mask.js';
 import {
@@ -91,7 +91,7 @@ function finding(candidate, norm) {
     rule_id: rule.id,
     category: rule.category,
     type: rule.type,
-    severity: rule.severity,
+    severity: candidate.severity,
     start,
     end,
     score: candidate.score / 100,
@@ -103,7 +103,7 @@ function finding(candidate, norm) {
 
 function verdictOf(defaults, candidates, incomplete) {
   let verdict = 'allow';
-  for (const severity of new Set(candidates.map(({ rule }) => rule.severity))) {
+  for (const severity of new Set(candidates.map((c) => c.severity))) {
     const candidate = defaults.verdicts[severity];
     if (VERDICT_ORDER.indexOf(candidate) < 0) throw new Error(`unknown verdict ${candidate}`);
     if (VERDICT_ORDER.indexOf(candidate) > VERDICT_ORDER.indexOf(verdict)) verdict = candidate;
@@ -128,7 +128,9 @@ function ruleCandidates(compiled, rule, norm, anchors, budget, found) {
     const end = norm.units.toCodePoint(unitEnd);
     const candidate = { rule, start, end, unitStart, unitEnd };
     const score = scoreOf(compiled, rule, norm, candidate, work);
-    if (score !== null && score >= minScore) found.push({ ...candidate, score });
+    if (score === null || score < minScore) continue;
+    const escalated = isEscalated(rule, norm, candidate, work);
+    found.push({ ...candidate, score, escalated, severity: severityOf(rule, escalated) });
   }
   if (timedOut) throw new BudgetTimeout();
 }
@@ -183,7 +185,9 @@ export function scan(
     candidates.push(...found);
     // Rules that detect alike share the search (a spent budget ends it for all).
     for (const rule of group.slice(1)) {
-      if (reason !== 'budget') for (const c of found) candidates.push({ ...c, rule });
+      if (reason !== 'budget') {
+        for (const c of found) candidates.push({ ...c, rule, severity: severityOf(rule, c.escalated) });
+      }
     }
     if (reason !== null) for (const rule of group) incomplete.push({ rule_id: rule.id, reason });
   }

@@ -2,7 +2,8 @@
 
 ``params.module`` names a stdnum module, e.g. ``us.ssn`` or ``gb.nino``; the module's
 own ``is_valid`` decides, with ``params.options`` as its keyword arguments (e.g.
-``allow_temporary`` for Finnish temporary identity codes). The JS twin has no stdnum, so rules using it run in Python.
+``allow_temporary`` for Finnish temporary identity codes). The JS twin has no
+stdnum, so rules using it run in Python.
 The engine imports each named module when it loads the bundle (``prepare``), not
 inside the first scan's time budget.
 """
