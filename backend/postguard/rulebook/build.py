@@ -154,10 +154,11 @@ def reach_bundle(pattern: str, flags: str, keywords: list[str]) -> dict | None:
 
 
 def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict | None]:
-    """A rule that reports nothing without a context word, and has no digit runs
-    to anchor on, runs only near a context word: the longest word of each phrase
-    becomes a keyword, and the reach grows by the context window and the longest
-    phrase (a phrase's blanks may each be up to three separators)."""
+    """A rule that reports nothing without a context word runs only near a context
+    word (or, with min_digits, near a digit run where those are sparser): the
+    longest word of each phrase becomes a keyword, and the reach grows by the
+    context window and the longest phrase (a phrase's blanks may each be up to
+    three separators)."""
     if reach is None or reach["behind"] is None or reach["ahead"] is None:
         return [], reach
     words = context["words"]
@@ -215,8 +216,10 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
         context = dict(data["context"])
         context["pattern"] = words_pattern(context["words"])
         rule["context"] = context
-        needs_anchor = not keywords and not data.get("min_digits")
-        if needs_anchor and context.get("mode") == "required":
+        # Context words anchor a rule that needs them even when it also has
+        # min_digits: the scan then takes the sparser of the two (a year or a
+        # price is a digit run in most posts; "passport" is in few).
+        if not keywords and context.get("mode") == "required":
             rule["keywords"], rule["reach"] = context_anchors(context, rule["reach"])
     return rule
 
