@@ -151,10 +151,14 @@ TARGETS = [
 def accepted_types(span: dict) -> set[str]:
     """The finding types that count for a labelled span. presidio labels its
     Philippine and Turkish phone recognisers' spans NATIONAL_ID (subtype
-    PH_MOBILE_NUMBER, TR_PHONE_NUMBER): a phone finding is the right answer."""
+    PH_MOBILE_NUMBER, TR_PHONE_NUMBER): a phone finding is the right answer. It also
+    labels company and tax numbers (SG_UEN, AU_ABN, IN_GSTIN, ...) NATIONAL_ID, where
+    the rules say TAX_ID: one family, as for the negatives' credential types."""
     subtype = span.get("subtype") or ""
     if subtype.endswith(("PHONE_NUMBER", "MOBILE_NUMBER")):
         return {span["type"], "PHONE"}
+    if span["type"] == "NATIONAL_ID":
+        return {"NATIONAL_ID", "TAX_ID"}
     return {span["type"]}
 
 

@@ -65,11 +65,28 @@ def test_bare_run_takes_the_locale_region(engine):
 
 def test_locale_region_hint_finds_national_numbers(engine):
     # A Korean mobile number in national format is valid in none of the
-    # configured regions, so only the request's locale can find it.
-    text = "ring me on 010-1234-5678"
+    # configured regions; with no phone word near, only the locale can find it.
+    text = "see 010-1234-5678 tonight"
     assert engine.scan(text, locale="en-US").findings == []
     [finding] = engine.scan(text, locale="ko-KR").findings
     assert text[finding.start : finding.end] == "010-1234-5678"
+
+
+def test_phone_word_tries_the_context_regions(engine):
+    # Korea is not a hinted region, but it is in phone_context_regions: a phone
+    # word near lets the number in, formatted or as one digit run.
+    for text, number in (
+        ("ring me on 010-1234-5678", "010-1234-5678"),
+        ("my phone 01012345678", "01012345678"),
+    ):
+        [finding] = engine.scan(text, locale="en-US").findings
+        assert text[finding.start : finding.end] == number
+    assert engine.scan("ref 01012345678", locale="en-US").findings == []
+
+
+def test_engine_without_context_regions_keeps_to_the_hinted_ones(bundle, engine_with):
+    engine = engine_with(defaults={**bundle["defaults"], "phone_context_regions": []})
+    assert engine.scan("ring me on 010-1234-5678", locale="en-US").findings == []
 
 
 def test_context_boosts_score(engine):

@@ -16,6 +16,7 @@ from typing import Any
 
 from .budget import Budget
 from .budget import Clock
+from .builtins import RegionHints
 from .plan import ScanPlan
 from .result import SEVERITY_ORDER
 from .result import Finding
@@ -40,7 +41,7 @@ def region_of(locale: str | None) -> str | None:
     return None
 
 
-def _prepare(rules: tuple[CompiledRule, ...], regions: tuple[str, ...]) -> None:
+def _prepare(rules: tuple[CompiledRule, ...], regions: RegionHints) -> None:
     """Load now what validators and matchers would import on first use (stdnum
     modules, phone metadata), so the first scan does not pay for it in its budget.
     """
@@ -51,7 +52,7 @@ def _prepare(rules: tuple[CompiledRule, ...], regions: tuple[str, ...]) -> None:
                 if prepare is not None:
                     prepare(check.params)
             if rule.builtin is not None:
-                rule.builtin.prepare(regions)
+                rule.builtin.prepare((*regions.hinted, *regions.near_phone_word))
         except (ImportError, KeyError, TypeError, ValueError) as exc:
             raise BundleError(f"rule {rule.id}: {type(exc).__name__}: {exc}") from exc
 
@@ -76,6 +77,11 @@ class Engine:
         self.runtime = runtime
         self.clock = clock
         self.regions = tuple(regions or self.compiled.defaults["phone_regions"])
+        self.context_regions = tuple(
+            r
+            for r in self.compiled.defaults.get("phone_context_regions", ())
+            if r not in self.regions
+        )
         self.rules = tuple(r for r in self.compiled.rules if runtime in r.runtimes)
         # Most severe first (then by id): when the budget runs short, a card or a
         # key is looked for before an email address.
@@ -87,7 +93,7 @@ class Engine:
         )
         self._rules_by_id = {rule.id: rule for rule in self.compiled.rules}
         self._plan = ScanPlan(self._scan_order)
-        _prepare(self.rules, self.regions)
+        _prepare(self.rules, RegionHints(self.regions, self.context_regions))
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options: Any) -> Engine:
@@ -138,11 +144,14 @@ class Engine:
         result = self._run(text, locale, math.inf, None, None, trace=trace)
         return result, trace.to_list()
 
-    def _regions_for(self, locale: str | None) -> tuple[str, ...]:
+    def _regions_for(self, locale: str | None) -> RegionHints:
         first = region_of(locale)
         if first is None or first in self.regions[:1]:
-            return self.regions
-        return (first, *(r for r in self.regions if r != first))
+            return RegionHints(self.regions, self.context_regions)
+        return RegionHints(
+            (first, *(r for r in self.regions if r != first)),
+            tuple(r for r in self.context_regions if r != first),
+        )
 
     def scan(
         self,

@@ -33,6 +33,7 @@ from .anchors import matches_within
 from .anchors import windows
 from .budget import Budget
 from .budget import BudgetSpent
+from .builtins import RegionHints
 from .mask import masked_preview
 from .normalize import Normalized
 from .normalize import normalize
@@ -154,7 +155,7 @@ def _rule_spans(
     spans: list[Span],
     text: str,
     budget: Budget,
-    regions: tuple[str, ...],
+    regions: RegionHints,
 ) -> Iterable[Span]:
     if rule.builtin is not None and spans:
         context = rule.context
@@ -248,7 +249,7 @@ def _rule_candidates(
     text: str,
     anchors: Anchors | None,
     budget: Budget,
-    regions: tuple[str, ...],
+    regions: RegionHints,
     found: list[Candidate],
     trace: Trace | None = None,
 ) -> None:
@@ -372,7 +373,7 @@ def scan(
     bundle: CompiledBundle,
     plan: ScanPlan,
     text: str,
-    regions: tuple[str, ...],
+    regions: RegionHints,
     budget: Budget,
     not_run: Sequence[NotRun] = (),
     *,

@@ -6,6 +6,8 @@ every number must be valid for its region. A bare digit run is a phone only when
 the rule's context words (call, WhatsApp, Handy, …) stand near it and the whole run
 is one valid number: ``ring me on 07911123456``. Without context, the number as
 written must carry ``+``, brackets or separators, so order numbers and ids stay out.
+With a phone word near, a number no hinted region validates is tried again in the
+bundle's ``phone_context_regions`` (``Cep: 0532 123 45 67`` on an en-US machine).
 
 ``find`` checks the scan budget before each candidate: libphonenumber's matcher is
 the slowest step per candidate, and a post can hold thousands of them.
@@ -23,6 +25,8 @@ import regex
 from phonenumbers import Leniency
 from phonenumbers import PhoneMetadata
 from phonenumbers import PhoneNumberMatcher
+
+from . import RegionHints
 
 NAME = "phone_number"
 RUNTIMES = ("python",)
@@ -123,7 +127,7 @@ def prepare(regions: tuple[str, ...]) -> None:
 def find(
     text: str,
     spans: list[tuple[int, int]],
-    regions: tuple[str, ...],
+    regions: RegionHints,
     check_budget: Callable[[], None],
     has_context: Callable[[int, int], bool] = lambda start, end: False,
 ) -> Iterator[tuple[int, int]]:
@@ -135,9 +139,18 @@ def find(
         start = _with_prefix(text, start)
         candidate = text[start:end]
         if _is_formatted(candidate):
-            found = _match(candidate, regions)
+            found = _match(candidate, regions.hinted)
+            if (
+                not found
+                and regions.near_phone_word
+                and not candidate.startswith("+")  # its region is in the number
+                and has_context(start, end)
+            ):
+                found = _match(candidate, regions.near_phone_word)
         elif has_context(start, end):
-            found = _match(candidate, regions, bare=True)
+            found = _match(candidate, regions.hinted, bare=True) or _match(
+                candidate, regions.near_phone_word, bare=True
+            )
         else:
             continue
         for s, e in found:
