@@ -291,7 +291,7 @@ def evaluate(paths: list[Path], engine: Engine, locale: str | None) -> dict:
     }
 
 
-CHECKSUMS = {"luhn", "verhoeff", "aba_routing", "iban", "stdnum"}
+CHECKSUMS = {"luhn", "verhoeff", "aba_routing", "iban", "stdnum", "clabe"}
 
 
 def chance_passes(engine: Engine, trials: int = 2000, seed: int = 7) -> dict:

@@ -2,6 +2,8 @@
 // file here, a twin in backend/postguard/engine/validators/ and a vector file in
 // shared_rules/vectors/; tests/conformance/test_registries.py checks they agree.
 import * as abaRouting from './aba-routing.js';
+import * as bic from './bic.js';
+import * as clabe from './clabe.js';
 import * as entropy from './entropy.js';
 import * as iban from './iban.js';
 import * as jwt from './jwt.js';
@@ -10,5 +12,5 @@ import * as paymentCard from './payment-card.js';
 import * as verhoeff from './verhoeff.js';
 
 export const VALIDATORS = Object.freeze(
-  Object.fromEntries([abaRouting, entropy, iban, jwt, luhn, paymentCard, verhoeff].map((m) => [m.NAME, m])),
+  Object.fromEntries([abaRouting, bic, clabe, entropy, iban, jwt, luhn, paymentCard, verhoeff].map((m) => [m.NAME, m])),
 );
