@@ -224,9 +224,42 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
     return rule
 
 
-def validator_specs(params: dict) -> dict:
+# A bundle.yaml validator param named ``<key>_file`` names a word list under
+# shared_rules/ (one word a line, such as data/bip39-english.txt); the bundle
+# carries its words as ``<key>``, separated by single spaces.
+_FILE_SUFFIX = "_file"
+
+
+def _words_file(root: Path, name: str, key: str, relative: object) -> str:
+    where = f"bundle.yaml: validators: {name}: {key}"
+    if not isinstance(relative, str) or not relative:
+        raise ValueError(f"{where}: expected a path under shared_rules/")
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        raise ValueError(f"{where}: no file {relative!r} under shared_rules/")
+    words = path.read_text(encoding="utf-8").splitlines()
+    if not words or any(not w or w != w.strip() or " " in w for w in words):
+        raise ValueError(f"{where}: {relative}: expected one word a line")
+    return " ".join(words)
+
+
+def _with_files(root: Path, name: str, params: dict) -> dict:
+    """``params`` with each ``<key>_file`` replaced by ``<key>`` (its words)."""
+    if not isinstance(params, dict):
+        return params
+    out = {}
+    for key, value in params.items():
+        if key.endswith(_FILE_SUFFIX):
+            out[key[: -len(_FILE_SUFFIX)]] = _words_file(root, name, key, value)
+        else:
+            out[key] = value
+    return out
+
+
+def validator_specs(params: dict, root: Path) -> dict:
     """Each validator's runtimes and the bundle-wide params ``bundle.yaml`` gives
-    it (the engines pass them to every rule's use of it, under the rule's own)."""
+    it (the engines pass them to every rule's use of it, under the rule's own);
+    ``root`` is the shared_rules/ directory the params' files are under."""
     unknown = sorted(set(params) - set(validators.REGISTRY))
     if unknown:
         raise ValueError(f"bundle.yaml: validators: no validator named {unknown[0]!r}")
@@ -234,7 +267,7 @@ def validator_specs(params: dict) -> dict:
     for name, module in validators.REGISTRY.items():
         specs[name] = {"runtimes": list(module.RUNTIMES)}
         if name in params:
-            specs[name]["params"] = params[name]
+            specs[name]["params"] = _with_files(root, name, params[name])
     return specs
 
 
@@ -251,7 +284,7 @@ def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
         "prefilter": settings["prefilter"],
         "normalization": settings["normalization"],
         "allow": tree.global_allow(),
-        "validators": validator_specs(settings.get("validators") or {}),
+        "validators": validator_specs(settings.get("validators") or {}, tree.root),
         "builtins": {
             name: {"runtimes": list(m.RUNTIMES)}
             for name, m in builtins.REGISTRY.items()
