@@ -57,6 +57,19 @@ test('an iban rule without its country table (bundle.yaml) names the rule', () =
   }
 });
 
+test('a seed-phrase rule without its wordlist (bundle.yaml) names the rule', () => {
+  const shipped = shippedBundle();
+  for (const params of [undefined, {}, { wordlist: 'abandon ability' }, { wordlist: ['abandon'] }]) {
+    const bip39 = params === undefined ? { runtimes: ['python', 'js'] } : { runtimes: ['python', 'js'], params };
+    const bundle = { ...bundleWith(), validators: { ...shipped.validators, bip39 } };
+    assert.throws(() => compileBundle(bundle), (error) => {
+      assert.ok(error instanceof BundleError);
+      assert.match(error.message, /^rule bip39-seed-phrase: Error: bip39: /);
+      return true;
+    });
+  }
+});
+
 test('scan refuses anything but a string', () => {
   const compiled = compileBundle(shippedBundle());
   assert.throws(() => scan(compiled, undefined), TypeError);

@@ -333,6 +333,24 @@ def test_iban_rule_without_its_country_table_is_a_bundle_error(bundle, params):
         Engine(json.dumps({**bundle, "validators": specs}).encode())
 
 
+@pytest.mark.parametrize(
+    "params", [None, {}, {"wordlist": "abandon ability"}, {"wordlist": ["abandon"]}]
+)
+def test_seed_rule_without_its_wordlist_is_a_bundle_error(bundle, params):
+    """The BIP-39 wordlist comes from the bundle (bundle.yaml, from
+    shared_rules/data/): without 2,048 words the bundle is refused."""
+    from postguard.engine import BundleError
+    from postguard.engine import Engine
+
+    specs = {**bundle["validators"], "bip39": {"runtimes": ["python", "js"]}}
+    if params is not None:
+        specs["bip39"]["params"] = params
+    with pytest.raises(
+        BundleError, match="rule bip39-seed-phrase: ValueError: bip39: "
+    ):
+        Engine(json.dumps({**bundle, "validators": specs}).encode())
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
