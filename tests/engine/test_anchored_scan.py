@@ -65,6 +65,20 @@ def test_reach_of(pattern, flags, keywords, behind, ahead, first):
     assert (reach.behind, reach.ahead, reach.keyword_first) == (behind, ahead, first)
 
 
+@pytest.mark.parametrize(
+    "pattern", [r"(?<value>[0-9]{2}([ \-]?)[0-9]{2}\1)", r"(?<value>a\k<value>)"]
+)
+def test_reach_refuses_a_backreference_inside_its_own_group(pattern):
+    # It used to recurse until Python gave up; validate must say what is wrong.
+    with pytest.raises(ValueError, match="inside that group"):
+        reach_of(pattern, "", [])
+
+
+def test_reach_follows_a_backreference_to_a_closed_group():
+    reach = reach_of(r"(?<value>[0-9]{2}([ \-]?)[0-9]{2}\2[0-9]{2})", "", [])
+    assert (reach.behind, reach.ahead) == (0, 8)
+
+
 def test_every_shipped_rule_has_a_reach(bundle):
     """No shipped rule falls back to searching the whole text for want of a bound
     (except where it has no anchor at all)."""

@@ -61,6 +61,7 @@ class _Parser:
         self.i = 0
         self.groups: dict[str, _Node] = {}
         self.count = 0
+        self.open_groups: set[str] = set()
 
     def parse(self) -> _Node:
         node = self._alternation()
@@ -127,16 +128,21 @@ class _Parser:
     def _char(self, char: str) -> _Node:
         return _Node("char", chars=frozenset({_lower(char)}))
 
+    def _backref(self, ref: str) -> _Node:
+        if ref in self.open_groups:
+            raise ValueError(f"backreference to group {ref} inside that group")
+        return _Node("backref", ref=ref)
+
     def _escape(self) -> _Node:
         nxt = self.pattern[self.i + 1]
         if nxt.isdigit() and nxt != "0":
             self.i += 2
-            return _Node("backref", ref=nxt)
+            return self._backref(nxt)
         if nxt == "k":
             close = self.pattern.index(">", self.i)
             ref = self.pattern[self.i + 3 : close]
             self.i = close + 1
-            return _Node("backref", ref=ref)
+            return self._backref(ref)
         start = self.i
         self.i += 2
         if nxt in "pP" and self._peek() == "{":
@@ -210,15 +216,15 @@ class _Parser:
             self.i = close + 1
         else:
             self.i += 1
-        number = ""
+        keys: set[str] = set()
         if capturing:
             self.count += 1
-            number = str(self.count)
+            keys = {str(self.count), name} - {""}
+        self.open_groups |= keys
         node = _Node("group", [self._close()])
-        if capturing:
-            self.groups[number] = node
-            if name:
-                self.groups[name] = node
+        self.open_groups -= keys
+        for key in keys:
+            self.groups[key] = node
         return node
 
     def _close(self) -> _Node:
