@@ -45,7 +45,12 @@ def test_the_human_summary_names_every_heading():
 def test_filters_by_country_and_category():
     done = rules_list("--country", "in", "--json")
     ids = [r["id"] for r in json.loads(done.stdout)]
-    assert ids == sorted(r["id"] for r in shipped() if "IN" in r["countries"])
+    # Listed by category, then id.
+    indian = [r for r in shipped() if "IN" in r["countries"]]
+    assert ids == [
+        r["id"] for r in sorted(indian, key=lambda r: (r["category"], r["id"]))
+    ]
+    assert {"in-aadhaar", "in-ifsc-account"} <= set(ids)
     assert ids  # the default pack has Indian formats
     done = rules_list("--category", "pii")
     lines = done.stdout.splitlines()[1:]
