@@ -7,7 +7,7 @@ the rule's context words (call, WhatsApp, Handy, …) stand near it and the whol
 is one valid number: ``ring me on 07911123456``. Without context, the number as
 written must carry ``+``, brackets or separators, so order numbers and ids stay out.
 With a phone word near, a number no hinted region validates is tried again in the
-bundle's ``phone_context_regions`` (``Cep: 0532 123 45 67`` on an en-US machine).
+bundle's ``phone_context_regions`` (``mi móvil es 612 34 56 78`` on an en-US machine).
 
 ``find`` checks the scan budget before each candidate: libphonenumber's matcher is
 the slowest step per candidate, and a post can hold thousands of them.
