@@ -93,7 +93,8 @@ class Engine:
         )
         self._rules_by_id = {rule.id: rule for rule in self.compiled.rules}
         self._plan = ScanPlan(self._scan_order)
-        _prepare(self.rules, RegionHints(self.regions, self.context_regions))
+        self._region_hints = RegionHints(self.regions, self.context_regions)
+        _prepare(self.rules, self._region_hints)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options: Any) -> Engine:
@@ -147,7 +148,7 @@ class Engine:
     def _regions_for(self, locale: str | None) -> RegionHints:
         first = region_of(locale)
         if first is None or first in self.regions[:1]:
-            return RegionHints(self.regions, self.context_regions)
+            return self._region_hints
         return RegionHints(
             (first, *(r for r in self.regions if r != first)),
             tuple(r for r in self.context_regions if r != first),
