@@ -3,7 +3,7 @@ import { beforeEach, test } from 'node:test';
 import { EXTRA_SITES_SCRIPT_ID, patternsFor, syncSiteScripts } from '../../extension/src/background/site-scripts.js';
 import { buildEvent } from '../../extension/src/background/event-payload.js';
 import { createRulesStore } from '../../extension/src/background/rules-store.js';
-import { createStatus } from '../../extension/src/background/status.js';
+import { combineFrames, createStatus } from '../../extension/src/background/status.js';
 import { ext } from '../../extension/src/shared/ext.js';
 import { installChrome } from './helpers/chrome-stub.js';
 
@@ -84,9 +84,31 @@ test('status: offline paints LIM everywhere and keeps why', async () => {
 });
 
 test('status: the site state survives a worker restart', async () => {
-  await createStatus().setSite(5, { state: 'not-protected', platform: 'x' });
-  assert.deepEqual(await createStatus().site(5), { state: 'not-protected', platform: 'x' });
+  await createStatus().setSite(5, { state: 'not-protected', platform: 'x', boxes: ['text box'] });
+  assert.deepEqual(await createStatus().site(5), { state: 'not-protected', platform: 'x', boxes: ['text box'] });
   assert.equal(chrome._badges.get(5).text, 'OFF');
+});
+
+test('status: a frame that cannot guard its box turns the tab OFF; a new page starts afresh', async () => {
+  const status = createStatus();
+  await status.setSite(6, { state: 'protected', platform: 'x' }, { frameId: 0, documentId: 'd1' });
+  await status.setSite(6, { state: 'not-protected', platform: 'other', boxes: ['editor <div>'] }, { frameId: 4 });
+  assert.equal(chrome._badges.get(6).text, 'OFF');
+  assert.deepEqual(await status.site(6), { state: 'not-protected', platform: 'x', boxes: ['editor <div>'] });
+  // The frame's own report that it is guarded now clears it.
+  await status.setSite(6, { state: 'protected', platform: 'other' }, { frameId: 4 });
+  assert.equal(chrome._badges.get(6).text, '');
+  await status.setSite(6, { state: 'not-protected', platform: 'other', boxes: ['text box'] }, { frameId: 4 });
+  await status.setSite(6, { state: 'idle', platform: 'x' }, { frameId: 0, documentId: 'd2' });
+  assert.equal((await status.site(6)).state, 'idle');
+});
+
+test('status: combineFrames takes the worst state and the top frame\'s platform', () => {
+  const combined = combineFrames([
+    [3, { state: 'idle', platform: 'other' }],
+    [0, { state: 'protected', platform: 'x', boxes: [] }],
+  ]);
+  assert.deepEqual(combined, { state: 'protected', platform: 'x', boxes: [] });
 });
 
 test('sites: registered for granted hosts only; loopback over http', async () => {

@@ -63,3 +63,27 @@ test('editor engines are recognised by their markers', () => {
     assert.equal(detectEditor(document.body.firstElementChild), kind, html);
   }
 });
+
+test('a block editor reads as one draft, one line per editable block, toolbars left out', async () => {
+  const { composerRoot, isBlockRoot } = await import('../../extension/src/content/editors/detect.js');
+  const { editingHostAt } = await import('../../extension/src/content/editors/text-model.js');
+  document.body.innerHTML = '<div id="holder"><div class="codex-editor">'
+    + '<div class="ce-block"><div class="ce-paragraph" contenteditable="true">card 4111</div></div>'
+    + '<div class="ce-toolbar"><span>Text</span><span>Heading</span></div>'
+    + '<div class="ce-block"><div class="ce-paragraph" contenteditable="true"></div></div>'
+    + '<div class="ce-block"><h2 class="ce-header" contenteditable="true">clean <b>end</b></h2></div>'
+    + '</div></div>';
+  const [first, , third] = document.querySelectorAll('[contenteditable]');
+  const root = composerRoot(editableRoot(third.querySelector('b').firstChild));
+  assert.ok(isBlockRoot(root));
+  assert.equal(composerRoot(first), root);
+  const model = readModel(root);
+  assert.equal(model.text, 'card 4111\n\nclean end');
+  assert.equal(rangeFor(model, 5, 9).toString(), '4111');
+  assert.equal(editingHostAt(model, 5), first);
+  assert.equal(editingHostAt(model, 12), third);
+  // A single editor is its own root.
+  const el = editor('<p>x</p>');
+  assert.equal(composerRoot(el), el);
+  assert.equal(editingHostAt(readModel(el), 0), el);
+});

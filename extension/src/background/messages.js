@@ -94,7 +94,12 @@ export function createHandlers({ settings, client, connection, rules, offline, s
       from: 'content',
       async run(msg, sender) {
         const state = ['protected', 'not-protected', 'idle'].includes(msg.state) ? msg.state : 'idle';
-        await status.setSite(sender.tab?.id, { state, platform: String(msg.platform ?? '') });
+        const boxes = Array.isArray(msg.boxes) ? msg.boxes.slice(0, 5).map((b) => String(b).slice(0, 120)) : [];
+        await status.setSite(
+          sender.tab?.id,
+          { state, platform: String(msg.platform ?? ''), boxes },
+          { frameId: sender.frameId ?? 0, documentId: sender.documentId },
+        );
         return { ok: true };
       },
     },

@@ -31,7 +31,9 @@ export async function syncSiteScripts(settings, { store = ext } = {}) {
         matches: granted,
         js: ['src/content/loader.js'],
         runAt: 'document_start',
-        allFrames: false,
+        // Editors in frames (TinyMCE's srcdoc iframe, about:blank editors) too.
+        allFrames: true,
+        matchOriginAsFallback: true,
         persistAcrossSessions: true,
       },
     ]);

@@ -4,9 +4,22 @@
 import { badgeFor } from './badge.js';
 import { ext } from '../shared/ext.js';
 
+const WORST_FIRST = ['not-protected', 'protected', 'idle'];
+
+// One tab's state from its frames' reports: any unguarded box wins; the top
+// frame's platform names the site.
+export function combineFrames(entries) {
+  const sites = entries.map(([, site]) => site);
+  const state = WORST_FIRST.find((s) => sites.some((site) => site.state === s)) ?? 'idle';
+  const top = entries.find(([id]) => id === 0)?.[1] ?? sites[0];
+  const boxes = [...new Set(sites.flatMap((site) => site.boxes ?? []))].slice(0, 5);
+  return { state, platform: top?.platform ?? '', boxes };
+}
+
 export function createStatus({ store = ext } = {}) {
   let connection = { state: 'unknown', rulesVersion: null, reason: null };
   const tabs = new Map();
+  const frameStates = new Map(); // tabId -> { topDocument, byFrame: Map(frameId -> site) }
 
   async function paint(tabId) {
     if (tabId === undefined) {
@@ -37,10 +50,20 @@ export function createStatus({ store = ext } = {}) {
       const state = kind === 'unpaired' ? 'unpaired' : 'offline';
       await setConnection({ state, reason: kind ?? 'unreachable' });
     },
-    async setSite(tabId, site) {
+    // Each frame that runs the content script reports for itself (a cross-origin
+    // frame guards its own editors); the tab shows the worst. A new top document
+    // starts the tab afresh.
+    async setSite(tabId, site, { frameId = 0, documentId } = {}) {
       if (tabId === undefined) return;
-      tabs.set(tabId, site);
-      await store.setSession({ [`site:${tabId}`]: site });
+      let frames = frameStates.get(tabId);
+      if (!frames || (frameId === 0 && documentId && frames.topDocument !== documentId)) {
+        frames = { topDocument: frameId === 0 ? documentId : frames?.topDocument, byFrame: new Map() };
+        frameStates.set(tabId, frames);
+      }
+      frames.byFrame.set(frameId, site);
+      const combined = combineFrames([...frames.byFrame.entries()]);
+      tabs.set(tabId, combined);
+      await store.setSession({ [`site:${tabId}`]: combined });
       await paint(tabId);
     },
     async site(tabId) {

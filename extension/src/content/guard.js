@@ -2,8 +2,8 @@
 // classic loader in the capture phase on window at document_start, so they run
 // before the site's own handlers; `handle` is what they call.
 import { addWork, flushKeystroke } from './perf.js';
-import { composedContains, pathElements } from './dom.js';
-import { detectEditor, editableRoot } from './editors/detect.js';
+import { composedContains, composedParent, isLive, isVisible, pathElements } from './dom.js';
+import { composerRoot, detectEditor, editableRoot } from './editors/detect.js';
 import { ComposerSession } from './composer-session.js';
 import { createSubmitHold } from './submit-hold.js';
 import { isSubmitKey } from './submit-keys.js';
@@ -14,14 +14,17 @@ export function createGuard({ adapters: initial, env, createView }) {
   const rejected = new WeakSet();
   const { attempt, release } = createSubmitHold({ env });
 
+  // The session of the compose box `node` is in, keyed by the element that
+  // owns the post (a block editor's root, else the editing host).
   function sessionFor(node) {
-    const root = editableRoot(node);
-    if (!root || rejected.has(root)) return null;
+    const host = editableRoot(node);
+    if (!host || rejected.has(host)) return null;
+    const root = composerRoot(host);
     let session = sessions.get(root);
     if (session) return session;
-    const adapter = adapters.find((a) => a.accepts(root));
+    const adapter = adapters.find((a) => a.accepts(host));
     if (!adapter) {
-      rejected.add(root);
+      rejected.add(host);
       return null;
     }
     session = new ComposerSession({ el: root, adapter, kind: detectEditor(root), env, createView });
@@ -30,15 +33,18 @@ export function createGuard({ adapters: initial, env, createView }) {
     return session;
   }
 
-  // The session a submit control or form belongs to: nearest attached editor.
+  // The session a submit control or form belongs to: nearest attached editor
+  // (also one in a frame inside the control's container). A hidden editor, such
+  // as the <textarea> TinyMCE hides behind its iframe, is never the answer.
   function sessionNear(control) {
-    const attached = [...sessions.values()].filter((s) => s.el.isConnected);
-    for (let node = control; node; node = node.parentElement ?? node.getRootNode().host) {
+    const attached = [...sessions.values()].filter((s) => isLive(s.el));
+    for (let node = control; node; node = composedParent(node)) {
       const inside = attached.filter((s) => composedContains(node, s.el));
       if (inside.length) return inside.sort((a, b) => b.inputAt - a.inputAt)[0];
-      if (node === document.documentElement || node === document.body) break;
+      const doc = node.ownerDocument;
+      if (node === doc.documentElement || node === doc.body) break;
       for (const adapter of adapters) {
-        const [found] = adapter.findComposers(node);
+        const found = adapter.findComposers(node).find(isVisible);
         if (found) return sessionFor(found);
       }
     }
@@ -100,7 +106,7 @@ export function createGuard({ adapters: initial, env, createView }) {
     },
     sweep() {
       for (const [el, session] of sessions) {
-        if (!el.isConnected) {
+        if (!isLive(el)) {
           session.destroy();
           sessions.delete(el);
         }

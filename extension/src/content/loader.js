@@ -4,12 +4,35 @@
 // takes the events over. Until then events pass untouched.
 (() => {
   if (globalThis.__postguardHub) return; // injected twice (static + dynamic match)
-  const hub = { handler: null };
-  globalThis.__postguardHub = hub;
-  const TYPES = ['keydown', 'click', 'submit', 'input', 'paste', 'focusin'];
-  for (const type of TYPES) {
-    window.addEventListener(type, (event) => hub.handler?.(event), true);
+  // A same-origin frame (TinyMCE's iframe, a srcdoc or about:blank editor) is
+  // guarded by the page around it, which listens in it through `listen`: one
+  // guard per compose box the user sees. frameElement is null when the parent
+  // is cross-origin; such a frame guards itself.
+  const parentHub = (() => {
+    try {
+      return window.frameElement ? window.parent.__postguardHub : null;
+    } catch {
+      return null;
+    }
+  })();
+  if (parentHub) {
+    globalThis.__postguardHub = parentHub; // frames nested in this one too
+    parentHub.listen(window);
+    return;
   }
+  const TYPES = ['keydown', 'click', 'submit', 'input', 'paste', 'focusin'];
+  const dispatch = (event) => hub.handler?.(event);
+  const hub = {
+    handler: null,
+    types: TYPES,
+    // Idempotent: the same listener twice is one listener. Called again after a
+    // frame's document.open(), which drops every listener of its window.
+    listen(win) {
+      for (const type of TYPES) win.addEventListener(type, dispatch, true);
+    },
+  };
+  globalThis.__postguardHub = hub;
+  hub.listen(window);
   import(chrome.runtime.getURL('src/content/main.js')).catch(() => {
     hub.failed = true;
   });

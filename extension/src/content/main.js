@@ -10,6 +10,7 @@ import { createSessionView } from './session-view.js';
 import { createVerdictCache } from './verdict-cache.js';
 import { ext } from '../shared/ext.js';
 import { startSelfTest } from './self-test.js';
+import { watchFrames } from './frames.js';
 
 const hub = globalThis.__postguardHub;
 
@@ -72,11 +73,29 @@ async function start() {
     guard.setAdapters(adapters);
   }
   const platform = adapters.find((a) => a !== GENERIC_ADAPTER)?.platform ?? GENERIC_ADAPTER.platform;
-  startSelfTest({
+  let selfTest = null;
+  const frames = watchFrames({
+    doc: document,
+    hub,
+    onScroll: reposition,
+    onFrame: () => selfTest?.schedule(),
+  });
+  frames.sweep();
+  selfTest = startSelfTest({
     doc: document,
     guard,
+    frames,
+    // A cross-origin frame on a site the extension runs in is guarded by its own
+    // content script (all_frames).
+    guardsItself: (f) => {
+      try {
+        return adaptersFor(new URL(f.src, f.baseURI), { ...config }).length > 0;
+      } catch {
+        return false;
+      }
+    },
     openOrClosed: ext.openOrClosedShadowRoot,
-    report: (state) => send({ type: MSG.SITE_STATUS, state, platform }).catch(() => {}),
+    report: (state, boxes) => send({ type: MSG.SITE_STATUS, state, platform, boxes }).catch(() => {}),
   });
 }
 

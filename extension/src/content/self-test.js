@@ -1,18 +1,23 @@
 // Per-page self-test: is every visible compose box guarded? A visible editor no
-// adapter could take (e.g. inside a closed shadow root) makes the page "not
-// protected here" on the badge, rather than silently unguarded.
+// adapter could take (e.g. inside a closed shadow root), or an editor frame the
+// extension cannot enter (cross-origin), makes the page "not protected here" on
+// the badge, and the popup names the box, rather than silently unguarded.
 import { deepQueryAll, isVisible } from './dom.js';
 import { editableRoot } from './editors/detect.js';
 
 const CANDIDATES = 'textarea, [contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
 const NOT_A_POST = '[role="combobox"], [role="searchbox"], [readonly], [disabled], [aria-hidden="true"]';
 const THROTTLE_MS = 1500;
+// Frames that hold an editor say so in their name or title (TinyMCE's "Rich
+// Text Area", CKEditor 4's "Rich Text Editor", comment widgets), or sit in a form.
+const EDITOR_FRAME_WORDS = /edit|compos|comment|reply|message|rich.?text|rte|wysiwyg|write|post|disqus/i;
+const EDITOR_FRAME_MIN = { width: 120, height: 30 };
 
 // Editors behind closed shadow roots, which only the extension API can see.
 function closedRootEditors(doc, openOrClosed) {
   if (!openOrClosed) return [];
   const found = [];
-  for (const el of doc.querySelectorAll('*')) {
+  for (const el of deepQueryAll(doc.documentElement, '*')) {
     if (el.shadowRoot || !el.tagName.includes('-') || el.tagName.startsWith('POSTGUARD-')) continue;
     const root = openOrClosed(el);
     if (root) found.push(...deepQueryAll(root, CANDIDATES));
@@ -20,18 +25,43 @@ function closedRootEditors(doc, openOrClosed) {
   return found;
 }
 
-export function classify(boxes, guard) {
-  let guarded = 0;
-  let unguarded = 0;
-  for (const box of boxes) {
-    if (guard.sessionFor(box)) guarded++;
-    else unguarded++;
-  }
-  if (unguarded) return 'not-protected';
-  return guarded ? 'protected' : 'idle';
+export function looksLikeEditorFrame(frame) {
+  const rect = frame.getBoundingClientRect();
+  if (rect.width < EDITOR_FRAME_MIN.width || rect.height < EDITOR_FRAME_MIN.height) return false;
+  if (frame.closest('form')) return true;
+  const names = ['title', 'name', 'id', 'class', 'aria-label'].map((a) => frame.getAttribute(a) ?? '');
+  return EDITOR_FRAME_WORDS.test(names.join(' '));
 }
 
-export function startSelfTest({ doc, guard, report, openOrClosed }) {
+function frameOrigin(frame) {
+  try {
+    return new URL(frame.src, frame.baseURI).origin;
+  } catch {
+    return 'unknown origin';
+  }
+}
+
+// What the popup may say about a box: its kind and where it is, never its text.
+export function describeBox(el) {
+  if (el.matches?.('iframe, frame')) return `editor frame from ${frameOrigin(el)}`;
+  const tag = el.tagName.toLowerCase();
+  return el.tagName === 'TEXTAREA' ? 'text box' : `editor <${tag}>`;
+}
+
+export function classify(boxes, guard) {
+  let guarded = 0;
+  const unguarded = [];
+  for (const box of boxes) {
+    if (guard.sessionFor(box)) guarded++;
+    else unguarded.push(box);
+  }
+  if (unguarded.length) return { state: 'not-protected', boxes: unguarded };
+  return { state: guarded ? 'protected' : 'idle', boxes: [] };
+}
+
+// `frames.sweep()` enters same-origin frames and returns those it cannot enter;
+// `guardsItself(frame)` is true for a frame on a site the extension runs in.
+export function startSelfTest({ doc, guard, report, openOrClosed, frames, guardsItself = () => false }) {
   let last = null;
   let scheduled = false;
 
@@ -39,15 +69,22 @@ export function startSelfTest({ doc, guard, report, openOrClosed }) {
     scheduled = false;
     const t0 = performance.now();
     guard.sweep();
+    const sealed = (frames?.sweep() ?? []).filter(
+      (f) => isVisible(f) && looksLikeEditorFrame(f) && !guardsItself(f),
+    );
     const open = deepQueryAll(doc.documentElement, CANDIDATES)
       .map((el) => editableRoot(el) ?? el)
       .filter((el) => !el.matches(NOT_A_POST) && isVisible(el));
     const closed = closedRootEditors(doc, openOrClosed).filter((el) => isVisible(el));
-    const state = closed.length ? 'not-protected' : classify([...new Set(open)], guard);
+    const found = classify([...new Set(open)], guard);
+    const cannot = [...closed, ...sealed, ...found.boxes];
+    const state = cannot.length ? 'not-protected' : found.state;
+    const boxes = [...new Set(cannot.map(describeBox))];
     performance.measure('postguard:self-test-work', { start: t0, end: performance.now() });
-    if (state !== last) {
-      last = state;
-      report(state);
+    const key = `${state}|${boxes.join('|')}`;
+    if (key !== last) {
+      last = key;
+      report(state, boxes);
     }
   }
 

@@ -5,7 +5,7 @@ import { MSG } from '../shared/message-types.js';
 import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
 import { findingSpans } from './session-view.js';
 import { maskValue } from '../shared/mask-value.js';
-import { readText } from './editors/text-model.js';
+import { editingHostAt, readModel, readText } from './editors/text-model.js';
 import { replaceSpan } from './editors/replace-text.js';
 
 function eventFor(session, action, extra = {}, findings = session.verdict.findings ?? []) {
@@ -53,8 +53,9 @@ export function createActionHandler(env) {
     const view = session.view;
     switch (action) {
       case 'edit': {
-        const [first] = findingSpans(readText(session.el), session.verdict.findings);
-        session.el.focus({ preventScroll: false });
+        const model = readModel(session.el);
+        const [first] = findingSpans(model.text, session.verdict.findings);
+        editingHostAt(model, first?.start ?? 0).focus({ preventScroll: false });
         if (first) selectSpan(session.el, first.start, first.end);
         recordEvent(env, session, 'edited');
         return;

@@ -1,6 +1,8 @@
 // Holding a post: decided synchronously while the submit event is dispatched,
 // then (without a verdict yet) awaited for at most submitWaitMs, after which the
 // post goes out through the site's own button, or stays held.
+import { realmOf } from './dom.js';
+
 const BYPASS_MS = 1500;
 const TIMEOUT_NOTICE =
   'PostGuard could not check this post in time. Your organisation requires a check before posting.';
@@ -25,6 +27,7 @@ export function createSubmitHold({ env }) {
       control.click();
     } else if (trigger.kind === 'key') {
       const e = trigger.event;
+      const { KeyboardEvent } = realmOf(trigger.target); // the editor's frame
       trigger.target.dispatchEvent(new KeyboardEvent('keydown', {
         key: e.key, code: e.code, keyCode: e.keyCode, ctrlKey: e.ctrlKey, metaKey: e.metaKey,
         shiftKey: e.shiftKey, altKey: e.altKey, bubbles: true, cancelable: true, composed: true,

@@ -24,7 +24,11 @@ async function render() {
   const rules = status.rulesVersion ?? status.offlineRulesVersion;
   show('rules', rules ? `version ${rules}${status.connection === 'connected' ? '' : ' (built-in copy)'}` : 'none loaded', rules ? '' : 'bad');
   const [text, tone] = SITE_TEXT[status.site?.state] ?? ['Not a site PostGuard watches', ''];
-  show('site', status.site?.platform && status.site.state !== 'not-protected' ? `${text} (${status.site.platform})` : text, tone);
+  const boxes = status.site?.state === 'not-protected' ? status.site.boxes ?? [] : [];
+  const siteText = boxes.length
+    ? `${text}: ${boxes.join('; ')}`
+    : status.site?.platform && status.site.state !== 'not-protected' ? `${text} (${status.site.platform})` : text;
+  show('site', siteText, tone);
 }
 
 document.getElementById('options').addEventListener('click', () => ext.openOptions());

@@ -39,3 +39,26 @@ export function editableRoot(node) {
   while (el.parentElement && editable(el.parentElement)) el = el.parentElement;
   return el;
 }
+
+// Block editors make every paragraph its own editable element (Editor.js,
+// Gutenberg, Notion): the post is all of them, so a session owns the root
+// around the blocks, and its text is the blocks' text, one per line.
+export const BLOCK_EDITOR_ROOTS = [
+  '.codex-editor', // Editor.js
+  '.block-editor-block-list__layout.is-root-container', // WordPress Gutenberg
+  '.notion-page-content', // Notion
+].join(', ');
+const EDITABLE = '[contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
+
+export const isBlockRoot = (el) => !isField(el) && Boolean(el.matches?.(BLOCK_EDITOR_ROOTS));
+
+// The editable blocks of a block editor's root, in document order.
+export function editableBlocks(root) {
+  return [...root.querySelectorAll(EDITABLE)].filter((el) => editableRoot(el) === el);
+}
+
+// The element that owns the post `host` (an editing host) belongs to.
+export function composerRoot(host) {
+  if (!host || isField(host)) return host;
+  return host.parentElement?.closest(BLOCK_EDITOR_ROOTS) ?? host;
+}

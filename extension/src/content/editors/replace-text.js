@@ -2,14 +2,17 @@
 // (React, Draft.js, Lexical, Quill, ProseMirror, Slate) sees the change and the
 // editor's undo works. Setting .value or editing DOM nodes would bypass both.
 // Each path is verified by re-reading the text; the first that works wins.
-import { rangeFor, readModel } from './text-model.js';
+import { editingHostAt, rangeFor, readModel } from './text-model.js';
+import { realmOf } from '../dom.js';
 import { selectSpan, selectionSettled } from './selection.js';
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 const EVENT_BASE = { bubbles: true, cancelable: true, composed: true };
 
-function transferOf(text) {
-  const data = new DataTransfer();
+// Events and ranges are made in the editor's own window (an iframe editor's
+// realm is not ours), so the editor sees them as its own kind.
+function transferOf(el, text) {
+  const data = new (realmOf(el).DataTransfer)();
   data.setData('text/plain', text);
   return data;
 }
@@ -17,11 +20,12 @@ function transferOf(text) {
 // Lexical, Quill 2 and Slate handle a beforeinput that names its target range
 // themselves (and cancel it); editors that ignore it leave it uncancelled.
 function viaBeforeInput(el, text, range) {
+  const { InputEvent, StaticRange } = realmOf(el);
   const event = new InputEvent('beforeinput', {
     ...EVENT_BASE,
     inputType: 'insertReplacementText',
     data: text,
-    dataTransfer: transferOf(text),
+    dataTransfer: transferOf(el, text),
     targetRanges: range ? [new StaticRange(range)] : [],
   });
   el.dispatchEvent(event);
@@ -34,7 +38,8 @@ function viaExecCommand(el, text) {
 }
 
 function viaPaste(el, text) {
-  const event = new ClipboardEvent('paste', { ...EVENT_BASE, clipboardData: transferOf(text) });
+  const { ClipboardEvent } = realmOf(el);
+  const event = new ClipboardEvent('paste', { ...EVENT_BASE, clipboardData: transferOf(el, text) });
   el.dispatchEvent(event);
   return event.defaultPrevented;
 }
@@ -58,11 +63,12 @@ export async function replaceSpan(el, kind, { start, end, expected, text }) {
   for (const path of paths) {
     const model = readModel(el);
     if (model.text.slice(start, end) !== expected) return false;
-    el.focus({ preventScroll: true });
+    const host = editingHostAt(model, start); // a block editor's block
+    host.focus({ preventScroll: true });
     if (!selectSpan(el, start, end)) return false;
     await selectionSettled(el.ownerDocument);
     const range = model.field ? null : rangeFor(readModel(el), start, end);
-    const handled = path(el, text, range);
+    const handled = path(host, text, range);
     await nextFrame();
     if (spanIs(el, start, text)) return true;
     if (handled && path !== viaExecCommand) return false; // claimed but did not apply

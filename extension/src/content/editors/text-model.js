@@ -1,7 +1,7 @@
 // Reads an editor's text without touching it, and maps text offsets back to DOM
 // positions (for highlights, Edit and Mask). Block elements and <br> become "\n";
 // the newlines are virtual, so highlight ranges only ever cover real text nodes.
-import { isField } from './detect.js';
+import { editableBlocks, editableRoot, isBlockRoot, isField } from './detect.js';
 
 const BLOCKS = new Set([
   'P', 'DIV', 'LI', 'UL', 'OL', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE',
@@ -31,7 +31,15 @@ function walk(node, out) {
 export function readModel(el) {
   if (isField(el)) return { el, field: true, text: el.value, segments: [] };
   const out = { text: '', segments: [] };
-  walk(el, out);
+  if (isBlockRoot(el)) {
+    // One line per block, empty blocks included, as the editor saves them.
+    editableBlocks(el).forEach((block, i) => {
+      if (i > 0) out.text += '\n';
+      walk(block, out);
+    });
+  } else {
+    walk(el, out);
+  }
   return { el, field: false, text: out.text.replace(NBSP, ' '), segments: out.segments };
 }
 
@@ -89,4 +97,12 @@ export function textOffset(model, node, offset) {
   probe.setStart(node, offset);
   const next = model.segments.find((s) => probe.comparePoint(s.node, 0) >= 0);
   return next ? next.start : model.text.length;
+}
+
+// The editable element that holds text offset `offset`: the model's element,
+// or the block there when the model spans a block editor's blocks.
+export function editingHostAt(model, offset) {
+  if (model.field || !isBlockRoot(model.el)) return model.el;
+  const point = domPoint(model, offset, true);
+  return (point && editableRoot(point.node)) ?? editableBlocks(model.el)[0] ?? model.el;
 }

@@ -1,43 +1,53 @@
 // Finding highlights on contenteditable editors through the CSS Custom Highlight
 // API: ranges are styled without adding a single node to the editor's DOM.
+// Each window has its own highlight registry: an editor in an iframe is
+// highlighted through its frame's registry, with a stylesheet of its frame.
 const NAME = 'postguard-finding';
 const CSS_TEXT = `::highlight(${NAME}) { background-color: rgba(179, 38, 30, 0.22); text-decoration: underline wavy #b3261e; }`;
 
-const rangesBySession = new Map();
+const rangesBySession = new Map(); // session -> { win, ranges }
 const styledRoots = new WeakSet();
-let sheet = null;
+const sheets = new WeakMap(); // window -> its stylesheet (sheets cannot cross documents)
 
 // ::highlight() rules only match inside the tree that holds them, so the sheet
 // goes to the document and to the editor's shadow root, if it has one.
-function ensureStyle(root) {
+function ensureStyle(win, root) {
   if (styledRoots.has(root)) return;
-  sheet ??= new CSSStyleSheet();
-  if (!sheet.cssRules.length) sheet.replaceSync(CSS_TEXT);
+  let sheet = sheets.get(win);
+  if (!sheet) {
+    sheet = new win.CSSStyleSheet();
+    sheet.replaceSync(CSS_TEXT);
+    sheets.set(win, sheet);
+  }
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   styledRoots.add(root);
 }
 
-function repaint() {
-  if (!globalThis.CSS?.highlights) return;
-  const all = [...rangesBySession.values()].flat();
-  if (all.length === 0) CSS.highlights.delete(NAME);
-  else CSS.highlights.set(NAME, new Highlight(...all));
+function repaint(win) {
+  if (!win.CSS?.highlights) return;
+  const all = [...rangesBySession.values()].filter((e) => e.win === win).flatMap((e) => e.ranges);
+  if (all.length === 0) win.CSS.highlights.delete(NAME);
+  else win.CSS.highlights.set(NAME, new win.Highlight(...all));
 }
 
 export function setHighlights(session, el, ranges) {
-  if (!globalThis.CSS?.highlights) return false;
+  const win = el.ownerDocument.defaultView ?? globalThis;
+  if (!win.CSS?.highlights) return false;
+  const before = rangesBySession.get(session)?.win;
   if (ranges.length) {
-    ensureStyle(el.ownerDocument);
+    ensureStyle(win, el.ownerDocument);
     const root = el.getRootNode();
-    if (root !== el.ownerDocument) ensureStyle(root);
-    rangesBySession.set(session, ranges);
+    if (root !== el.ownerDocument) ensureStyle(win, root);
+    rangesBySession.set(session, { win, ranges });
   } else {
     rangesBySession.delete(session);
   }
-  repaint();
+  if (before && before !== win) repaint(before);
+  repaint(win);
   return true;
 }
 
 export function clearHighlights(session) {
-  if (rangesBySession.delete(session)) repaint();
+  const entry = rangesBySession.get(session);
+  if (entry && rangesBySession.delete(session)) repaint(entry.win);
 }

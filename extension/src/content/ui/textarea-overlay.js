@@ -2,6 +2,9 @@
 // mirror of the textarea (same box, font and wrapping, transparent text) is drawn
 // over it in our own shadow root, with the finding spans tinted. The overlay
 // takes no pointer events, so clicks and selection still reach the textarea.
+// A textarea in an iframe gets its overlay in the top page, offset by the frame.
+import { frameOffset, realmOf } from '../dom.js';
+
 const TAG = 'postguard-overlay';
 const COPIED = [
   'boxSizing', 'width', 'height', 'paddingTop', 'paddingRight', 'paddingBottom',
@@ -20,10 +23,11 @@ export function createTextareaOverlay(textarea) {
 
   function layout() {
     const rect = textarea.getBoundingClientRect();
-    const cs = getComputedStyle(textarea);
+    const offset = frameOffset(textarea.ownerDocument);
+    const cs = realmOf(textarea).getComputedStyle(textarea);
     for (const prop of COPIED) mirror.style[prop] = cs[prop];
     Object.assign(mirror.style, {
-      position: 'fixed', left: `${rect.left}px`, top: `${rect.top}px`,
+      position: 'fixed', left: `${rect.left + offset.x}px`, top: `${rect.top + offset.y}px`,
       width: `${rect.width}px`, height: `${rect.height}px`, margin: '0',
       borderColor: 'transparent', color: 'transparent', background: 'transparent',
       whiteSpace: 'pre-wrap', overflowWrap: 'break-word', overflow: 'hidden',
