@@ -85,8 +85,8 @@ def test_banner_sits_next_to_the_frame(compose):
     )
     assert banner is not None
     # Below, above or beside the frame: never far off at the top-left corner.
-    near_x = frame_box["x"] - 400 <= banner["x"] <= frame_box["x"] + frame_box["width"] + 8
-    assert near_x, (banner, frame_box)
+    right = frame_box["x"] + frame_box["width"] + 8
+    assert frame_box["x"] - 400 <= banner["x"] <= right, (banner, frame_box)
 
 
 def site_state(worker, url_pattern: str) -> dict:
