@@ -11,9 +11,18 @@ let sheet = null;
 // goes to the document and to the editor's shadow root, if it has one.
 function ensureStyle(root) {
   if (styledRoots.has(root)) return;
-  sheet ??= new CSSStyleSheet();
-  if (!sheet.cssRules.length) sheet.replaceSync(CSS_TEXT);
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  try {
+    sheet ??= new CSSStyleSheet();
+    if (!sheet.cssRules.length) sheet.replaceSync(CSS_TEXT);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } catch {
+    // Firefox: a content script sees the page's adoptedStyleSheets through an
+    // Xray wrapper that refuses access; a <style> of our own does the same job.
+    const doc = root.ownerDocument ?? root;
+    const style = doc.createElement('style');
+    style.textContent = CSS_TEXT;
+    (root.head ?? root.documentElement ?? root).append(style);
+  }
   styledRoots.add(root);
 }
 
