@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 echo "== generated bundle is fresh"
 postguard rules build --check
 
+echo "== Firefox manifest agrees with the Chromium one"
+node scripts/build-firefox.mjs --check
+
 echo "== ruff"
 ruff check backend tests scripts
 

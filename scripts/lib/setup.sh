@@ -170,3 +170,29 @@ ensure_chromium() {
   [ -x "$path" ] || die "POSTGUARD_CHROMIUM=$path is not an executable file"
   export POSTGUARD_CHROMIUM=$path
 }
+
+find_firefox() {
+  "$VENV/bin/python" -c 'import sys; sys.path.insert(0, sys.argv[1])
+from firefox_bidi import find_firefox
+print(find_firefox() or "")' "$REPO/tests/e2e"
+}
+
+# The Firefox smoke suite's browser (tests/e2e/test_firefox_smoke.py), found the
+# way the suite finds it: Debian's firefox-esr, installed when missing. Ubuntu
+# has no firefox-esr deb and its firefox deb is a stub for a snap, so there the
+# suite skips (and says why).
+ensure_firefox() {
+  local path
+  path=$(find_firefox)
+  if [ -z "$path" ]; then
+    if is_ubuntu; then
+      say "no Firefox: Ubuntu has no firefox-esr package; the Firefox smoke tests will skip"
+      return
+    fi
+    apt_install firefox-esr
+    path=$(find_firefox)
+    [ -n "$path" ] || die "Firefox is still missing after installing firefox-esr"
+  fi
+  [ -x "$path" ] || die "POSTGUARD_FIREFOX=$path is not an executable file"
+  export POSTGUARD_FIREFOX=$path
+}

@@ -36,6 +36,13 @@ from postguard.testing import start_service
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = REPO / "extension"
 EXTENSION_ID = "bdjldkhffmlmhngiojpjiponmegeadcm"
+# Firefox gives each profile a random moz-extension:// origin unless a pref pins
+# it (docs/firefox.md); the Firefox suite pins this one, so the service allows it.
+FIREFOX_UUID = "5e1f0c2a-7b3d-4c8e-9a6f-2d4b8e0c1a73"
+ALLOWED_ORIGINS = [
+    f"chrome-extension://{EXTENSION_ID}",
+    f"moz-extension://{FIREFOX_UUID}",
+]
 PERF_OUT = REPO / "build" / "perf"
 
 
@@ -92,7 +99,11 @@ class Service:
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
     root = tmp_path_factory.mktemp("service")
-    svc = Service(root / "home", root / "serve.log").start()
+    svc = Service(
+        root / "home",
+        root / "serve.log",
+        POSTGUARD_ALLOWED_ORIGINS=json.dumps(ALLOWED_ORIGINS),
+    ).start()
     yield svc
     svc.stop()
 
@@ -112,7 +123,7 @@ def playwright_driver():
         yield p
 
 
-def _settings(service: Service, **extra) -> dict:
+def pairing_settings(service: Service, **extra) -> dict:
     return {
         "serviceUrl": service.url,
         "token": service.token,
@@ -128,7 +139,7 @@ def pair(worker, service: Service, **extra) -> None:
     worker.evaluate(
         "async (s) => { await chrome.storage.local.set({settings: s});"
         " await globalThis.postguard.refresh(); }",
-        _settings(service, **extra),
+        pairing_settings(service, **extra),
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -19,18 +19,25 @@ function transferOf(el, text) {
 
 // Lexical, Quill 2 and Slate handle a beforeinput that names its target range
 // themselves (and cancel it); editors that ignore it leave it uncancelled.
-function viaBeforeInput(el, text, range) {
+function dispatchBeforeInput(el, text, range, dataTransfer) {
   const { InputEvent, StaticRange } = realmOf(el);
   const event = new InputEvent('beforeinput', {
     ...EVENT_BASE,
     inputType: 'insertReplacementText',
     data: text,
-    dataTransfer: transferOf(el, text),
+    ...(dataTransfer ? { dataTransfer } : {}),
     targetRanges: range ? [new StaticRange(range)] : [],
   });
   el.dispatchEvent(event);
   return event.defaultPrevented;
 }
+
+const viaBeforeInput = (el, text, range) => dispatchBeforeInput(el, text, range, transferOf(el, text));
+
+// Firefox: the page cannot read a DataTransfer that a content script filled
+// (another principal), so editors that prefer it (Lexical, Slate) insert
+// nothing; the same event with `data` alone works there.
+const viaBeforeInputData = (el, text, range) => dispatchBeforeInput(el, text, range, null);
 
 // Native editing: textareas, Draft.js and ProseMirror follow the DOM change.
 function viaExecCommand(el, text) {
@@ -48,8 +55,9 @@ function viaPaste(el, text) {
 // tried when nobody did, so the DOM never runs ahead of the editor's state.
 const PATHS = {
   textarea: [viaExecCommand],
-  default: [viaBeforeInput, viaExecCommand, viaPaste],
+  default: [viaBeforeInput, viaBeforeInputData, viaExecCommand, viaPaste],
 };
+const BEFORE_INPUT = new Set([viaBeforeInput, viaBeforeInputData]);
 
 function spanIs(el, start, text) {
   return readModel(el).text.slice(start, start + text.length) === text;
@@ -60,7 +68,11 @@ function spanIs(el, start, text) {
 // a concurrent edit is never overwritten.
 export async function replaceSpan(el, kind, { start, end, expected, text }) {
   const paths = PATHS[kind] ?? PATHS.default;
+  let claimed = false;
   for (const path of paths) {
+    // Once an editor has claimed a beforeinput, only another beforeinput may
+    // follow: never execCommand, which would put the DOM ahead of its state.
+    if (claimed && !BEFORE_INPUT.has(path)) return false;
     const model = readModel(el);
     if (model.text.slice(start, end) !== expected) return false;
     const host = editingHostAt(model, start); // a block editor's block
@@ -71,7 +83,7 @@ export async function replaceSpan(el, kind, { start, end, expected, text }) {
     const handled = path(host, text, range);
     await nextFrame();
     if (spanIs(el, start, text)) return true;
-    if (handled && path !== viaExecCommand) return false; // claimed but did not apply
+    claimed ||= handled && BEFORE_INPUT.has(path);
   }
   return false;
 }

@@ -13,13 +13,22 @@ const sheets = new WeakMap(); // window -> its stylesheet (sheets cannot cross d
 // goes to the document and to the editor's shadow root, if it has one.
 function ensureStyle(win, root) {
   if (styledRoots.has(root)) return;
-  let sheet = sheets.get(win);
-  if (!sheet) {
-    sheet = new win.CSSStyleSheet();
-    sheet.replaceSync(CSS_TEXT);
-    sheets.set(win, sheet);
+  try {
+    let sheet = sheets.get(win);
+    if (!sheet) {
+      sheet = new win.CSSStyleSheet();
+      sheet.replaceSync(CSS_TEXT);
+      sheets.set(win, sheet);
+    }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } catch {
+    // Firefox: a content script sees the page's adoptedStyleSheets through an
+    // Xray wrapper that refuses access; a <style> of our own does the same job.
+    const doc = root.ownerDocument ?? root;
+    const style = doc.createElement('style');
+    style.textContent = CSS_TEXT;
+    (root.head ?? root.documentElement ?? root).append(style);
   }
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   styledRoots.add(root);
 }
 
