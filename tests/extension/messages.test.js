@@ -175,13 +175,21 @@ test('senders are checked: settings only from extension pages, scans only from t
   assert.ok((await router.dispatch({ type: 'nope' }, PAGE)).error);
 });
 
+test('a content script names at most 5 boxes it cannot guard, each cut to 120 characters', async () => {
+  const boxes = ['x'.repeat(500), 'a', 'b', 'c', 'd', 'e', 'f'];
+  await router.dispatch({ type: MSG.SITE_STATUS, state: 'not-protected', platform: 'x', boxes }, CONTENT);
+  const status = await router.dispatch({ type: MSG.STATUS, tabId: 9 }, PAGE);
+  assert.equal(status.site.state, 'not-protected');
+  assert.deepEqual(status.site.boxes, ['x'.repeat(120), 'a', 'b', 'c', 'd']);
+});
+
 test('status for the popup runs the handshake and never reveals the token', async () => {
   await router.dispatch({ type: MSG.SITE_STATUS, state: 'protected', platform: 'x' }, CONTENT);
   const status = await router.dispatch({ type: MSG.STATUS, tabId: 9 }, PAGE);
   assert.equal(status.connection, 'connected');
   assert.equal(status.rulesVersion, 'r1');
   assert.equal(status.offlineRulesVersion, 'b7');
-  assert.deepEqual(status.site, { state: 'protected', platform: 'x' });
+  assert.deepEqual(status.site, { state: 'protected', platform: 'x', boxes: [] });
   assert.equal(status.settings.token, 'set');
   assert.ok(!JSON.stringify(status).includes(TOKEN));
   assert.equal(service.requests[0].path, '/api/v1/health');
