@@ -13,13 +13,21 @@ const THROTTLE_MS = 1500;
 const EDITOR_FRAME_WORDS = /edit|compos|comment|reply|message|rich.?text|rte|wysiwyg|write|post|disqus/i;
 const EDITOR_FRAME_MIN = { width: 120, height: 30 };
 
+function shadowRootOf(el, openOrClosed) {
+  try {
+    return openOrClosed(el);
+  } catch {
+    return null; // an element of a frame the API does not reach
+  }
+}
+
 // Editors behind closed shadow roots, which only the extension API can see.
 function closedRootEditors(doc, openOrClosed) {
   if (!openOrClosed) return [];
   const found = [];
   for (const el of deepQueryAll(doc.documentElement, '*')) {
     if (el.shadowRoot || !el.tagName.includes('-') || el.tagName.startsWith('POSTGUARD-')) continue;
-    const root = openOrClosed(el);
+    const root = shadowRootOf(el, openOrClosed);
     if (root) found.push(...deepQueryAll(root, CANDIDATES));
   }
   return found;
