@@ -61,12 +61,14 @@ export function classify(boxes, guard) {
 
 // `frames.sweep()` enters same-origin frames and returns those it cannot enter;
 // `guardsItself(frame)` is true for a frame on a site the extension runs in.
-export function startSelfTest({ doc, guard, report, openOrClosed, frames, guardsItself = () => false }) {
+// `signal` stops the observer and any scheduled run.
+export function startSelfTest({ doc, guard, report, openOrClosed, frames, guardsItself = () => false, signal }) {
   let last = null;
   let scheduled = false;
 
   function run() {
     scheduled = false;
+    if (signal?.aborted) return;
     const t0 = performance.now();
     guard.sweep();
     const sealed = (frames?.sweep() ?? []).filter(
@@ -94,7 +96,9 @@ export function startSelfTest({ doc, guard, report, openOrClosed, frames, guards
     setTimeout(() => (globalThis.requestIdleCallback ?? setTimeout)(run, { timeout: 500 }), THROTTLE_MS);
   }
 
-  new MutationObserver(schedule).observe(doc, { childList: true, subtree: true });
+  const observer = new MutationObserver(schedule);
+  observer.observe(doc, { childList: true, subtree: true });
+  signal?.addEventListener('abort', () => observer.disconnect(), { once: true });
   run();
   return { run, schedule };
 }
