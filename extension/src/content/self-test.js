@@ -3,10 +3,8 @@
 // extension cannot enter (cross-origin), makes the page "not protected here" on
 // the badge, and the popup names the box, rather than silently unguarded.
 import { deepQueryAll, isVisible } from './dom.js';
-import { editableRoot } from './editors/detect.js';
+import { EDITABLE, NOT_A_POST, editableRoot } from './editors/detect.js';
 
-const CANDIDATES = 'textarea, [contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
-const NOT_A_POST = '[role="combobox"], [role="searchbox"], [readonly], [disabled], [aria-hidden="true"]';
 const THROTTLE_MS = 1500;
 // Frames that hold an editor say so in their name or title (TinyMCE's "Rich
 // Text Area", CKEditor 4's "Rich Text Editor", comment widgets), or sit in a form.
@@ -20,7 +18,7 @@ function closedRootEditors(doc, openOrClosed) {
   for (const el of deepQueryAll(doc.documentElement, '*')) {
     if (el.shadowRoot || !el.tagName.includes('-') || el.tagName.startsWith('POSTGUARD-')) continue;
     const root = openOrClosed(el);
-    if (root) found.push(...deepQueryAll(root, CANDIDATES));
+    if (root) found.push(...deepQueryAll(root, EDITABLE));
   }
   return found;
 }
@@ -74,7 +72,7 @@ export function startSelfTest({ doc, guard, report, openOrClosed, frames, guards
     const sealed = (frames?.sweep() ?? []).filter(
       (f) => isVisible(f) && looksLikeEditorFrame(f) && !guardsItself(f),
     );
-    const open = deepQueryAll(doc.documentElement, CANDIDATES)
+    const open = deepQueryAll(doc.documentElement, EDITABLE)
       .map((el) => editableRoot(el) ?? el)
       .filter((el) => !el.matches(NOT_A_POST) && isVisible(el));
     const closed = closedRootEditors(doc, openOrClosed).filter((el) => isVisible(el));
