@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 echo "== generated bundle is fresh"
 postguard rules build --check
 
+echo "== site lists derived from the adapters (manifest hosts, platforms/index.js, per-site files)"
+node scripts/sites.mjs --check
+
 echo "== Firefox manifest agrees with the Chromium one"
 node scripts/build-firefox.mjs --check
 

@@ -62,14 +62,16 @@ test('the offline engine has its Worker host: an offscreen document on Chromium'
   assert.match(html, /<script type="module" src="offscreen.js"><\/script>/);
 });
 
-test('every supported site adapter has its site in the content-script matches', () => {
-  const matches = manifest.content_scripts[0].matches.join(' ');
+test('every supported site adapter has its origins in both host lists (scripts/sites.mjs)', () => {
+  const matches = manifest.content_scripts[0].matches;
   for (const adapter of SITE_ADAPTERS) {
-    const probe = { x: 'x.com', linkedin: 'linkedin.com', facebook: 'facebook.com', instagram: 'instagram.com',
-      reddit: 'reddit.com', mastodon: 'mastodon.social', threads: 'threads.com', bluesky: 'bsky.app',
-      youtube: 'youtube.com', tiktok: 'tiktok.com' }[adapter.id];
-    assert.ok(probe && matches.includes(probe), adapter.id);
+    assert.ok(adapter.origins.length, adapter.id);
+    for (const origin of adapter.origins) {
+      assert.ok(matches.includes(origin), `${adapter.id}: ${origin}`);
+      assert.ok(manifest.host_permissions.includes(origin), `${adapter.id}: ${origin}`);
+    }
   }
+  assert.deepEqual(matches, SITE_ADAPTERS.flatMap((a) => a.origins), 'nothing but the adapters\' origins');
 });
 
 test('managed schema: exactly the admin settings the code understands', () => {

@@ -196,3 +196,87 @@ test('guard: no verdict in time: fail open posts, fail closed keeps holding', as
     await sleep(200);
   }
 });
+
+// The session owns its hold: these are the only ways in and out of it.
+function countingView() {
+  const view = { ...fakeView(), renders: 0 };
+  view.render = () => view.renders++;
+  return view;
+}
+
+function bareSession(extra = {}) {
+  const view = countingView();
+  const session = new ComposerSession({ el: textarea(), adapter: GENERIC_ADAPTER, kind: 'textarea', env,
+    createView: () => view, ...extra });
+  return { session, view };
+}
+
+test('session.hold: holds the trigger, shows "checking" without a verdict, and supersedes older holds', () => {
+  const { session, view } = bareSession();
+  const first = session.hold({ kind: 'click' }, { checking: true });
+  assert.equal(session.held.kind, 'click');
+  assert.equal(session.state, 'pending');
+  assert.equal(view.renders, 1);
+  assert.ok(session.isHolding(first));
+  const second = session.hold({ kind: 'key' });
+  assert.ok(!session.isHolding(first), 'a newer hold supersedes the older one');
+  assert.ok(session.isHolding(second));
+  assert.equal(session.held.kind, 'key');
+});
+
+test('session.release: returns the held trigger once, then { kind: "none" }', () => {
+  const { session } = bareSession();
+  const id = session.hold({ kind: 'form' });
+  assert.equal(session.release().kind, 'form');
+  assert.equal(session.held, null);
+  assert.ok(!session.isHolding(id));
+  assert.deepEqual(session.release(), { kind: 'none' });
+});
+
+test('session.dismiss: cancels the hold and hides the banner for this text only', () => {
+  const { session, view } = bareSession();
+  session.verdict = { ...session.verdict, hash: 'h1' };
+  const id = session.hold({ kind: 'click' });
+  session.ui.askReason = true;
+  assert.ok(!session.isDismissed(), 'a hold shows the banner again');
+  assert.equal(session.dismiss(), true, 'a submit was held');
+  assert.ok(!session.isHolding(id));
+  assert.equal(session.held, null);
+  assert.equal(session.ui.askReason, false);
+  assert.ok(session.isDismissed());
+  assert.equal(view.renders, 2);
+  assert.equal(session.dismiss(), false, 'nothing was held the second time');
+  session.verdict = { ...session.verdict, hash: 'h2' };
+  assert.ok(!session.isDismissed(), 'another text gets its banner');
+});
+
+test('session.markUnchecked: the held post says why it was not checked', () => {
+  const { session, view } = bareSession();
+  session.verdict = { ...session.verdict, findings: [{ rule_id: 'x' }], hash: 'h' };
+  session.hold({ kind: 'click' }, { checking: true });
+  session.markUnchecked('no check in time');
+  assert.equal(session.state, 'unchecked');
+  assert.deepEqual(session.verdict.findings, []);
+  assert.equal(session.verdict.notice, 'no check in time');
+  assert.equal(session.verdict.hash, 'h');
+  assert.equal(session.held.kind, 'click', 'still held');
+  assert.equal(view.renders, 2);
+});
+
+test('abort: the page signal stops sessions, their timers and the guard', async () => {
+  const controller = new AbortController();
+  const el = textarea();
+  const guard = createGuard({ adapters: [GENERIC_ADAPTER], env, createView: fakeView, signal: controller.signal });
+  el.value = 'card 4111';
+  guard.handle({ type: 'input', composedPath: () => [el] });
+  const session = guard.sessions.get(el);
+  let destroyed = 0;
+  session.view.destroy = () => destroyed++;
+  controller.abort();
+  assert.equal(destroyed, 1);
+  assert.equal(guard.sessions.size, 0);
+  guard.handle({ type: 'input', composedPath: () => [el] });
+  assert.equal(guard.sessions.size, 0, 'an aborted guard takes no new boxes');
+  await sleep(60); // past the debounce: the cancelled check never runs
+  assert.deepEqual(scans, []);
+});

@@ -1,6 +1,8 @@
 // One guarded editor: debounced checks, the verdict for its current text, one
 // request in flight (a newer text waits for it, then goes next), and waiters
-// for a submit that arrived before the verdict.
+// for a submit that arrived before the verdict. It owns its hold: the submit
+// that is held (`hold`, `release`), the banner the employee closed (`dismiss`),
+// and a post that could not be checked (`markUnchecked`).
 import { addWork, flushKeystroke, markBanner, markCheck } from './perf.js';
 import { evaluate } from './verdict.js';
 import { hashText } from '../shared/text-hash.js';
@@ -10,7 +12,11 @@ const IDLE = Object.freeze({ state: 'idle', findings: [], hold: false, audit: []
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms, null));
 
 export class ComposerSession {
-  constructor({ el, adapter, kind, env, createView }) {
+  #held = null; // the submit being held: { kind: 'key' | 'click' | 'form', ... }
+  #holdId = 0; // bumped by every hold and dismiss: a waiting hold checks it
+  #dismissed = ''; // hash of the text whose banner the employee closed
+
+  constructor({ el, adapter, kind, env, createView, signal }) {
     Object.assign(this, { el, adapter, kind, env });
     this.state = 'idle';
     this.verdict = { ...IDLE, hash: '' };
@@ -21,11 +27,9 @@ export class ComposerSession {
     this.inFlight = false;
     this.dirty = false;
     this.waiters = [];
-    this.held = null;
     this.measuredSeq = -1;
     this.urgentAt = 0;
-    this.holdId = 0;
-    this.ui = { askReason: false, dismissed: '', status: '' };
+    this.ui = { askReason: false, status: '' };
     this.tick = this.tick.bind(this);
     this.view = createView(this);
     if (el.tagName !== 'TEXTAREA') {
@@ -36,6 +40,58 @@ export class ComposerSession {
       });
       this.observer.observe(el, { characterData: true, childList: true, subtree: true });
     }
+    signal?.addEventListener('abort', () => this.destroy(), { once: true });
+  }
+
+  get held() {
+    return this.#held;
+  }
+
+  // Holds `trigger` (a submit the page must not see yet); `checking` = no
+  // verdict yet, the banner says so. Returns the hold's id for `isHolding`.
+  hold(trigger, { checking = false } = {}) {
+    this.#held = trigger;
+    this.#holdId++;
+    this.#dismissed = '';
+    if (checking) this.state = 'pending';
+    this.view.render();
+    return this.#holdId;
+  }
+
+  // Still held by the hold `holdId` returned (not released, dismissed or superseded).
+  isHolding(holdId) {
+    return Boolean(this.#held) && this.#holdId === holdId;
+  }
+
+  // Lets go of the hold; returns the held trigger ({ kind: 'none' } if none).
+  release() {
+    const trigger = this.#held ?? { kind: 'none' };
+    this.#held = null;
+    return trigger;
+  }
+
+  // The employee closed the banner: no hold, no banner for this text. Returns
+  // whether a submit was held (it is now cancelled).
+  dismiss() {
+    const wasHeld = Boolean(this.#held);
+    this.#held = null;
+    this.#holdId++;
+    this.ui.askReason = false;
+    this.#dismissed = this.verdict.hash;
+    this.view.render();
+    return wasHeld;
+  }
+
+  // The banner for the current text was closed.
+  isDismissed() {
+    return this.#dismissed === this.verdict.hash;
+  }
+
+  // No verdict in time and the policy says hold: the post stays held, unchecked.
+  markUnchecked(notice) {
+    this.state = 'unchecked';
+    this.verdict = { ...this.verdict, state: 'unchecked', findings: [], notice };
+    this.view.render();
   }
 
   // Called on every input; must stay cheap (no text reads, no DOM writes but one
@@ -110,8 +166,8 @@ export class ComposerSession {
     this.verdict = { ...verdict, hash };
     this.state = verdict.state;
     // Clean text releases nothing by itself: a waiting submit decides (below).
-    if (this.held && !verdict.hold && this.waiters.length === 0) this.held = null;
-    if (hash !== this.ui.dismissed) this.ui.dismissed = '';
+    if (this.#held && !verdict.hold && this.waiters.length === 0) this.#held = null;
+    if (hash !== this.#dismissed) this.#dismissed = '';
     this.view.render();
     if (verdict.state === 'flagged' && this.measuredSeq !== this.seq) {
       this.measuredSeq = this.seq;
@@ -154,6 +210,8 @@ export class ComposerSession {
   }
 
   destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
     clearTimeout(this.timer);
     this.observer?.disconnect();
     this.view.destroy();

@@ -4,6 +4,7 @@
 // editors get sessions like any other and Post around the frame is held.
 // A frame's document.open() drops its window's listeners: every frame load and
 // every sweep listens again (adding the same listener twice is a no-op).
+// `signal` ends it all: the frame listeners added here and the sweeps.
 import { deepQueryAll, frameDocument } from './dom.js';
 
 const FRAMES = 'iframe, frame';
@@ -14,14 +15,15 @@ export function watchFrames({ doc, hub, onScroll, onFrame = () => {}, signal }) 
 
   function enter(win) {
     hub.listen(win);
-    win.addEventListener('scroll', onScroll, SCROLL);
-    win.document.addEventListener('load', onLoad, true);
+    win.addEventListener('scroll', onScroll, { ...SCROLL, signal });
+    win.document.addEventListener('load', onLoad, { capture: true, signal });
   }
 
   // The frames below `doc`, same-origin ones entered; cross-origin ones listed.
   function sweep() {
     queued = false;
     const closed = [];
+    if (signal?.aborted) return closed;
     for (const frame of deepQueryAll(doc.documentElement, FRAMES)) {
       const inner = frameDocument(frame);
       if (inner?.defaultView) enter(inner.defaultView);

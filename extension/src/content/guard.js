@@ -8,7 +8,8 @@ import { ComposerSession } from './composer-session.js';
 import { createSubmitHold } from './submit-hold.js';
 import { isSubmitKey } from './submit-keys.js';
 
-export function createGuard({ adapters: initial, env, createView }) {
+// `signal`: on abort every session stops (timers, observers, banners).
+export function createGuard({ adapters: initial, env, createView, signal }) {
   let adapters = initial;
   const sessions = new Map(); // editable element -> session
   const rejected = new WeakSet();
@@ -27,7 +28,7 @@ export function createGuard({ adapters: initial, env, createView }) {
       rejected.add(host);
       return null;
     }
-    session = new ComposerSession({ el: root, adapter, kind: detectEditor(root), env, createView });
+    session = new ComposerSession({ el: root, adapter, kind: detectEditor(root), env, createView, signal });
     sessions.set(root, session);
     if (session.adapter.readText(root).trim()) session.noteInput(0);
     return session;
@@ -50,6 +51,8 @@ export function createGuard({ adapters: initial, env, createView }) {
     }
     return null;
   }
+
+  signal?.addEventListener('abort', () => sessions.clear(), { once: true });
 
   const handlers = {
     input(event) {
@@ -99,7 +102,7 @@ export function createGuard({ adapters: initial, env, createView }) {
     sessionFor,
     handle(event) {
       const run = handlers[event.type];
-      if (!run) return;
+      if (!run || signal?.aborted) return;
       const t0 = performance.now();
       run(event);
       addWork(t0);

@@ -1,5 +1,7 @@
 // Content-script entry (an ES module, imported by loader.js). Picks the
 // adapters for this page and hands the loader's early listeners to the guard.
+// Everything it starts (guard, sessions, frame and self-test watchers, scroll
+// and resize listeners) hangs off one AbortController: `hub.stop()` ends it.
 import { GENERIC_ADAPTER, adaptersFor } from './platforms/index.js';
 import { createActionHandler, recordEvent } from './session-actions.js';
 import { DEFAULT_SETTINGS } from '../shared/settings.js';
@@ -30,6 +32,8 @@ const domReady = () =>
     : Promise.resolve();
 
 async function start() {
+  const controller = new AbortController();
+  const { signal } = controller;
   const config = await loadConfig();
   const url = new URL(location.href);
   let adapters = adaptersFor(url, { ...config, document });
@@ -52,9 +56,15 @@ async function start() {
     adapters,
     env,
     createView: (session) => createSessionView(session, { onAction }),
+    signal,
   });
   hub.handler = (event) => guard.handle(event);
   hub.guard = guard;
+  hub.stop = () => controller.abort();
+  signal.addEventListener('abort', () => {
+    hub.handler = null;
+    hub.guard = null;
+  }, { once: true });
 
   let frame = 0;
   const reposition = () => {
@@ -63,8 +73,8 @@ async function start() {
       for (const session of guard.sessions.values()) session.view.reposition();
     });
   };
-  addEventListener('scroll', reposition, { capture: true, passive: true });
-  addEventListener('resize', reposition, { passive: true });
+  addEventListener('scroll', reposition, { capture: true, passive: true, signal });
+  addEventListener('resize', reposition, { passive: true, signal });
 
   await domReady();
   const withMarkers = adaptersFor(url, { ...config, document });
@@ -79,6 +89,7 @@ async function start() {
     hub,
     onScroll: reposition,
     onFrame: () => selfTest?.schedule(),
+    signal,
   });
   frames.sweep();
   selfTest = startSelfTest({
@@ -96,6 +107,7 @@ async function start() {
     },
     openOrClosed: ext.openOrClosedShadowRoot,
     report: (state, boxes) => send({ type: MSG.SITE_STATUS, state, platform, boxes }).catch(() => {}),
+    signal,
   });
 }
 

@@ -3,10 +3,8 @@
 // extension cannot enter (cross-origin), makes the page "not protected here" on
 // the badge, and the popup names the box, rather than silently unguarded.
 import { deepQueryAll, isVisible } from './dom.js';
-import { editableRoot } from './editors/detect.js';
+import { EDITABLE, NOT_A_POST, editableRoot } from './editors/detect.js';
 
-const CANDIDATES = 'textarea, [contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
-const NOT_A_POST = '[role="combobox"], [role="searchbox"], [readonly], [disabled], [aria-hidden="true"]';
 const THROTTLE_MS = 1500;
 // Frames that hold an editor say so in their name or title (TinyMCE's "Rich
 // Text Area", CKEditor 4's "Rich Text Editor", comment widgets), or sit in a form.
@@ -28,7 +26,7 @@ function closedRootEditors(doc, openOrClosed) {
   for (const el of deepQueryAll(doc.documentElement, '*')) {
     if (el.shadowRoot || !el.tagName.includes('-') || el.tagName.startsWith('POSTGUARD-')) continue;
     const root = shadowRootOf(el, openOrClosed);
-    if (root) found.push(...deepQueryAll(root, CANDIDATES));
+    if (root) found.push(...deepQueryAll(root, EDITABLE));
   }
   return found;
 }
@@ -69,18 +67,20 @@ export function classify(boxes, guard) {
 
 // `frames.sweep()` enters same-origin frames and returns those it cannot enter;
 // `guardsItself(frame)` is true for a frame on a site the extension runs in.
-export function startSelfTest({ doc, guard, report, openOrClosed, frames, guardsItself = () => false }) {
+// `signal` stops the observer and any scheduled run.
+export function startSelfTest({ doc, guard, report, openOrClosed, frames, guardsItself = () => false, signal }) {
   let last = null;
   let scheduled = false;
 
   function run() {
     scheduled = false;
+    if (signal?.aborted) return;
     const t0 = performance.now();
     guard.sweep();
     const sealed = (frames?.sweep() ?? []).filter(
       (f) => isVisible(f) && looksLikeEditorFrame(f) && !guardsItself(f),
     );
-    const open = deepQueryAll(doc.documentElement, CANDIDATES)
+    const open = deepQueryAll(doc.documentElement, EDITABLE)
       .map((el) => editableRoot(el) ?? el)
       .filter((el) => !el.matches(NOT_A_POST) && isVisible(el));
     const closed = closedRootEditors(doc, openOrClosed).filter((el) => isVisible(el));
@@ -102,7 +102,9 @@ export function startSelfTest({ doc, guard, report, openOrClosed, frames, guards
     setTimeout(() => (globalThis.requestIdleCallback ?? setTimeout)(run, { timeout: 500 }), THROTTLE_MS);
   }
 
-  new MutationObserver(schedule).observe(doc, { childList: true, subtree: true });
+  const observer = new MutationObserver(schedule);
+  observer.observe(doc, { childList: true, subtree: true });
+  signal?.addEventListener('abort', () => observer.disconnect(), { once: true });
   run();
   return { run, schedule };
 }

@@ -91,11 +91,8 @@ export function createActionHandler(env) {
       }
       case 'dismiss':
         if (session.held) recordEvent(env, session, 'cancelled');
-        session.held = null;
-        session.holdId++;
-        session.ui.askReason = false;
-        session.ui.dismissed = session.verdict.hash;
-        return view.render();
+        session.dismiss();
+        return;
       default:
     }
   };

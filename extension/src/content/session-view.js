@@ -19,9 +19,9 @@ function bannerView(session) {
   const v = session.verdict;
   const held = Boolean(session.held);
   const checking = held && session.state === 'pending';
-  const flagged = session.state === 'flagged' && session.ui.dismissed !== v.hash;
+  const flagged = session.state === 'flagged' && !session.isDismissed();
   // Never silently unprotected: an unchecked post always says so.
-  const unchecked = session.state === 'unchecked' && session.ui.dismissed !== v.hash;
+  const unchecked = session.state === 'unchecked' && !session.isDismissed();
   return {
     state: session.state,
     platform: session.adapter.platform,

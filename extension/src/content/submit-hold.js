@@ -11,8 +11,7 @@ export function createSubmitHold({ env }) {
   let bypass = null; // our own re-post of a released submit
 
   function release(session) {
-    const trigger = session.held ?? { kind: 'none' };
-    session.held = null;
+    const trigger = session.release();
     bypass = { session, hash: session.currentHash(), until: performance.now() + BYPASS_MS };
     session.view.render();
     if (trigger.kind === 'form' && trigger.form.isConnected) {
@@ -48,35 +47,23 @@ export function createSubmitHold({ env }) {
     if (bypassed(session)) return;
     const now = session.cachedVerdict();
     if (now && !now.hold) {
-      session.held = null;
+      session.release();
       if (now.audit?.length) env.recordPosted(session, now);
       return;
     }
     event.preventDefault();
     event.stopImmediatePropagation();
-    session.held = trigger;
-    session.holdId++;
-    session.ui.dismissed = '';
-    if (now) {
-      session.view.render();
-      return;
-    }
-    session.state = 'pending';
-    session.view.render();
-    awaitVerdict(session);
+    const holdId = session.hold(trigger, { checking: !now });
+    if (!now) awaitVerdict(session, holdId);
   }
 
-  async function awaitVerdict(session) {
-    const holdId = session.holdId;
+  async function awaitVerdict(session, holdId) {
     const verdict = await session.verdictNow(env.config.submitWaitMs);
-    if (!session.held || session.holdId !== holdId) return; // cancelled or superseded
+    if (!session.isHolding(holdId)) return; // cancelled or superseded
     if (verdict && !verdict.hold) return release(session);
     if (!verdict && env.config.failPolicy !== 'closed') return release(session);
-    if (!verdict) {
-      session.state = 'unchecked';
-      session.verdict = { ...session.verdict, state: 'unchecked', findings: [], notice: TIMEOUT_NOTICE };
-    }
-    session.view.render();
+    if (verdict) session.view.render();
+    else session.markUnchecked(TIMEOUT_NOTICE);
   }
 
   return { attempt, release };

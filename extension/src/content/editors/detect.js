@@ -48,13 +48,19 @@ export const BLOCK_EDITOR_ROOTS = [
   '.block-editor-block-list__layout.is-root-container', // WordPress Gutenberg
   '.notion-page-content', // Notion
 ].join(', ');
-const EDITABLE = '[contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
+// The one definition of "an element someone can type a post into": rich-text
+// editing hosts, and those plus <textarea>. NOT_A_POST: editables that are
+// never a post (search boxes, comboboxes, read-only, disabled or hidden ones).
+export const RICH_EDITABLE = '[contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
+export const EDITABLE = `textarea, ${RICH_EDITABLE}`;
+export const NOT_A_POST =
+  '[role="combobox"], [role="searchbox"], [type="search"], [readonly], [disabled], [aria-hidden="true"]';
 
 export const isBlockRoot = (el) => !isField(el) && Boolean(el.matches?.(BLOCK_EDITOR_ROOTS));
 
 // The editable blocks of a block editor's root, in document order.
 export function editableBlocks(root) {
-  return [...root.querySelectorAll(EDITABLE)].filter((el) => editableRoot(el) === el);
+  return [...root.querySelectorAll(RICH_EDITABLE)].filter((el) => editableRoot(el) === el);
 }
 
 // The element that owns the post `host` (an editing host) belongs to.

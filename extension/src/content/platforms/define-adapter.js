@@ -1,15 +1,14 @@
 // Shared shape of a site adapter. A site file only states data (hosts,
-// selectors, keys) plus the odd predicate; this turns it into the adapter API:
+// origins, selectors, keys) plus the odd predicate; this turns it into the adapter API:
 //   matches(url, page), accepts(el), findComposers(root), readText(el),
 //   isSubmitControl(el), findSubmitControl(editor), submitKeysFor(editor).
 import { closestComposed, composedParent, deepQueryAll } from '../dom.js';
-import { editableRoot } from '../editors/detect.js';
+import { EDITABLE, editableRoot } from '../editors/detect.js';
 import { readText } from '../editors/text-model.js';
 
 export const MOD_ENTER = Object.freeze([{ key: 'Enter', mod: 'ctrlOrMeta' }]);
 export const ENTER = Object.freeze([{ key: 'Enter', mod: 'none' }]);
 
-const EDITABLE = 'textarea, [contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
 const SEARCH_WALK_LEVELS = 12;
 
 export function hostMatches(hostname, hosts) {
@@ -29,6 +28,7 @@ export function defineAdapter(spec) {
     id,
     platform = id,
     hosts = [],
+    origins = [],
     composer,
     submit,
     submitKeys = MOD_ENTER,
@@ -44,6 +44,9 @@ export function defineAdapter(spec) {
     id,
     platform,
     label: spec.label ?? id,
+    // The manifest's match patterns for this site (scripts/sites.mjs writes
+    // them into host_permissions and content_scripts.matches).
+    origins: Object.freeze([...origins]),
     submitKeys,
     matches(url, page = {}) {
       return hostMatches(url.hostname, hosts) || Boolean(matchesPage?.(url, page));

@@ -4,6 +4,7 @@ import { ENTER, MOD_ENTER, defineAdapter, labelledButton } from './define-adapte
 import { closestComposed } from '../dom.js';
 
 const HOSTS = ['facebook.com'];
+const ORIGINS = ['https://www.facebook.com/*'];
 const COMPOSER = '[data-lexical-editor="true"], [contenteditable="true"][role="textbox"]';
 const SUBMIT = '[aria-label="Post"], [aria-label="Comment"], [aria-label="Send"], [aria-label="Reply"]';
 const COMMENT_BOX = '[aria-label*="comment" i], [aria-placeholder*="comment" i], [data-fb-comment-box]';
@@ -12,6 +13,7 @@ export default defineAdapter({
   id: 'facebook',
   label: 'Facebook',
   hosts: HOSTS,
+  origins: ORIGINS,
   composer: COMPOSER,
   submit: SUBMIT,
   isSubmitControl: labelledButton(['post', 'comment', 'reply', 'send']),

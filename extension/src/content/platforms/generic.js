@@ -1,20 +1,21 @@
 // Any textarea or rich-text editor, on sites the admin enables and as the
 // fallback on supported sites (their markup drifts). Search boxes and
 // comboboxes are skipped: they are not posts.
+import { EDITABLE, NOT_A_POST } from '../editors/detect.js';
 import { MOD_ENTER, defineAdapter, labelledButton } from './define-adapter.js';
+import { hostMatches } from '../../shared/settings.js';
 
-const COMPOSER = 'textarea, [contenteditable="true"], [contenteditable=""], [contenteditable="plaintext-only"]';
-const NOT_A_POST = '[role="combobox"], [role="searchbox"], [type="search"], [readonly]';
+const SUBMIT = 'button[type="submit"], input[type="submit"]';
 
 export default defineAdapter({
   id: 'generic',
   platform: 'other',
   label: 'Generic',
-  matchesPage: (url, page) => (page.enabledSites ?? []).some((h) =>
-    h.startsWith('*.') ? url.hostname.endsWith(h.slice(1)) || url.hostname === h.slice(2) : url.hostname === h),
-  composer: COMPOSER,
+  // Admin-enabled hosts: exact, or "*.corp.example" for a domain and its subdomains.
+  matchesPage: (url, page) => hostMatches(url.hostname, page.enabledSites ?? []),
+  composer: EDITABLE,
   rejects: (el) => el.matches(NOT_A_POST),
-  submit: 'button[type="submit"], input[type="submit"]',
+  submit: SUBMIT,
   isSubmitControl: labelledButton(['post', 'send', 'submit', 'reply', 'comment', 'publish', 'share', 'tweet']),
   submitKeys: MOD_ENTER,
 });

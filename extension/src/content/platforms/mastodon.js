@@ -3,6 +3,7 @@
 import { MOD_ENTER, defineAdapter } from './define-adapter.js';
 
 const KNOWN_HOSTS = ['mastodon.social', 'mastodon.online', 'mstdn.social'];
+const ORIGINS = ['https://mastodon.social/*'];
 const APP_HOLDER = 'body.app-body #mastodon[data-props]';
 const INITIAL_STATE = 'script#initial-state';
 const COMPOSER = '.compose-form textarea, textarea.autosuggest-textarea__textarea, textarea[name="status"]';
@@ -18,6 +19,7 @@ export default defineAdapter({
   id: 'mastodon',
   label: 'Mastodon',
   hosts: KNOWN_HOSTS,
+  origins: ORIGINS,
   matchesPage: (url, page) =>
     (page.mastodonInstances ?? []).includes(url.hostname) || hasMastodonMarkers(page.document),
   composer: COMPOSER,

@@ -2,6 +2,7 @@
 import { MOD_ENTER, defineAdapter } from './define-adapter.js';
 
 const HOSTS = ['x.com', 'twitter.com'];
+const ORIGINS = ['https://x.com/*', 'https://twitter.com/*'];
 const COMPOSER = '[data-testid^="tweetTextarea_"], [data-testid="dmComposerTextInput"]';
 const SUBMIT = '[data-testid="tweetButton"], [data-testid="tweetButtonInline"], [data-testid="dmComposerSendButton"]';
 
@@ -9,6 +10,7 @@ export default defineAdapter({
   id: 'x',
   label: 'X',
   hosts: HOSTS,
+  origins: ORIGINS,
   composer: COMPOSER,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,

@@ -3,6 +3,7 @@
 import { MOD_ENTER, defineAdapter } from './define-adapter.js';
 
 const HOSTS = ['youtube.com'];
+const ORIGINS = ['https://www.youtube.com/*'];
 const COMPOSER = 'ytd-commentbox #contenteditable-root, #contenteditable-root[contenteditable="true"]';
 const SUBMIT = 'ytd-commentbox #submit-button button, ytd-commentbox #submit-button, #submit-button button';
 
@@ -10,6 +11,7 @@ export default defineAdapter({
   id: 'youtube',
   label: 'YouTube',
   hosts: HOSTS,
+  origins: ORIGINS,
   composer: COMPOSER,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,

@@ -1,0 +1,22 @@
+"""Reddit: Lexical inside shreddit-composer, a real <form>."""
+
+from __future__ import annotations
+
+from site_checks import check_markers
+from site_checks import check_platform
+
+# variant ("" = default) -> (compose box, submit control) the adapter keys on.
+MARKERS = {
+    "": (
+        "shreddit-composer > [slot='rte'][role='textbox'][data-lexical-editor='true']",
+        "shreddit-composer > button[slot='submit-button'][type='submit']",
+    ),
+}
+
+
+def test_markers_select_the_fixture_elements(compose):
+    check_markers(compose, "reddit", MARKERS)
+
+
+def test_adapter_guards_its_compose_box(compose):
+    check_platform(compose("reddit", platform=True), "reddit")
