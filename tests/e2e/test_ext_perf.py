@@ -9,6 +9,8 @@ p99 <= 2 ms) are judged from those numbers, not asserted here.
 from __future__ import annotations
 
 import pytest
+from test_ext_frames import FRAME_PAGES
+from test_ext_frames import in_frame
 
 from postguard.testing import percentile
 
@@ -28,9 +30,13 @@ NAMES = [
 ]
 
 
-@pytest.mark.parametrize("editor", ["textarea", "lexical", "draftjs", "prosemirror"])
+@pytest.mark.parametrize(
+    "editor", ["textarea", "lexical", "draftjs", "prosemirror", "tinymce", "iframe"]
+)
 def test_typing_into_a_long_post_is_measured(compose, perf_log, editor):
     c = compose(editor)
+    if editor in FRAME_PAGES:  # measured by the page's guard, in the top page
+        in_frame(c)
     c.editor.click()
     c.page.keyboard.insert_text(FILLER)
     c.wait_state("clean")
