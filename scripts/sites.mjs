@@ -14,7 +14,6 @@
 //     tests/e2e/fixtures/pages/<site>.html and tests/e2e/fixtures/src/pages/<site>.js
 //     tests/e2e/fixtures/catalog.json entry "<site>" with "site": "<site>"
 //     tests/e2e/sites/test_<site>.py          the site's own E2E tests
-//     shared_rules/policy.yaml platforms:     the service refuses unknown platforms
 //   and no other test or source file lists three or more sites (shared tables
 //   of sites are what made a new site cost eight edits).
 //
@@ -30,7 +29,6 @@ export const MANIFEST = join(REPO, 'extension/manifest.json');
 const INDEX = join(PLATFORMS_DIR, 'index.js');
 const FIXTURES = join(REPO, 'tests/e2e/fixtures');
 const SITE_TESTS = join(REPO, 'tests/e2e/sites');
-const POLICY = join(REPO, 'shared_rules/policy.yaml');
 // Not sites: the shared adapter shape, the generated list, the fallback.
 const NOT_SITES = new Set(['define-adapter.js', 'index.js', 'generic.js']);
 // The loopback service: host access that is not a site.
@@ -129,11 +127,6 @@ export function siteListings(ids, paths = scannedFiles()) {
   return found;
 }
 
-function policyPlatforms() {
-  const block = readFileSync(POLICY, 'utf8').match(/^platforms:\n((?:[ #].*\n|\n)*)/m)?.[1] ?? '';
-  return new Set([...block.matchAll(/^ {2}([\w-]+):/gm)].map((m) => m[1]));
-}
-
 export async function problems() {
   const sites = await loadSites();
   const ids = sites.map((s) => s.id);
@@ -142,7 +135,6 @@ export async function problems() {
   const manifest = readFileSync(MANIFEST, 'utf8');
   if (manifest !== renderManifest(manifest, sites)) out.push('manifest.json host lists are stale: run node scripts/sites.mjs');
   const catalog = JSON.parse(readFileSync(join(FIXTURES, 'catalog.json'), 'utf8'));
-  const platforms = policyPlatforms();
   for (const { id, adapter } of sites) {
     if (adapter.id !== id) out.push(`${id}.js: the adapter's id is "${adapter.id}", not its file name`);
     if (!adapter.origins.length) out.push(`${id}.js: no origins (the manifest's match patterns)`);
@@ -154,7 +146,6 @@ export async function problems() {
     }
     if (catalog[id]?.site !== id) out.push(`${id}: tests/e2e/fixtures/catalog.json needs "${id}": {"site": "${id}", ...}`);
     if (!existsSync(testFileFor(id))) out.push(`${id}: missing test file ${relative(REPO, testFileFor(id))}`);
-    if (!platforms.has(adapter.platform)) out.push(`${id}: shared_rules/policy.yaml platforms: lacks "${adapter.platform}"`);
   }
   for (const [name, entry] of Object.entries(catalog)) {
     if (entry.site && !ids.includes(entry.site)) out.push(`catalog.json "${name}": no adapter for site "${entry.site}"`);

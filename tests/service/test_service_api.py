@@ -165,7 +165,7 @@ def test_long_draft_rescan_goes_through_the_paragraph_cache(api, app):
         (b'{"text": {"nested": "a"}}', "invalid_request"),
         (b'{"platform": "x"}', "invalid_request"),
         (b'"just a string"', "invalid_request"),
-        (b'{"text": "a", "platform": "myspace"}', "unknown_platform"),
+        (b'{"text": "a", "platform": "My Space!"}', "invalid_request"),
         (b'{"text": "a", "platform": 7}', "invalid_request"),
         (b'{"text": "a", "locale": "not a locale"}', "invalid_request"),
         (b'{"text": "a", "extra": 1}', "invalid_request"),
@@ -185,11 +185,27 @@ def test_wrong_type_message_names_the_field(api):
     )
 
 
-def test_unknown_platform_message_lists_the_known_ones(api):
-    message = api.post(SCAN, json={"text": "a", "platform": "myspace"}).get_json()[
-        "error"
-    ]["message"]
-    assert "linkedin" in message and "myspace" not in message
+def test_unknown_platform_without_other_in_the_policy_lists_the_known_ones(
+    settings, tmp_path
+):
+    api = api_with_policy(
+        settings,
+        tmp_path,
+        "version: 1\nmode: enforce\ndefault_action: warn\n"
+        "actions: {}\nplatforms: {x: , linkedin: }\n",
+    )
+    response = api.post(SCAN, json={"text": "a", "platform": "myspace"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "unknown_platform"
+    assert "linkedin" in error["message"] and "myspace" not in error["message"]
+
+
+def test_a_site_the_policy_does_not_list_yet_is_checked_as_other(api):
+    """A newer extension's site on an older policy: checked, never refused."""
+    body = scan(api, f"card {CARD}", platform="myspace")
+    assert body["verdict"] == scan(api, f"card {CARD}", platform="other")["verdict"]
+    assert body["verdict"] == "block"
 
 
 def test_unknown_route_and_method_get_json_errors(api):

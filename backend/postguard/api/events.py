@@ -23,7 +23,7 @@ def record_event():
     """Store one event durably; answers 201 with its id once it is on disk."""
     shared = services.current()
     event = read_json(shared.schemas, "EventRequest")
-    checked_platform(shared.policy, event["platform"])
+    event["platform"] = checked_platform(shared.policy, event["platform"])
     if shared.known_rule_ids and not set(event["rule_ids"]) <= shared.known_rule_ids:
         raise APIError(
             400, "unknown_rule", "rule_ids must be ids from the service's rule bundle."
