@@ -72,6 +72,16 @@ def test_clean_frame_post_goes_out(compose, name):
     assert c.wait_posted() == ["see you at the meetup on friday"]
 
 
+def test_frame_rewritten_without_a_load_event_is_still_guarded(compose):
+    """document.open() drops the frame's listeners; without close() no load
+    event says so. Focus moving into the frame re-listens before typing."""
+    c = in_frame(compose("blankframe", query="close=0"))
+    c.type(f"card {CARD} end")
+    c.wait_state("flagged")
+    c.page.keyboard.press("Control+Enter")
+    assert c.nothing_posted_for()
+
+
 def test_banner_sits_next_to_the_frame(compose):
     c = in_frame(compose("tinymce"))
     c.type(f"card {CARD}")

@@ -259,7 +259,7 @@ def test_a_flood_without_the_token_does_not_starve_the_extension(strict_api):
     "body",
     [
         {"text": 42, "platform": CANARY},
-        {"text": CANARY, "platform": CANARY.lower()},
+        {"text": CANARY, "platform": CANARY.lower() + "!"},
         {"text": CANARY, CANARY: 1},
         {"text": CANARY, "locale": CANARY + " !"},
         {"text": CANARY, "url": CANARY * 200},
@@ -270,6 +270,12 @@ def test_a_flood_without_the_token_does_not_starve_the_extension(strict_api):
 def test_errors_do_not_echo_the_request(api, body):
     response = api.post(SCAN, json=body)
     assert response.status_code == 400
+    assert CANARY.lower() not in response.get_data(as_text=True).lower()
+
+
+def test_an_unlisted_platform_is_not_echoed_either(api):
+    response = api.post(SCAN, json={"text": "hello", "platform": CANARY.lower()})
+    assert response.status_code == 200
     assert CANARY.lower() not in response.get_data(as_text=True).lower()
 
 

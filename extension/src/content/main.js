@@ -92,6 +92,9 @@ async function start() {
     signal,
   });
   frames.sweep();
+  // Focus moving into a frame blurs this window: listen there again before the
+  // first keystroke, in case the frame's document was rewritten without a load.
+  addEventListener('blur', () => frames.sweep(), { signal });
   selfTest = startSelfTest({
     doc: document,
     guard,
