@@ -307,7 +307,7 @@ def verify(
     trusted: list[Ed25519PublicKey],
     now: datetime,
     min_version: int = 0,
-    enforce_expiry: bool = True,
+    check_times: bool = True,
 ) -> Verified:
     """The verified payload bytes, or BundleRejected.
 
@@ -315,8 +315,9 @@ def verify(
     before the header is trusted for anything), then hash, times and version. The
     payload itself is never parsed here; the caller parses it after this returns.
     ``min_version``: the version running now; only a greater one is accepted.
-    ``enforce_expiry=False`` is for the service's own last-known-good copy: an
-    expired copy keeps running (flagged stale) rather than older rules.
+    ``check_times=False`` is for the service's own last-known-good copy, accepted
+    once already: expired, it keeps running (flagged stale) rather than older
+    rules, and a clock set back does not drop it.
     """
     header_bytes, signature, payload = _split(envelope)
     digest = hashlib.sha256(payload).hexdigest()
@@ -338,9 +339,9 @@ def verify(
         raise BundleRejected("malformed", "key_id does not name the signing key")
     if header.payload_sha256 != digest or header.payload_length != len(payload):
         raise BundleRejected("payload_mismatch", "payload hash or length differ")
-    if now + CLOCK_SKEW < header.created:
+    if check_times and now + CLOCK_SKEW < header.created:
         raise BundleRejected("not_yet_valid", f"valid from {iso(header.created)}")
-    if enforce_expiry and now >= header.expires:
+    if check_times and now >= header.expires:
         raise BundleRejected("expired", f"expired at {iso(header.expires)}")
     if header.version <= min_version:
         raise BundleRejected(

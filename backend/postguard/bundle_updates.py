@@ -71,7 +71,8 @@ class BundleUpdater:
         packaged rules); only updates must be unexpired."""
         if self.enabled and self.lkg.is_file():
             try:
-                verified = self._verify_file(self.lkg, enforce_expiry=False)
+                data = bs.read_capped(self.lkg)
+                verified = bs.verify(data, self.keys, self._now(), 0, check_times=False)
                 services = self._build(verified.payload)
             except bs.BundleRejected as exc:
                 self._reject(exc.reason, exc.message, "last-known-good copy")
@@ -113,6 +114,8 @@ class BundleUpdater:
             verified = bs.verify(data, self.keys, self._now(), self.version)
         except bs.BundleRejected as exc:
             self._reject(exc.reason, exc.message, "bundle_file")
+            if exc.reason == "not_yet_valid":
+                self._seen = None  # a slow clock catches up: look again next time
             return False
         except OSError as exc:
             self._reject("unreadable", exc.strerror or "cannot read", "bundle_file")
@@ -131,11 +134,6 @@ class BundleUpdater:
             "postguard: applied signed rule bundle version %d", verified.header.version
         )
         return True
-
-    def _verify_file(self, path: Path, enforce_expiry: bool) -> bs.Verified:
-        data = bs.read_capped(path)
-        min_version = self.version if enforce_expiry else 0
-        return bs.verify(data, self.keys, self._now(), min_version, enforce_expiry)
 
     def _accept(self, verified: bs.Verified, source: str) -> None:
         self.version = verified.header.version

@@ -201,14 +201,31 @@ def test_an_expired_last_known_good_copy_keeps_running_flagged_stale(
     make_app, published, key
 ):
     app = make_app()
-    old = NOW - timedelta(days=10)
-    publish(published, signed(bundle_with_canary_rule(), key, 1, old, days=10.5))
-    app.extensions["postguard_bundle"].check()
+    updater = app.extensions["postguard_bundle"]
+    updater._now = lambda: NOW - timedelta(hours=36)  # applied while still valid
+    publish(
+        published,
+        signed(bundle_with_canary_rule(), key, 1, NOW - timedelta(days=2), days=1),
+    )
+    assert updater.check() is True
     published.unlink()
+    restarted = make_app()  # now the copy on disk has expired
+    status = health(restarted)
+    assert (status["source"], status["stale"]) == ("last_known_good", True)
+    assert CANARY_RULE in scan_ids(restarted)
+
+
+def test_a_bundle_from_a_clock_ahead_is_retried_until_it_becomes_valid(
+    make_app, published, key
+):
     updater = make_app().extensions["postguard_bundle"]
-    updater._now = lambda: NOW + timedelta(days=1)
-    assert updater.status()["stale"] is True
-    assert updater.status()["source"] == "last_known_good"
+    publish(
+        published, signed(bundle_with_canary_rule(), key, 1, NOW + timedelta(hours=1))
+    )
+    assert updater.check() is False
+    assert updater.status()["last_rejection"]["reason"] == "not_yet_valid"
+    updater._now = lambda: NOW + timedelta(hours=2)
+    assert updater.check() is True  # the same file, looked at again
 
 
 def test_key_rotation_in_the_service(
