@@ -15,6 +15,8 @@ from .api import register_blueprints
 from .api.validate import Schemas
 from .api.validate import load_openapi
 from .audit import AuditStore
+from .bundle_signing import KeyFileError
+from .bundle_updates import BundleUpdater
 from .errors import register_error_handlers
 from .install_token import ensure_token
 from .paragraph_cache import DraftScanner
@@ -37,17 +39,28 @@ def _served_bundle(raw: bytes, bundle: dict, policy: Policy, org: dict) -> bytes
     return (json.dumps(served, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _build_services(settings) -> Services:
+def _load_engine(settings, raw: bytes | None):
     from .engine import BundleError
     from .engine import Engine  # imported here: the engine is the heavy part
 
     bundle = settings["RULES_BUNDLE"]
+    if raw is not None:
+        return Engine(raw)  # a verified signed bundle; errors reject the update
     try:
-        engine = Engine.load(bundle) if bundle else Engine.load()
+        return Engine.load(bundle) if bundle else Engine.load()
     except (BundleError, OSError, ValueError) as exc:
         raise config.ConfigError(
             f"cannot load the rule bundle {bundle or '(packaged)'}: {exc}"
         ) from None
+
+
+def _rule_parts(settings, raw: bytes | None = None) -> dict:
+    """The Services fields that depend on the rule bundle: ``raw`` (verified
+    signed-bundle payload) or, when None, ``rules_bundle`` / the packaged one."""
+    from .engine import BundleError
+    from .engine import Engine
+
+    engine = _load_engine(settings, raw)
     # A draft of max_chars characters must fit in one request, at the worst JSON
     # encoding (a \uXXXX escape, 6 bytes, per character) plus the other fields.
     needed = engine.max_chars * 6 + 16 * 1024
@@ -75,25 +88,51 @@ def _build_services(settings) -> Services:
             raise config.ConfigError(
                 f"internal_domains / confidential_terms: {exc}"
             ) from None
-    return Services(
-        engine=engine,
-        policy=policy,
-        scanner=DraftScanner(
+    return {
+        "engine": engine,
+        "policy": policy,
+        "scanner": DraftScanner(
             engine,
             settings["PARAGRAPH_CACHE_ENTRIES"],
             settings["PARAGRAPH_SPLIT_MIN_CHARS"],
         ),
-        audit=AuditStore(settings["AUDIT_DB"], settings["AUDIT_RETENTION_DAYS"]),
-        limiter=RateLimiter(
+        # The only rule ids the events endpoint accepts (with the lists' rules).
+        "known_rule_ids": frozenset(rule.id for rule in engine.compiled.rules),
+        "bundle_bytes": served,
+        "bundle_etag": hashlib.sha256(served).hexdigest(),
+    }
+
+
+def _shared_parts(settings) -> dict:
+    """The Services fields that outlive a rule update."""
+    return {
+        "audit": AuditStore(settings["AUDIT_DB"], settings["AUDIT_RETENTION_DAYS"]),
+        "limiter": RateLimiter(
             settings["RATE_LIMIT_PER_SECOND"], settings["RATE_LIMIT_BURST"]
         ),
-        nonces=NonceLedger(),
-        schemas=Schemas(load_openapi()),
-        # The only rule ids the events endpoint accepts (with the lists' rules).
-        known_rule_ids=frozenset(rule.id for rule in engine.compiled.rules),
-        bundle_bytes=served,
-        bundle_etag=hashlib.sha256(served).hexdigest(),
-    )
+        "nonces": NonceLedger(),
+        "schemas": Schemas(load_openapi()),
+    }
+
+
+def _bundle_updater(app: Flask) -> BundleUpdater:
+    settings = app.config
+    if settings["BUNDLE_FILE"] and not settings["BUNDLE_KEYS"]:
+        raise config.ConfigError("setting bundle_file needs bundle_keys to pin")
+    shared: dict = {}
+
+    def build(raw: bytes | None) -> Services:
+        if not shared:
+            shared.update(_shared_parts(settings))
+        return Services(**shared, **_rule_parts(settings, raw))
+
+    def publish(new: Services) -> None:
+        app.extensions["postguard"] = new  # one assignment: old or new, never a mix
+
+    try:
+        return BundleUpdater(settings, build, publish)
+    except KeyFileError as exc:
+        raise config.ConfigError(f"setting bundle_keys: {exc}") from None
 
 
 def create_app(test_config=None) -> Flask:
@@ -112,7 +151,10 @@ def create_app(test_config=None) -> Flask:
     if not app.config.get("TOKEN"):
         app.config["TOKEN"], _ = ensure_token(app.config["TOKEN_FILE"])
     app.json.sort_keys = False  # keep the documented field order
-    app.extensions["postguard"] = _build_services(app.config)
+    updater = _bundle_updater(app)
+    app.extensions["postguard"] = updater.initial_services()
+    app.extensions["postguard_bundle"] = updater
+    updater.check()  # a bundle already waiting runs from the first request
     register_error_handlers(app)
     security.init_app(app)
     register_blueprints(app)

@@ -1,4 +1,7 @@
-"""``postguard rules validate|test|build|list``: the rule author's loop."""
+"""``postguard rules validate|test|build|list``: the rule author's loop.
+
+``rules sign`` and ``rules verify`` live in ``cli_keys``.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def find_rules_dir(start: Path | None = None) -> Path | None:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "rules", help="validate, test and build rule bundles"
+        "rules", help="validate, test, build, sign and verify rule bundles"
     )
     actions = parser.add_subparsers(
         dest="rules_command", metavar="ACTION", required=True
@@ -52,6 +55,9 @@ def register(subparsers) -> None:
                 help="skip everything that needs node: the JS compile and smoke "
                 "test and the ReDoS analysis (recheck)",
             )
+    from .cli_keys import add_rules_actions
+
+    add_rules_actions(actions)
 
 
 def _list_options(action: argparse.ArgumentParser) -> None:

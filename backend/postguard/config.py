@@ -93,6 +93,21 @@ SETTINGS: dict[str, Setting] = {
         "Admin policy (YAML/JSON); default: the policy inside the rule bundle.",
     ),
     "RULES_BUNDLE": Setting(str, None, "Rule bundle JSON; default: the packaged one."),
+    "BUNDLE_KEYS": Setting(
+        _parse_list,
+        [],
+        "Pinned Ed25519 public keys (PEM files or PEM text) that signed rule "
+        "bundles must verify with; two during a key rotation.",
+    ),
+    "BUNDLE_FILE": Setting(
+        str,
+        None,
+        "Signed rule bundle to watch (docs/admin.md); applied when it verifies "
+        "with bundle_keys and is newer than the running one.",
+    ),
+    "BUNDLE_POLL_SECONDS": Setting(
+        int, 60, "How often the service looks at bundle_file for a new bundle."
+    ),
     "INTERNAL_DOMAINS": Setting(
         _parse_list,
         [],
@@ -193,6 +208,7 @@ RANGES = {
     "HEADER_TIMEOUT": (1, 300),
     "REQUEST_TIMEOUT": (1, 600),
     "MAX_CONTENT_LENGTH": (1024, 64 * 1024 * 1024),
+    "BUNDLE_POLL_SECONDS": (1, 86400),
 }
 
 

@@ -94,6 +94,12 @@ def gunicorn_options(settings: dict, listener: socket.socket) -> dict:
 def run(app, options: dict) -> None:
     from gunicorn.app.base import BaseApplication
 
+    def post_worker_init(worker) -> None:
+        # The bundle poller must run in the worker: threads do not survive fork.
+        app.extensions["postguard_bundle"].start()
+
+    options = {**options, "post_worker_init": post_worker_init}
+
     class PostGuardServer(BaseApplication):
         def load_config(self):
             for key, value in options.items():

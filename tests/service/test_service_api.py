@@ -250,6 +250,13 @@ def test_health_reports_versions(api, app):
         "status": "ok",
         "version": postguard.__version__,
         "rules_version": app.extensions["postguard"].engine.rules_version,
+        "bundle": {
+            "version": None,
+            "source": "packaged",
+            "expires": None,
+            "stale": False,
+            "last_rejection": None,
+        },
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import current_app
 from flask import jsonify
 
 from .. import __version__
@@ -13,9 +14,10 @@ bp = Blueprint("health", __name__, url_prefix="/api/v1")
 
 @bp.get("/health")
 def health():
-    """Status, service version and rules version."""
+    """Status, service version, rules version and the signed bundle's state."""
     return jsonify(
         status="ok",
         version=__version__,
         rules_version=services.current().engine.rules_version,
+        bundle=current_app.extensions["postguard_bundle"].status(),
     )
