@@ -73,8 +73,9 @@ def test_clean_frame_post_goes_out(compose, name):
 
 
 def test_frame_rewritten_without_a_load_event_is_still_guarded(compose):
-    """document.open() drops the frame's listeners; without close() no load
-    event says so. Focus moving into the frame re-listens before typing."""
+    """document.open() drops the frame's listeners and, without close(), no
+    load event says so: focus moving into the frame, and the self-test after
+    it, listen there again."""
     c = in_frame(compose("blankframe", query="close=0"))
     c.type(f"card {CARD} end")
     c.wait_state("flagged")
