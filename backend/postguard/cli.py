@@ -2,8 +2,8 @@
 
 Sub-commands register themselves: ``scan`` and ``rules`` live in ``cli_scan`` and
 ``cli_rules``; ``keys`` and ``rules sign|verify`` in ``cli_keys``; the service
-commands (``serve``, ``token``, ``events``) in ``service_cli``. Exit codes are
-documented in README.md.
+commands (``serve``, ``token``, ``events``) in ``service_cli``; ``central`` in
+``central/cli``. Exit codes are documented in README.md.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 from . import __version__
 
 EXIT_USAGE = 64  # sysexits EX_USAGE
-COMMAND_MODULES = ("cli_scan", "cli_rules", "cli_keys", "service_cli")
+COMMAND_MODULES = ("cli_scan", "cli_rules", "cli_keys", "service_cli", "central.cli")
 
 
 class UsageParser(argparse.ArgumentParser):

@@ -1,0 +1,93 @@
+"""Device API: enrol once, fetch the current bundle (ETag), report status."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import request
+
+from .. import bundle_signing as bs
+from ..errors import APIError
+from .auth import require_device
+
+bp = Blueprint("central_device", __name__, url_prefix="/api/v1/device")
+MAX_STATUS_BYTES = 4096
+
+
+def _store():
+    return current_app.extensions["central"]
+
+
+@bp.post("/enrol")
+def enrol():
+    data = request.get_json(silent=True) or {}
+    credential = _store().enrol(data.get("enrolment_token"))
+    device_id = credential.split("_", 2)[1]
+    return jsonify(device_id=device_id, credential=credential), 201
+
+
+@bp.get("/bundle")
+@require_device
+def bundle():
+    etag = _store().current_etag()
+    if etag is None:
+        raise APIError(404, "no_bundle", "No bundle has been published yet.")
+    if etag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        current = _store().current()
+        response = Response(current[1], mimetype="application/json")
+        etag = current[0]  # a publish in between: name the bytes sent
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _int_or_none(value) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value <= bs.MAX_VERSION:
+        raise APIError(400, "bad_request", "bundle_version must be a version number.")
+    return value
+
+
+def _time_or_none(value):
+    try:
+        return None if value is None else bs.parse_time(value)
+    except ValueError:
+        raise APIError(
+            400, "bad_request", "Times look like 2026-01-31T12:00:00Z."
+        ) from None
+
+
+@bp.post("/status")
+@require_device
+def status():
+    """Metadata only: versions, times and a reason code from a fixed list."""
+    if (request.content_length or 0) > MAX_STATUS_BYTES:
+        raise APIError(413, "payload_too_large", "The status report is too large.")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise APIError(400, "bad_request", "Send a JSON object.")
+    rejection = data.get("last_rejection") or {}
+    reason = rejection.get("reason") if isinstance(rejection, dict) else None
+    if reason is not None and reason not in (
+        *bs.REASONS,
+        "unreadable",
+        "invalid_bundle",
+        "too_large",
+    ):
+        reason = "other"  # never store free text a device sent
+    _store().report(
+        g.device.id,
+        {
+            "bundle_version": _int_or_none(data.get("bundle_version")),
+            "last_success_at": _time_or_none(data.get("last_success")),
+            "last_rejection_reason": reason,
+            "last_rejection_at": _time_or_none(rejection.get("at")) if reason else None,
+        },
+    )
+    return "", 204

@@ -1,0 +1,200 @@
+"""``postguard central serve|migrate|admin create|enrol-token|publish``.
+
+Commands other than ``publish`` run on the central host and open its database
+directly: whoever can run them can read the database anyway.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_FAIL, EXIT_UNAVAILABLE, EXIT_CONFIG = 1, 69, 78
+LISTENING = "PostGuard central listens on"
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"postguard central: {message}", file=sys.stderr)
+    return code
+
+
+def _settings(args) -> dict:
+    from . import settings
+
+    overrides = {
+        "DB": getattr(args, "db", None),
+        "PORT": getattr(args, "port", None),
+        "HOST": getattr(args, "host", None),
+    }
+    return settings.load(os.environ, overrides)
+
+
+def _store(conf: dict, migrate: bool = True):
+    from .. import bundle_signing as bs
+    from . import migrate as migrations
+    from .store import Store
+    from .store import make_engine
+
+    Path(conf["HOME"]).mkdir(mode=0o700, parents=True, exist_ok=True)
+    engine = make_engine(conf["DB"])
+    if migrate:
+        migrations.upgrade(engine)
+    keys = [bs.load_public_key(spec) for spec in conf["KEYS"]]
+    return Store(engine, keys, conf["STATIC_DIR"])
+
+
+def _guarded(handler):
+    def run(args) -> int:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ..bundle_signing import KeyFileError
+        from ..config import ConfigError
+        from .store import StoreError
+
+        try:
+            return handler(args)
+        except (ConfigError, KeyFileError) as exc:
+            return _fail(str(exc), EXIT_CONFIG)
+        except StoreError as exc:
+            return _fail(f"{exc.code}: {exc.message}", EXIT_FAIL)
+        except SQLAlchemyError as exc:  # the URL may hold a password: not shown
+            return _fail(f"database error ({type(exc).__name__})", EXIT_UNAVAILABLE)
+
+    return run
+
+
+def serve(args) -> int:
+    from ..server import PortInUse
+    from .app import create_central_app
+    from .server import bind
+    from .server import run
+
+    conf = _settings(args)
+    if not conf["KEYS"]:
+        return _fail(
+            "set POSTGUARD_CENTRAL_KEYS to the pinned public key(s)", EXIT_CONFIG
+        )
+    _store(conf).engine.dispose()  # migrate before the workers start
+    try:
+        listener = bind(conf["HOST"], conf["PORT"])
+    except PortInUse:
+        return _fail(
+            f"cannot listen on {conf['HOST']}:{conf['PORT']}", EXIT_UNAVAILABLE
+        )
+    port = listener.getsockname()[1]
+    print(f"{LISTENING} http://{conf['HOST']}:{port}/", flush=True)
+    run(lambda: create_central_app(conf), listener, conf["WORKERS"])
+    return 0
+
+
+def migrate(args) -> int:
+    from . import migrate as migrations
+
+    store = _store(_settings(args))
+    print(f"database at revision {migrations.revision(store.engine)}")
+    return 0
+
+
+def admin_create(args) -> int:
+    token = _store(_settings(args)).create_admin(args.name)
+    print(f"Admin {args.name!r} created. Its token, shown only now:", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def enrol_token(args) -> int:
+    token = _store(_settings(args)).create_enrolment_token(
+        None, args.uses, args.expires_days
+    )
+    print(token)
+    return 0
+
+
+def publish(args) -> int:
+    import json
+    import urllib.error
+    import urllib.request
+
+    token = os.environ.get("POSTGUARD_ADMIN_TOKEN", "")
+    if not token:
+        return _fail("set POSTGUARD_ADMIN_TOKEN to your admin token", EXIT_CONFIG)
+    path = "/api/v1/admin/bundles"
+    if args.restores is not None:
+        path = f"/api/v1/admin/rollback?restores={args.restores}"
+    request = urllib.request.Request(
+        args.url.rstrip("/") + path,
+        data=args.signed.read_bytes(),
+        method="POST",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        error = json.loads(exc.read() or b"{}").get("error", {})
+        return _fail(f"refused: {error.get('code')}: {error.get('message')}", EXIT_FAIL)
+    except (OSError, ValueError) as exc:
+        return _fail(f"cannot reach {args.url}: {exc}", EXIT_UNAVAILABLE)
+    print(f"published version {body['version']} (key {body['key_id']})")
+    return 0
+
+
+def register(subparsers) -> None:
+    from ..service_cli import port_number
+
+    parser = subparsers.add_parser(
+        "central", help="the central service that publishes signed bundles"
+    )
+    actions = parser.add_subparsers(
+        dest="central_command", metavar="ACTION", required=True
+    )
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: SQLite in "
+        "$POSTGUARD_CENTRAL_HOME; or POSTGUARD_CENTRAL_DB)",
+    )
+
+    action = actions.add_parser("serve", parents=[db], help="run central (gunicorn)")
+    action.add_argument("--port", type=port_number, metavar="N")
+    action.add_argument("--host", metavar="ADDR", help="default 127.0.0.1")
+    action.set_defaults(handler=_guarded(serve))
+
+    action = actions.add_parser("migrate", parents=[db], help="upgrade the schema")
+    action.set_defaults(handler=_guarded(migrate))
+
+    admin = actions.add_parser("admin", help="admin accounts")
+    admin_actions = admin.add_subparsers(
+        dest="admin_command", metavar="ACTION", required=True
+    )
+    action = admin_actions.add_parser(
+        "create", parents=[db], help="create an admin; prints its token once"
+    )
+    action.add_argument("name")
+    action.set_defaults(handler=_guarded(admin_create))
+
+    action = actions.add_parser(
+        "enrol-token", parents=[db], help="print a token that local services enrol with"
+    )
+    action.add_argument("--uses", type=int, default=1, help="devices it enrols")
+    action.add_argument("--expires-days", type=float, default=7)
+    action.set_defaults(handler=_guarded(enrol_token))
+
+    action = actions.add_parser(
+        "publish", help="upload a signed bundle (token in POSTGUARD_ADMIN_TOKEN)"
+    )
+    action.add_argument("--url", required=True, help="central's base URL")
+    action.add_argument(
+        "--restores",
+        type=int,
+        metavar="V",
+        help="a rollback: SIGNED carries version V's rules again",
+    )
+    action.add_argument("signed", type=Path, metavar="SIGNED")
+    action.set_defaults(handler=publish)

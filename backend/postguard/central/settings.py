@@ -1,0 +1,48 @@
+"""Central's settings, from POSTGUARD_CENTRAL_* variables and command-line flags.
+
+Kept apart from the local service's settings: the two run on different machines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import config
+
+PREFIX = "POSTGUARD_CENTRAL_"
+DEFAULT_PORT = 17660
+DOCS = {
+    "HOME": "folder for the SQLite database and the static bundle file; "
+    "default $POSTGUARD_HOME/central",
+    "DB": "database URL (SQLAlchemy), e.g. "
+    "postgresql+psycopg://postguard@db.example.com/postguard; "
+    "default sqlite:///HOME/central.sqlite3",
+    "KEYS": "pinned Ed25519 public keys (PEM files, comma-separated) that a "
+    "published bundle must verify with",
+    "HOST": "address to listen on (default 127.0.0.1: put a TLS proxy in front)",
+    "PORT": f"TCP port (default {DEFAULT_PORT})",
+    "WORKERS": "gunicorn worker processes (default 2)",
+}
+
+
+def load(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    def get(key: str) -> str | None:
+        value = overrides.get(key)
+        return str(value) if value is not None else environ.get(PREFIX + key)
+
+    home = Path(get("HOME") or config.default_home(environ) / "central").expanduser()
+    try:
+        port, workers = int(get("PORT") or DEFAULT_PORT), int(get("WORKERS") or 2)
+    except ValueError:
+        raise config.ConfigError(f"{PREFIX}PORT and WORKERS must be numbers") from None
+    return {
+        "HOME": home,
+        "DB": get("DB") or f"sqlite:///{home / 'central.sqlite3'}",
+        "KEYS": [k.strip() for k in (get("KEYS") or "").split(",") if k.strip()],
+        "HOST": get("HOST") or "127.0.0.1",
+        "PORT": port,
+        "WORKERS": workers,
+        "STATIC_DIR": home / "static",
+    }
