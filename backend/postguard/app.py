@@ -17,6 +17,7 @@ from .api.validate import load_openapi
 from .audit import AuditStore
 from .bundle_signing import KeyFileError
 from .bundle_updates import BundleUpdater
+from .central_client import CentralPoller
 from .errors import register_error_handlers
 from .install_token import ensure_token
 from .paragraph_cache import DraftScanner
@@ -155,6 +156,10 @@ def create_app(test_config=None) -> Flask:
     app.extensions["postguard"] = updater.initial_services()
     app.extensions["postguard_bundle"] = updater
     updater.check()  # a bundle already waiting runs from the first request
+    if app.config["CENTRAL_URL"]:
+        if not updater.enabled:
+            raise config.ConfigError("setting central_url needs bundle_keys to pin")
+        app.extensions["postguard_central"] = CentralPoller(app.config, updater)
     register_error_handlers(app)
     security.init_app(app)
     register_blueprints(app)

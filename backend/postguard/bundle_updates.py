@@ -109,31 +109,55 @@ class BundleUpdater:
         assert self.watched is not None
         try:
             data = bs.read_capped(self.watched)
-            if hashlib.sha256(data).hexdigest() == self.envelope_sha256:
-                return False  # the bundle that already runs, seen again
-            verified = bs.verify(data, self.keys, self._now(), self.version)
         except bs.BundleRejected as exc:
             self._reject(exc.reason, exc.message, "bundle_file")
-            if exc.reason == "not_yet_valid":
-                self._seen = None  # a slow clock catches up: look again next time
             return False
         except OSError as exc:
             self._reject("unreadable", exc.strerror or "cannot read", "bundle_file")
             return False
+        running = self.envelope_sha256
+        if self._apply(data, "bundle_file") == "not_yet_valid":
+            self._seen = None  # a slow clock catches up: look again next time
+        return self.envelope_sha256 != running
+
+    def offer(self, data: bytes, where: str) -> str | None:
+        """Apply envelope bytes fetched elsewhere (central); the same checks as
+        ``bundle_file``. Returns None when applied or already running, else the
+        rejection reason."""
+        if not self.enabled:
+            return "unknown_key"
+        with self._lock:
+            return self._apply(data, where)
+
+    def _apply(self, data: bytes, where: str) -> str | None:
+        try:
+            if hashlib.sha256(data).hexdigest() == self.envelope_sha256:
+                return None  # the bundle that already runs, seen again
+            verified = bs.verify(data, self.keys, self._now(), self.version)
+        except bs.BundleRejected as exc:
+            self._reject(exc.reason, exc.message, where)
+            return exc.reason
         try:
             services = self._build(verified.payload)
         except Exception as exc:  # noqa: BLE001 - any build failure keeps the old rules
-            self._reject("invalid_bundle", type(exc).__name__, "bundle_file")
-            return False
+            self._reject("invalid_bundle", type(exc).__name__, where)
+            return "invalid_bundle"
         # On disk before it runs: after a crash here the next start runs it.
         self.lkg.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomic(self.lkg, data, 0o600)
         self._publish(services)
         self._accept(verified, "signed")
         log.warning(
-            "postguard: applied signed rule bundle version %d", verified.header.version
+            "postguard: applied signed rule bundle version %d from %s",
+            verified.header.version,
+            where,
         )
-        return True
+        return None
+
+    def reject_from(self, reason: str, message: str, where: str) -> None:
+        """Record a bundle refused before it reached ``offer`` (e.g. too large)."""
+        with self._lock:
+            self._reject(reason, message, where)
 
     def _accept(self, verified: bs.Verified, source: str) -> None:
         self.version = verified.header.version

@@ -108,6 +108,21 @@ SETTINGS: dict[str, Setting] = {
     "BUNDLE_POLL_SECONDS": Setting(
         int, 60, "How often the service looks at bundle_file for a new bundle."
     ),
+    "CENTRAL_URL": Setting(
+        str,
+        None,
+        "Central service base URL (https://...); the service enrols once, then "
+        "polls it for signed bundles, applied like bundle_file's.",
+    ),
+    "ENROLMENT_TOKEN": Setting(
+        str,
+        None,
+        "Enrolment token from `postguard central enrol-token`, used once; the "
+        "device credential then lives in HOME/central-device.json (0600).",
+    ),
+    "CENTRAL_POLL_SECONDS": Setting(
+        int, 900, "How often central is asked for a new bundle (jittered ±20%)."
+    ),
     "INTERNAL_DOMAINS": Setting(
         _parse_list,
         [],
@@ -209,6 +224,7 @@ RANGES = {
     "REQUEST_TIMEOUT": (1, 600),
     "MAX_CONTENT_LENGTH": (1024, 64 * 1024 * 1024),
     "BUNDLE_POLL_SECONDS": (1, 86400),
+    "CENTRAL_POLL_SECONDS": (1, 86400),
 }
 
 

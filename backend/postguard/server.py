@@ -97,6 +97,8 @@ def run(app, options: dict) -> None:
     def post_worker_init(worker) -> None:
         # The bundle poller must run in the worker: threads do not survive fork.
         app.extensions["postguard_bundle"].start()
+        if "postguard_central" in app.extensions:
+            app.extensions["postguard_central"].start()
 
     options = {**options, "post_worker_init": post_worker_init}
 

@@ -130,3 +130,71 @@ def start_service(
         time.sleep(0.05)
     service.stop(signal.SIGKILL)
     raise RuntimeError(f"postguard serve did not answer:\n{service.log()}")
+
+
+CENTRAL_LISTENING = re.compile(r"PostGuard central listens on http://[^:]+:(\d+)/")
+
+
+@dataclass
+class LiveCentral:
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method, path, body=None, headers=None, token=None):
+        """One HTTP request: ``(status, headers, body)``; ``token`` as Bearer."""
+        sent = {"Authorization": f"Bearer {token}"} if token else {}
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        sent.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=sent)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig=signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=15)
+
+
+def central_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "postguard.cli", "central", *args]
+
+
+def start_central(env: dict[str, str], log_path: Path, timeout: float = 30):
+    """Start ``postguard central serve --port 0`` and wait until it answers."""
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            central_command("serve", "--port", "0"),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    central = LiveCentral(process, 0, log_path)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"postguard central serve exited:\n{central.log()}")
+        found = CENTRAL_LISTENING.findall(central.log())
+        central.port = int(found[-1]) if found else 0
+        try:
+            if central.port and central.request("GET", "/healthz")[0] == 200:
+                return central
+        except (OSError, http.client.HTTPException):
+            pass
+        time.sleep(0.1)
+    central.stop(signal.SIGKILL)
+    raise RuntimeError(f"postguard central serve did not answer:\n{central.log()}")

@@ -14,10 +14,14 @@ bp = Blueprint("health", __name__, url_prefix="/api/v1")
 
 @bp.get("/health")
 def health():
-    """Status, service version, rules version and the signed bundle's state."""
-    return jsonify(
-        status="ok",
-        version=__version__,
-        rules_version=services.current().engine.rules_version,
-        bundle=current_app.extensions["postguard_bundle"].status(),
-    )
+    """Status, service version, rules version and the signed bundle's state
+    (and, with ``central_url``, the last poll of central)."""
+    answer = {
+        "status": "ok",
+        "version": __version__,
+        "rules_version": services.current().engine.rules_version,
+        "bundle": current_app.extensions["postguard_bundle"].status(),
+    }
+    if "postguard_central" in current_app.extensions:
+        answer["central"] = current_app.extensions["postguard_central"].status()
+    return jsonify(answer)

@@ -1,0 +1,210 @@
+"""The local service's side of central: enrol once, then poll for bundles.
+
+A fetched envelope goes to ``BundleUpdater.offer``, so verification, rollback
+protection and the last-known-good copy stay in one place. Polls carry
+If-None-Match, are jittered, and back off exponentially while central fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+from . import bundle_signing as bs
+from .atomic_file import write_atomic
+
+log = logging.getLogger("postguard.central")
+CREDENTIAL_NAME = "central-device.json"
+MAX_BACKOFF_SECONDS = 3600
+TIMEOUT_SECONDS = 30
+MAX_SMALL_BODY = 64 * 1024  # enrolment answers
+
+
+class CentralError(Exception):
+    """Central could not be asked; ``reason`` is a fixed word for the status."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason, self.message = reason, message
+
+
+def read_capped(response, limit: int) -> bytes:
+    """The body, refused before reading when it announces more than ``limit``
+    bytes, and after ``limit + 1`` bytes when it does not say."""
+    length = response.headers.get("Content-Length")
+    if length is not None and (not length.isdigit() or int(length) > limit):
+        raise CentralError("too_large", f"the answer is over {limit} bytes")
+    data = response.read(limit + 1)
+    if len(data) > limit:
+        raise CentralError("too_large", f"the answer is over {limit} bytes")
+    return data
+
+
+class CentralPoller:
+    def __init__(self, settings: dict[str, Any], updater, rng=random.random) -> None:
+        self.base = settings["CENTRAL_URL"].rstrip("/")
+        self.enrolment_token = settings["ENROLMENT_TOKEN"]
+        self.credential_file = Path(settings["HOME"]) / CREDENTIAL_NAME
+        self.interval = settings["CENTRAL_POLL_SECONDS"]
+        self.updater = updater
+        self.max_bytes = bs.MAX_ENVELOPE_BYTES
+        self._rng = rng
+        self._etag: str | None = None  # of the last envelope fetched
+        self.failures = 0
+        self.last_success: datetime | None = None
+        self.last_error: str | None = None
+        self._thread_pid: int | None = None
+
+    # --- HTTP ---------------------------------------------------------------
+
+    def _request(self, method, path, body=None, headers=None, limit=MAX_SMALL_BODY):
+        sent = {"User-Agent": "postguard-service", **(headers or {})}
+        if body is not None:
+            body = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        request = urllib.request.Request(
+            self.base + path, data=body, method=method, headers=sent
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+                return response.status, response.headers, read_capped(response, limit)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            return exc.code, exc.headers, b""
+        except (OSError, ValueError) as exc:
+            raise CentralError("unreachable", type(exc).__name__) from None
+
+    # --- enrolment ----------------------------------------------------------
+
+    def credential(self) -> str:
+        """The device credential, enrolling first when there is none."""
+        try:
+            saved = json.loads(self.credential_file.read_text(encoding="utf-8"))
+            if saved.get("central_url") == self.base:
+                return saved["credential"]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+        if not self.enrolment_token:
+            raise CentralError("not_enrolled", "set enrolment_token to enrol")
+        status, _, body = self._request(
+            "POST", "/api/v1/device/enrol", {"enrolment_token": self.enrolment_token}
+        )
+        if status != 201:
+            raise CentralError("enrolment_refused", f"central answered {status}")
+        answer = json.loads(body)
+        data = {
+            "central_url": self.base,
+            "device_id": answer["device_id"],
+            "credential": answer["credential"],
+        }
+        self.credential_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(self.credential_file, json.dumps(data).encode(), 0o600)
+        log.warning(
+            "postguard: enrolled with central as device %s", answer["device_id"]
+        )
+        return answer["credential"]
+
+    # --- polling ------------------------------------------------------------
+
+    def poll_once(self) -> str:
+        """One round: 'applied', 'unchanged', 'rejected' or 'error'."""
+        try:
+            outcome = self._poll()
+        except CentralError as exc:
+            self.failures += 1
+            self.last_error = exc.reason
+            log.warning(
+                "postguard: central poll failed: %s (%s)", exc.reason, exc.message
+            )
+            return "error"
+        self.failures, self.last_error = 0, None
+        self.last_success = datetime.now(timezone.utc)
+        self._report()
+        return outcome
+
+    def _poll(self) -> str:
+        auth = {"Authorization": f"Bearer {self.credential()}"}
+        etag = self._etag or self.updater.envelope_sha256
+        headers = {**auth, "If-None-Match": f'"{etag}"'} if etag else auth
+        try:
+            status, answer, body = self._request(
+                "GET", "/api/v1/device/bundle", headers=headers, limit=self.max_bytes
+            )
+        except CentralError as exc:
+            if exc.reason == "too_large":  # a hostile or broken answer: say so
+                self.updater.reject_from("too_large", exc.message, "central")
+            raise
+        if status == 304 or status == 404:
+            return "unchanged"
+        if status == 401:
+            self.credential_file.unlink(missing_ok=True)  # enrol again next time
+            raise CentralError("unauthorized", "central refused the credential")
+        if status != 200:
+            raise CentralError("server_error", f"central answered {status}")
+        self._etag = (answer.get("ETag") or "").strip('"') or None
+        before = self.updater.version
+        if self.updater.offer(body, "central") is not None:
+            return "rejected"
+        return "applied" if self.updater.version != before else "unchanged"
+
+    def _report(self) -> None:
+        """Metadata only: versions, times and a reason code."""
+        rejection = self.updater.last_rejection
+        status = {
+            "bundle_version": self.updater.version or None,
+            "last_success": bs.iso(self.last_success),
+            "last_rejection": None
+            if rejection is None
+            else {"reason": rejection["reason"], "at": rejection["at"]},
+        }
+        try:
+            auth = {"Authorization": f"Bearer {self.credential()}"}
+            self._request("POST", "/api/v1/device/status", status, auth)
+        except CentralError:
+            pass  # the next round reports again
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "enrolled": self.credential_file.is_file(),
+            "last_success": bs.iso(self.last_success) if self.last_success else None,
+            "last_error": self.last_error,
+        }
+
+    def next_delay(self) -> float:
+        """The interval ±20%; after failures, doubled per failure up to an hour."""
+        base = self.interval
+        if self.failures:
+            base = min(
+                max(self.interval, MAX_BACKOFF_SECONDS),
+                self.interval * 2 ** min(self.failures, 20),
+            )
+        return base * (0.8 + 0.4 * self._rng())
+
+    def start(self) -> None:
+        """Poll in this process (call it in the worker, after gunicorn's fork)."""
+        if self._thread_pid == os.getpid():
+            return
+        self._thread_pid = os.getpid()
+        threading.Thread(
+            target=self._loop, name="postguard-central", daemon=True
+        ).start()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                self.poll_once()
+            except Exception as exc:  # noqa: BLE001 - the poller must outlive a bad day
+                self.failures += 1
+                self.last_error = "internal"
+                log.warning("postguard: central poll failed: %s", type(exc).__name__)
+            time.sleep(self.next_delay())
