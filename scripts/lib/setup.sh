@@ -196,3 +196,22 @@ ensure_firefox() {
   [ -x "$path" ] || die "POSTGUARD_FIREFOX=$path is not an executable file"
   export POSTGUARD_FIREFOX=$path
 }
+
+# A PostgreSQL server for central's store tests (tests/central/conftest.py starts
+# a throwaway cluster with initdb and pg_ctl; they fail in CI without one).
+# Debian's postgresql package keeps the binaries out of PATH, in
+# /usr/lib/postgresql/<version>/bin, which the fixture searches too.
+find_postgresql() {
+  command -v initdb 2>/dev/null ||
+    ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1
+}
+
+ensure_postgresql() {
+  if [ -z "$(find_postgresql)" ]; then
+    apt_install postgresql
+    [ -n "$(find_postgresql)" ] || die "initdb is still missing after installing postgresql"
+  fi
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    die "running as root without a postgres user: the PostgreSQL tests need one"
+  fi
+}
