@@ -15,6 +15,7 @@ from bundle_support import bundle_with_canary_rule
 from bundle_support import packaged_bundle
 from bundle_support import signed
 from bundle_support import write_pem
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from postguard.testing import central_command
 from postguard.testing import cli_env
@@ -54,11 +55,14 @@ def test_a_running_service_enrols_and_picks_up_what_an_admin_publishes(
     """Runs on SQLite and on PostgreSQL (``db_url``)."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
     pinned = write_pem(tmp_path / "pinned.pub.pem", key)
+    # Central also trusts a key the laptop does not pin (a rotation half done):
+    # what it then publishes reaches the laptop, which refuses and reports it.
+    newer = write_pem(tmp_path / "newer.pub.pem", other_key)
     central_env = cli_env(
         tmp_path / "home-unused",
         POSTGUARD_CENTRAL_HOME=str(tmp_path / "central"),
         POSTGUARD_CENTRAL_DB=db_url,
-        POSTGUARD_CENTRAL_KEYS=pinned,
+        POSTGUARD_CENTRAL_KEYS=f"{pinned},{newer}",
         POSTGUARD_CENTRAL_WORKERS="1",
     )
     made = cli(central_env, "admin", "create", "alice")
@@ -97,11 +101,8 @@ def test_a_running_service_enrols_and_picks_up_what_an_admin_publishes(
         wait_until(lambda: health_bundle(service)["version"] == 1)
         assert CANARY_RULE in rule_ids(service)
 
-        # A forged bundle never reaches a laptop: central refuses it.
-        envelope.write_bytes(signed(packaged_bundle(), other_key, 2, now))
-        refused = cli(publish_env, "publish", "--url", central.url, str(envelope))
-        assert refused.returncode == 1
-        assert "unknown_key" in refused.stderr
+        static = tmp_path / "central" / "static" / "bundle.signed.json"
+        assert static.read_bytes() == envelope.read_bytes()
 
         def reported():
             status, _, body = central.request(
@@ -112,8 +113,33 @@ def test_a_running_service_enrols_and_picks_up_what_an_admin_publishes(
 
         (row,) = wait_until(reported)
         assert row["last_success_at"] and row["last_rejection"] is None
-        static = tmp_path / "central" / "static" / "bundle.signed.json"
-        assert static.read_bytes() == signed(bundle_with_canary_rule(), key, 1, now)
+
+        # A forged bundle never reaches a laptop: central refuses it.
+        envelope.write_bytes(
+            signed(packaged_bundle(), Ed25519PrivateKey.generate(), 2, now)
+        )
+        refused = cli(publish_env, "publish", "--url", central.url, str(envelope))
+        assert refused.returncode == 1
+        assert "unknown_key" in refused.stderr
+
+        # One the laptop does not trust reaches it, is refused and reported;
+        # the last-known-good rules keep running.
+        envelope.write_bytes(signed(packaged_bundle(), other_key, 2, now))
+        done = cli(publish_env, "publish", "--url", central.url, str(envelope))
+        assert done.returncode == 0, done.stderr
+        status = wait_until(
+            lambda: (s := health_bundle(service))["last_rejection"] and s
+        )
+        assert status["last_rejection"]["reason"] == "unknown_key"
+        assert status["version"] == 1 and CANARY_RULE in rule_ids(service)
+
+        def rejection_reported():
+            status, _, body = central.request(
+                "GET", "/api/v1/admin/devices", token=admin
+            )
+            return json.loads(body)["devices"][0]["last_rejection"]
+
+        assert wait_until(rejection_reported)["reason"] == "unknown_key"
     finally:
         if service is not None:
             service.stop()
