@@ -4,6 +4,8 @@ One pass finds every keyword of every rule (an Aho-Corasick automaton over the
 lower-cased text), one pass finds the digit runs. A rule then runs only if it has
 an anchor, and its pattern is tried only around them:
 
+- a rule with a ``gate`` (a pattern every match contains, cheap to search for)
+  runs only if the gate matches, and is searched in windows around its matches;
 - ``keyword_first`` rules (every match begins with a keyword: ``AKIA``, ``ghp_``,
   ``@``) are tried exactly where a keyword starts;
 - others are searched in windows around each anchor, as wide as the pattern can
@@ -12,8 +14,10 @@ an anchor, and its pattern is tried only around them:
   the whole text, as before.
 
 The matches are those a search over the whole text finds, in the same order: a
-match always has an anchor within its reach (that is what keywords and min_digits
-promise, and what `postguard rules validate` checks on every example), and a
+match always has an anchor within its reach (that is what keywords, min_digits
+and gates promise, and what `postguard rules validate` checks on every example;
+a gate's search skips no place where it matches: each is inside a match it
+finds, or starts one), and a
 search that stops at ``endpos`` decides every start at least ``ahead`` before it
 as the full search would.
 """
@@ -126,6 +130,18 @@ def digit_runs(pattern: regex.Pattern[str], text: str, at_least: int) -> list[Di
             if digits >= at_least:
                 runs.append(DigitRun(start, end, digits))
     return runs
+
+
+def gate_spans(
+    gate: regex.Pattern[str], text: str, timeout: TimeoutFn, position: int = 0
+) -> list[Span]:
+    """Where ``gate`` matches from ``position`` on, as a search over the text
+    finds them."""
+    spans: list[Span] = []
+    while (match := gate.search(text, position, timeout=timeout())) is not None:
+        spans.append(match.span())
+        position = match.end()
+    return spans
 
 
 def keyword_starts(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[int]:

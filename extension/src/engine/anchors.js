@@ -3,11 +3,11 @@
 // matches are exactly those of a whole-text search). One pass finds every
 // keyword (an Aho-Corasick automaton over the lower-cased text), one pass the
 // digit runs; a rule's pattern is then tried only where a keyword starts
-// (keyword_first) or in windows around its anchors. Offsets are UTF-16 units;
+// (keyword_first) or in windows around its anchors (or its gate's matches). Offsets are UTF-16 units;
 // the bundle's reach is in code points, so windows take twice as many units
 // (wider is never wrong, only slower).
 
-import { findUntil } from './matches.js';
+import { findAll, findUntil } from './matches.js';
 
 const DOTTED_CAPITAL_I = '\u0130'; // the one character whose lower case is two long
 const DOTLESS_I = '\u0131';
@@ -120,6 +120,12 @@ export function digitRuns(pattern, text, atLeast) {
     if (digits >= atLeast) runs.push({ start: match.index, end: match.index + run.length, digits });
   }
   return runs;
+}
+
+/** Where `gate` matches, as a search over the text finds them ([start, end]
+ * UTF-16 offsets); throws BudgetTimeout when `deadline` passes. */
+export function gateSpans(gate, text, deadline, clock) {
+  return findAll(gate, text, deadline, { clock }).map((m) => [m.index, m.index + m[0].length]);
 }
 
 export function keywordStarts(hits, keywords) {

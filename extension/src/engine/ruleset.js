@@ -59,7 +59,7 @@ function sharedParams(specs) {
 // What decides a rule's candidates (the twin of DETECTION_FIELDS in ruleset.py);
 // the rest only labels them.
 const DETECTION_FIELDS = [
-  'pattern', 'flags', 'keywords', 'min_digits', 'reach', 'builtin',
+  'pattern', 'flags', 'keywords', 'min_digits', 'gate', 'reach', 'builtin',
   'validators', 'shrink', 'score', 'context', 'escalate', 'allow',
 ];
 
@@ -120,6 +120,8 @@ export function compileRule(rule, shared = {}) {
       headGroup: groups.includes('head'),
       keywords: (rule.keywords ?? []).map((k) => k.toLowerCase()),
       minDigits: Math.trunc(Number(rule.min_digits ?? 0)),
+      // A pattern every match contains: the rule runs only near its matches.
+      gate: rule.gate ? new PortablePattern(rule.gate, rule.flags ?? '') : null,
       behind: reachOf(rule, 'behind'),
       ahead: reachOf(rule, 'ahead'),
       keywordFirst: rule.reach?.keyword_first === true,
