@@ -132,16 +132,24 @@ def digit_runs(pattern: regex.Pattern[str], text: str, at_least: int) -> list[Di
     return runs
 
 
+# With gate matches closer together than this (a card gate in a long run of
+# digits), the rule searches the whole text: searching for every match would
+# cost more than it saves.
+DENSE_GATE = 1024
+
+
 def gate_spans(
-    gate: regex.Pattern[str], text: str, timeout: TimeoutFn, position: int = 0
+    gate: regex.Pattern[str], text: str, timeout: TimeoutFn, first: Span
 ) -> list[Span]:
-    """Where ``gate`` matches from ``position`` on, as a search over the text
-    finds them."""
-    spans: list[Span] = []
-    while (match := gate.search(text, position, timeout=timeout())) is not None:
+    """Where ``gate`` matches, as a search over the text finds them, given its
+    ``first`` match; or the whole text when they are dense."""
+    spans = [first]
+    while len(spans) * DENSE_GATE <= len(text):
+        match = gate.search(text, spans[-1][1], timeout=timeout())
+        if match is None:
+            return spans
         spans.append(match.span())
-        position = match.end()
-    return spans
+    return [(0, len(text))]
 
 
 def keyword_starts(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[int]:
@@ -155,7 +163,10 @@ def keyword_starts(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[
 def keyword_spans(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[Span]:
     spans: list[Span] = []
     for keyword in keywords:
-        spans += ((start, start + len(keyword)) for start in hits.get(keyword, ()))
+        starts = hits.get(keyword)
+        if starts:  # most of a rule's keywords are not in the text
+            size = len(keyword)
+            spans += [(start, start + size) for start in starts]
     spans.sort()
     return spans
 

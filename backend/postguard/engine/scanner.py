@@ -94,20 +94,23 @@ class Anchors:
     runs: list[DigitRun]
     gates: dict[tuple[str, int], list[Span]] = field(default_factory=dict)
 
-    def gate(self, rule: CompiledRule, text: str, budget: Budget) -> list[Span]:
-        """Where the rule's gate matches; searched once per scan for all rules
-        that share it, within a rule timeout. Raises like ``budget.check``."""
-        assert rule.gate is not None
+    def gate(self, rule: CompiledRule, text: str, budget: Budget) -> list[Span] | None:
+        """Where the rule's gate matches (None: it has none); searched once per
+        scan for all rules that share it, within a rule timeout. Raises like
+        ``budget.check``."""
+        if rule.gate is None:
+            return None
         key = gate_key(rule)
         spans = self.gates.get(key)
         if spans is None:
             # A rule timeout for the first search (most texts have no match, and
             # a budget of its own costs more than the search), one for the rest.
             first = rule.gate.search(text, timeout=budget.regex_timeout())
-            spans = [] if first is None else [first.span()]
-            if first is not None:
+            if first is None:
+                spans = []
+            else:
                 more = budget.for_rule().regex_timeout
-                spans += gate_spans(rule.gate, text, more, first.end())
+                spans = gate_spans(rule.gate, text, more, first.span())
             self.gates[key] = spans
         return spans
 
@@ -147,15 +150,6 @@ def _pattern_matches(
     elif anchors is not None and rule.min_digits and bounded:
         return _within(rule, text, _digit_spans(anchors, rule.min_digits), timeout)
     return rule.pattern.finditer(text, timeout=timeout())
-
-
-def _gated_out(
-    rule: CompiledRule, text: str, anchors: Anchors | None, budget: Budget
-) -> bool:
-    """Does the rule have a gate that matches nowhere (so it cannot match)?"""
-    if anchors is None or rule.gate is None:
-        return False
-    return not anchors.gate(rule, text, budget)
 
 
 def _digit_spans(anchors: Anchors, min_digits: int) -> list[Span]:
@@ -454,7 +448,8 @@ def scan(
         reason = None
         try:
             budget.check()
-            if _gated_out(group[0], ntext, anchors, budget):
+            gated = anchors and anchors.gate(group[0], ntext, budget)
+            if gated == []:  # the rule has a gate, and it matches nowhere
                 if trace is not None:
                     for rule in group:
                         trace.rule(rule.id, "gate", "skipped", "no match of its gate")

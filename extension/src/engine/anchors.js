@@ -7,7 +7,8 @@
 // the bundle's reach is in code points, so windows take twice as many units
 // (wider is never wrong, only slower).
 
-import { findAll, findUntil } from './matches.js';
+import { BudgetTimeout } from './budget.js';
+import { findUntil } from './matches.js';
 
 const DOTTED_CAPITAL_I = '\u0130'; // the one character whose lower case is two long
 const DOTLESS_I = '\u0131';
@@ -122,10 +123,25 @@ export function digitRuns(pattern, text, atLeast) {
   return runs;
 }
 
+// With gate matches closer together than this, the rule searches the whole text
+// (as DENSE_GATE in anchors.py).
+export const DENSE_GATE = 1024;
+
 /** Where `gate` matches, as a search over the text finds them ([start, end]
- * UTF-16 offsets); throws BudgetTimeout when `deadline` passes. */
+ * UTF-16 offsets), or the whole text when they are dense; throws BudgetTimeout
+ * when `deadline` passes. */
 export function gateSpans(gate, text, deadline, clock) {
-  return findAll(gate, text, deadline, { clock }).map((m) => [m.index, m.index + m[0].length]);
+  const { regex } = gate;
+  const spans = [];
+  for (let position = 0; ; ) {
+    regex.lastIndex = position;
+    const match = regex.exec(text);
+    if (deadline !== Infinity && clock() > deadline) throw new BudgetTimeout();
+    if (match === null) return spans;
+    position = match.index + match[0].length;
+    spans.push([match.index, position]);
+    if (spans.length * DENSE_GATE > text.length) return [[0, text.length]];
+  }
 }
 
 export function keywordStarts(hits, keywords) {
