@@ -80,6 +80,9 @@ function compileContext(spec) {
     window: Math.trunc(Number(spec.window)),
     required: spec.mode === 'required',
     boost: percent(spec.boost ?? 0),
+    // The longest text one word can match (a blank matches up to 3 separators),
+    // in code points, as CompiledContext.max_match in Python.
+    maxMatch: Math.max(...spec.words.map((w) => [...w].length + 2 * (w.split(' ').length - 1))),
   };
 }
 
@@ -94,7 +97,12 @@ function compileEscalation(spec) {
       throw new Error(`escalate.${name} must be an integer >= 0`);
     }
   }
-  return { pattern: new PortablePattern(spec.pattern, ''), window: spec.window, severity: spec.severity };
+  return {
+    pattern: new PortablePattern(spec.pattern, ''),
+    window: spec.window,
+    severity: spec.severity,
+    maxMatch: spec.max_match,
+  };
 }
 
 export function compileRule(rule, shared = {}) {
