@@ -111,3 +111,25 @@ test('copies of a rule each report, from one search', () => {
     assert.deepEqual(scan(target, text, { only: id }).findings.map((f) => f.rule_id), [id]);
   }
 });
+
+const MAILGUN = 'key 0123456789abcdef0123456789abcdef-0123abcd-4567ef01 end';
+const gated = (gate) => ({
+  ...bundle.rules.find((rule) => rule.id === 'mailgun-api-key-v2'),
+  id: 'gated',
+  gate,
+});
+
+test('a rule runs only where its gate matches', () => {
+  const target = compileBundle(bundleWith({ rules: [gated('-[0-9a-f]{8}-[0-9a-f]{8}')] }));
+  const [anchored, everywhere] = both(`${'lorem ipsum '.repeat(50)}${MAILGUN}`, target);
+  assert.deepEqual(anchored.findings.map((f) => f.rule_id), ['gated']);
+  assert.deepEqual(anchored, everywhere);
+  assert.deepEqual(scan(target, 'no key here, 2024-11-30').findings, []);
+});
+
+test('a gate that misses a match hides it from the anchored scan only', () => {
+  const target = compileBundle(bundleWith({ rules: [gated('-[0-9a-f]{9}-')] }));
+  const [anchored, everywhere] = both(MAILGUN, target);
+  assert.deepEqual(anchored.findings, []);
+  assert.deepEqual(everywhere.findings.map((f) => f.rule_id), ['gated']);
+});

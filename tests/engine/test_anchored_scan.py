@@ -230,6 +230,53 @@ def test_a_match_beyond_its_keywords_reach_is_not_found_anchored(bundle, engine_
     assert any("only when the whole text is searched" in f for f in failures)
 
 
+# --- gates ---------------------------------------------------------------------
+
+
+def _gated_rule(bundle: dict, gate: str) -> dict:
+    source = next(r for r in bundle["rules"] if r["id"] == "mailgun-api-key-v2")
+    return {**source, "id": "gated", "gate": gate}
+
+
+MAILGUN = "key 0123456789abcdef0123456789abcdef-0123abcd-4567ef01 end"
+
+
+def test_a_rule_runs_only_where_its_gate_matches(bundle, engine_with):
+    engine = engine_with(rules=[_gated_rule(bundle, "-[0-9a-f]{8}-[0-9a-f]{8}")])
+    anchored, everywhere = _both(engine, "lorem ipsum " * 50 + MAILGUN)
+    assert [f["rule_id"] for f in anchored["findings"]] == ["gated"]
+    assert anchored == everywhere
+    result, steps = engine.explain("no key here, 2024-11-30")
+    assert ("gated", "gate", "skipped") in [
+        (s["rule_id"], s["stage"], s["outcome"]) for s in steps
+    ]
+
+
+def test_a_gate_that_misses_a_match_is_caught_by_the_examples_check(
+    bundle, engine_with
+):
+    # This gate never occurs in a Mailgun key: the anchored scan finds nothing.
+    rule = _gated_rule(bundle, "-[0-9a-f]{9}-")
+    engine = engine_with(rules=[rule])
+    anchored, everywhere = _both(engine, MAILGUN)
+    assert anchored["findings"] == []
+    assert [f["rule_id"] for f in everywhere["findings"]] == ["gated"]
+    failures = check_rule_examples(engine, rule)
+    assert any("only when the whole text is searched" in f for f in failures)
+
+
+def test_a_gate_is_searched_once_for_the_rules_that_share_it(bundle, engine_with):
+    first = _gated_rule(bundle, "-[0-9a-f]{8}-[0-9a-f]{8}")
+    second = {**first, "id": "gated-too", "score": 0.9}
+    engine = engine_with(rules=[first, second])
+    assert len(engine._plan.groups) == 2
+    found = engine.scan(MAILGUN).findings
+    assert sorted(f.rule_id for f in found) == ["gated-too"]  # the higher score wins
+    assert [f.rule_id for f in engine.scan(MAILGUN, only={"gated"}).findings] == [
+        "gated"
+    ]
+
+
 # --- rules that detect alike ----------------------------------------------------
 
 

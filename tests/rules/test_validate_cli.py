@@ -49,6 +49,8 @@ def test_the_shipped_rules_validate(tmp_path, capsys):
         ("slow-alternation", "ReDoS"),
         ("escalate-wrong-severity", "not critical"),
         ("escalate-empty", "schema"),
+        ("gate-empty", "gate: can match empty text"),
+        ("gate-misses", "only when the whole text is searched"),
     ],
 )
 def test_broken_rule_is_rejected_with_file_and_reason(tmp_path, capsys, case, reason):

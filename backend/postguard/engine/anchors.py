@@ -4,6 +4,8 @@ One pass finds every keyword of every rule (an Aho-Corasick automaton over the
 lower-cased text), one pass finds the digit runs. A rule then runs only if it has
 an anchor, and its pattern is tried only around them:
 
+- a rule with a ``gate`` (a pattern every match contains, cheap to search for)
+  runs only if the gate matches, and is searched in windows around its matches;
 - ``keyword_first`` rules (every match begins with a keyword: ``AKIA``, ``ghp_``,
   ``@``) are tried exactly where a keyword starts;
 - others are searched in windows around each anchor, as wide as the pattern can
@@ -12,8 +14,10 @@ an anchor, and its pattern is tried only around them:
   the whole text, as before.
 
 The matches are those a search over the whole text finds, in the same order: a
-match always has an anchor within its reach (that is what keywords and min_digits
-promise, and what `postguard rules validate` checks on every example), and a
+match always has an anchor within its reach (that is what keywords, min_digits
+and gates promise, and what `postguard rules validate` checks on every example;
+a gate's search skips no place where it matches: each is inside a match it
+finds, or starts one), and a
 search that stops at ``endpos`` decides every start at least ``ahead`` before it
 as the full search would.
 """
@@ -128,6 +132,26 @@ def digit_runs(pattern: regex.Pattern[str], text: str, at_least: int) -> list[Di
     return runs
 
 
+# With gate matches closer together than this (a card gate in a long run of
+# digits), the rule searches the whole text: searching for every match would
+# cost more than it saves.
+DENSE_GATE = 1024
+
+
+def gate_spans(
+    gate: regex.Pattern[str], text: str, timeout: TimeoutFn, first: Span
+) -> list[Span]:
+    """Where ``gate`` matches, as a search over the text finds them, given its
+    ``first`` match; or the whole text when they are dense."""
+    spans = [first]
+    while len(spans) * DENSE_GATE <= len(text):
+        match = gate.search(text, spans[-1][1], timeout=timeout())
+        if match is None:
+            return spans
+        spans.append(match.span())
+    return [(0, len(text))]
+
+
 def keyword_starts(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[int]:
     starts: list[int] = []
     for keyword in keywords:
@@ -139,7 +163,10 @@ def keyword_starts(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[
 def keyword_spans(hits: dict[str, list[int]], keywords: Iterable[str]) -> list[Span]:
     spans: list[Span] = []
     for keyword in keywords:
-        spans += ((start, start + len(keyword)) for start in hits.get(keyword, ()))
+        starts = hits.get(keyword)
+        if starts:  # most of a rule's keywords are not in the text
+            size = len(keyword)
+            spans += [(start, start + size) for start in starts]
     spans.sort()
     return spans
 

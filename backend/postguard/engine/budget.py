@@ -28,6 +28,9 @@ class Budget:
     of the scan's BudgetSpent (``budget``). No rule can use the whole budget and
     starve the next ones."""
 
+    # A scan makes a few of these per rule: slots make that cheaper.
+    __slots__ = ("clock", "deadline", "rule_timeout", "scan_deadline", "unlimited")
+
     def __init__(
         self,
         deadline: float,

@@ -87,6 +87,9 @@ class CompiledRule:
     builtin: ModuleType | None
     keywords: tuple[str, ...]
     min_digits: int
+    # A pattern every match contains (``gate``): the rule runs only near its
+    # matches; see anchors.py.
+    gate: regex.Pattern[str] | None
     # How far a match reads before its start and from it (None: no bound, or not
     # known), and whether every match begins with a keyword: see anchors.py.
     behind: int | None
@@ -109,6 +112,7 @@ DETECTION_FIELDS = (
     "flags",
     "keywords",
     "min_digits",
+    "gate",
     "reach",
     "builtin",
     "validators",
@@ -186,6 +190,11 @@ def _compile_rule(
             builtin=builtin,
             keywords=tuple(k.lower() for k in rule.get("keywords", [])),
             min_digits=int(rule.get("min_digits", 0)),
+            gate=(
+                compile_pattern(rule["gate"], rule.get("flags", ""))
+                if rule.get("gate")
+                else None
+            ),
             behind=_reach(reach, "behind"),
             ahead=_reach(reach, "ahead"),
             keyword_first=reach.get("keyword_first") is True,

@@ -3,7 +3,9 @@
 Every step is a plain function of the compiled bundle, so the JS twin
 (``extension/src/engine/scan.js``) follows the same order and gets the same result.
 One pass finds every rule's anchors (keywords, digit runs); only rules with an
-anchor in the text run, and their patterns only near it (anchors.py, plan.py).
+anchor in the text run, and their patterns only near it (anchors.py, plan.py). A
+rule with a gate runs only if its gate matches too, searched once per scan the
+first time a rule that has it is selected.
 The budget is checked before each rule, between candidates, in the phone matcher's
 loop and while overlaps are resolved; whatever it cuts short is named in
 ``incomplete``. Rules run most severe first, so a tight budget is spent on what
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 
 import regex
 
@@ -25,6 +28,7 @@ from .anchors import DigitRun
 from .anchors import Span
 from .anchors import TimeoutFn
 from .anchors import digit_runs
+from .anchors import gate_spans
 from .anchors import keyword_spans
 from .anchors import keyword_starts
 from .anchors import lower_keeping_offsets
@@ -83,10 +87,37 @@ def severity_of(rule: CompiledRule, escalated: bool) -> str:
 
 @dataclass(frozen=True)
 class Anchors:
-    """What the scan found once for every rule: keyword starts, digit runs."""
+    """What the scan found once for every rule: keyword starts, digit runs, and
+    (filled as rules ask for them) the matches of each gate."""
 
     hits: dict[str, list[int]]
     runs: list[DigitRun]
+    gates: dict[tuple[str, int], list[Span]] = field(default_factory=dict)
+
+    def gate(self, rule: CompiledRule, text: str, budget: Budget) -> list[Span] | None:
+        """Where the rule's gate matches (None: it has none); searched once per
+        scan for all rules that share it, within a rule timeout. Raises like
+        ``budget.check``."""
+        if rule.gate is None:
+            return None
+        key = gate_key(rule)
+        spans = self.gates.get(key)
+        if spans is None:
+            # A rule timeout for the first search (most texts have no match, and
+            # a budget of its own costs more than the search), one for the rest.
+            first = rule.gate.search(text, timeout=budget.regex_timeout())
+            if first is None:
+                spans = []
+            else:
+                more = budget.for_rule().regex_timeout
+                spans = gate_spans(rule.gate, text, more, first.span())
+            self.gates[key] = spans
+        return spans
+
+
+def gate_key(rule: CompiledRule) -> tuple[str, int]:
+    assert rule.gate is not None
+    return rule.gate.pattern, rule.gate.flags
 
 
 # A pattern that begins with its keyword searches the whole text about as fast
@@ -102,7 +133,10 @@ def _pattern_matches(
     known (see anchors.py), else over the whole text (also when ``anchors`` is
     None: the reference the anchored scan is tested against)."""
     bounded = rule.behind is not None and rule.ahead is not None
-    if anchors is not None and rule.keywords:
+    if anchors is not None and rule.gate is not None and not rule.keyword_first:
+        if bounded:  # the scan found the gate's matches before the rule ran
+            return _within(rule, text, anchors.gates[gate_key(rule)], timeout)
+    elif anchors is not None and rule.keywords:
         if rule.keyword_first:
             starts = keyword_starts(anchors.hits, rule.keywords)
             if len(starts) * DENSE_HITS <= len(text):
@@ -256,8 +290,12 @@ def _rule_candidates(
     """Add the rule's candidates to ``found``; raises BudgetSpent or TimeoutError
     (the candidates added before stay). The pattern gets one rule timeout, its
     candidates another: the spans found before a timeout still count."""
-    min_score = round(bundle.defaults["min_score"] * 100)
     spans, timed_out = _regex_spans(rule, text, anchors, budget.for_rule())
+    if not spans and not timed_out:
+        if trace is not None:
+            trace_pattern(trace, rule, spans, [], timed_out)
+        return  # most rules find nothing: no budget for candidates needed
+    min_score = round(bundle.defaults["min_score"] * 100)
     work = budget.for_rule()
     proposed = _rule_spans(rule, spans, text, work, regions)
     if trace is not None:
@@ -410,6 +448,12 @@ def scan(
         reason = None
         try:
             budget.check()
+            gated = anchors and anchors.gate(group[0], ntext, budget)
+            if gated == []:  # the rule has a gate, and it matches nowhere
+                if trace is not None:
+                    for rule in group:
+                        trace.rule(rule.id, "gate", "skipped", "no match of its gate")
+                continue
             _rule_candidates(
                 bundle, group[0], ntext, anchors, budget, regions, found, trace
             )

@@ -35,7 +35,7 @@ Span = tuple[int, int]
 @dataclass(frozen=True)
 class Step:
     rule_id: str
-    # anchors, pattern, builtin, validator, allow, context, score, escalate,
+    # anchors, gate, pattern, builtin, validator, allow, context, score, escalate,
     # overlap, cap
     stage: str
     outcome: str  # skipped, ran, shared, dropped, kept, listed

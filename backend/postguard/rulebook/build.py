@@ -209,6 +209,8 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
     }
     if data.get("builtin"):
         rule["builtin"] = data["builtin"]
+    if data.get("gate"):
+        rule["gate"] = data["gate"]
     if data.get("escalate"):
         months = ((settings or {}).get("dates") or {}).get("months", [])
         rule["escalate"] = compile_escalate(data["escalate"], months)

@@ -44,8 +44,9 @@ def check_rule_examples(engine: Engine, rule: dict) -> list[str]:
         ]:
             failures.append(
                 "example is found only when the whole text is searched: no keyword "
-                "(or digit run of min_digits) lies within the pattern's reach of "
-                f"the match; add the keyword it contains: {example['why']}"
+                "(or digit run of min_digits, or match of the gate) lies within the "
+                "pattern's reach of the match; add the keyword it contains (or "
+                f"widen the gate): {example['why']}"
             )
         if not found:
             failures.append(f"example should match but did not: {example['why']}")

@@ -44,6 +44,8 @@ def _patterns(compiled: dict) -> list[tuple[str, str, str]]:
     """(label, pattern, flags) for what a rule's author wrote as a regex, and the
     escalate pattern built from its words and dates."""
     found = [("pattern", compiled["pattern"], compiled["flags"])]
+    if compiled.get("gate"):
+        found.append(("gate", compiled["gate"], compiled["flags"]))
     for n, spec in enumerate(compiled["allow"].get("patterns", [])):
         found.append((f"allow pattern {n + 1}", spec["pattern"], spec.get("flags", "")))
     if compiled.get("escalate"):
@@ -118,6 +120,14 @@ def _reach_problems(rule: dict) -> list[str]:
         return [f"pattern: cannot be analysed for the anchored scan ({exc})"]
     if reach.min_width == 0:
         return ["pattern: can match empty text; every match must hold a character"]
+    if rule.get("gate"):
+        try:
+            gate = reach_of(rule["gate"], rule["flags"], [])
+        except (ValueError, IndexError, KeyError) as exc:
+            return [f"gate: cannot be analysed ({exc})"]
+        if gate.min_width == 0:
+            # A search steps over an empty match: it could skip where the gate is.
+            return ["gate: can match empty text; every match must hold a character"]
     return []
 
 

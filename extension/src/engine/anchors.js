@@ -3,10 +3,11 @@
 // matches are exactly those of a whole-text search). One pass finds every
 // keyword (an Aho-Corasick automaton over the lower-cased text), one pass the
 // digit runs; a rule's pattern is then tried only where a keyword starts
-// (keyword_first) or in windows around its anchors. Offsets are UTF-16 units;
+// (keyword_first) or in windows around its anchors (or its gate's matches). Offsets are UTF-16 units;
 // the bundle's reach is in code points, so windows take twice as many units
 // (wider is never wrong, only slower).
 
+import { BudgetTimeout } from './budget.js';
 import { findUntil } from './matches.js';
 
 const DOTTED_CAPITAL_I = '\u0130'; // the one character whose lower case is two long
@@ -120,6 +121,27 @@ export function digitRuns(pattern, text, atLeast) {
     if (digits >= atLeast) runs.push({ start: match.index, end: match.index + run.length, digits });
   }
   return runs;
+}
+
+// With gate matches closer together than this, the rule searches the whole text
+// (as DENSE_GATE in anchors.py).
+export const DENSE_GATE = 1024;
+
+/** Where `gate` matches, as a search over the text finds them ([start, end]
+ * UTF-16 offsets), or the whole text when they are dense; throws BudgetTimeout
+ * when `deadline` passes. */
+export function gateSpans(gate, text, deadline, clock) {
+  const { regex } = gate;
+  const spans = [];
+  for (let position = 0; ; ) {
+    regex.lastIndex = position;
+    const match = regex.exec(text);
+    if (deadline !== Infinity && clock() > deadline) throw new BudgetTimeout();
+    if (match === null) return spans;
+    position = match.index + match[0].length;
+    spans.push([match.index, position]);
+    if (spans.length * DENSE_GATE > text.length) return [[0, text.length]];
+  }
 }
 
 export function keywordStarts(hits, keywords) {

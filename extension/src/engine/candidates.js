@@ -33,21 +33,32 @@ const isLow = (code) => code >= 0xdc00 && code <= 0xdfff;
  * _has_context in scanner.py). `near` is a rule's context or escalate.
  */
 function hasContext(near, norm, candidate, budget) {
-  const { window, pattern } = near;
+  const { window, pattern, maxMatch } = near;
   const { start, end } = candidate;
   const hi = end + window;
   const text = norm.text;
   const from = stepCodePoints(text, candidate.unitStart, window, -1);
   const until = stepCodePoints(text, candidate.unitEnd, window, +1);
+  // JS has no endpos: search a slice that ends where Python's search stops (far
+  // enough for a word starting in the window to be seen whole), so a text with no
+  // word after the value is not read to its end for each candidate. The slice
+  // starts a little early for the words' look-behinds.
+  const sliceStart = Math.max(0, from - LOOKBEHIND_UNITS);
+  const sliceEnd = stepCodePoints(text, candidate.unitEnd, window + maxMatch + 1, +1);
+  const slice = text.slice(sliceStart, sliceEnd);
   const deadline = budget.stepDeadline();
-  for (const m of findAll(pattern, text, deadline, { from, until, clock: budget.clock })) {
-    const s = norm.units.toCodePoint(m.index);
-    const e = norm.units.toCodePoint(m.index + m[0].length);
+  const options = { from: from - sliceStart, until: until - sliceStart, clock: budget.clock };
+  for (const m of findAll(pattern, slice, deadline, options)) {
+    const s = norm.units.toCodePoint(m.index + sliceStart);
+    const e = norm.units.toCodePoint(m.index + sliceStart + m[0].length);
     if (s > hi) break;
     if (e <= hi && (e <= start || s >= end)) return true;
   }
   return false;
 }
+
+// Context and escalate patterns look back one character at most (a word edge).
+const LOOKBEHIND_UNITS = 8;
 
 const MAX_SHRINK = 8;
 const isCut = (char) => char === ' ' || char === '-';

@@ -59,7 +59,7 @@ function sharedParams(specs) {
 // What decides a rule's candidates (the twin of DETECTION_FIELDS in ruleset.py);
 // the rest only labels them.
 const DETECTION_FIELDS = [
-  'pattern', 'flags', 'keywords', 'min_digits', 'reach', 'builtin',
+  'pattern', 'flags', 'keywords', 'min_digits', 'gate', 'reach', 'builtin',
   'validators', 'shrink', 'score', 'context', 'escalate', 'allow',
 ];
 
@@ -80,6 +80,9 @@ function compileContext(spec) {
     window: Math.trunc(Number(spec.window)),
     required: spec.mode === 'required',
     boost: percent(spec.boost ?? 0),
+    // The longest text one word can match (a blank matches up to 3 separators),
+    // in code points, as CompiledContext.max_match in Python.
+    maxMatch: Math.max(...spec.words.map((w) => [...w].length + 2 * (w.split(' ').length - 1))),
   };
 }
 
@@ -94,7 +97,12 @@ function compileEscalation(spec) {
       throw new Error(`escalate.${name} must be an integer >= 0`);
     }
   }
-  return { pattern: new PortablePattern(spec.pattern, ''), window: spec.window, severity: spec.severity };
+  return {
+    pattern: new PortablePattern(spec.pattern, ''),
+    window: spec.window,
+    severity: spec.severity,
+    maxMatch: spec.max_match,
+  };
 }
 
 export function compileRule(rule, shared = {}) {
@@ -120,6 +128,8 @@ export function compileRule(rule, shared = {}) {
       headGroup: groups.includes('head'),
       keywords: (rule.keywords ?? []).map((k) => k.toLowerCase()),
       minDigits: Math.trunc(Number(rule.min_digits ?? 0)),
+      // A pattern every match contains: the rule runs only near its matches.
+      gate: rule.gate ? new PortablePattern(rule.gate, rule.flags ?? '') : null,
       behind: reachOf(rule, 'behind'),
       ahead: reachOf(rule, 'ahead'),
       keywordFirst: rule.reach?.keyword_first === true,

@@ -13,6 +13,7 @@ import { headCodePoints } from './code-points.js';
 import { maskedPreview } from './mask.js';
 import {
   digitRuns,
+  gateSpans,
   keywordSpans,
   keywordStarts,
   lowerKeepingOffsets,
@@ -43,7 +44,10 @@ function patternMatches(rule, text, anchors, deadline, clock) {
   // Reach is in code points; a code point may be two UTF-16 units.
   const reach = bounded ? { behind: 2 * rule.behind, ahead: 2 * rule.ahead } : null;
   let spans = null;
-  if (anchors !== null && rule.keywords.length) {
+  if (anchors !== null && rule.gate !== null && !rule.keywordFirst) {
+    // The scan found the gate's matches before the rule ran.
+    if (bounded) spans = anchors.gates.get(rule.gate.source + rule.gate.flags);
+  } else if (anchors !== null && rule.keywords.length) {
     if (rule.keywordFirst) {
       const starts = keywordStarts(anchors.hits, rule.keywords);
       if (starts.length * DENSE_HITS <= text.length) {
@@ -135,6 +139,20 @@ function ruleCandidates(compiled, rule, norm, anchors, budget, found) {
   if (timedOut) throw new BudgetTimeout();
 }
 
+/** Does the rule have a gate that matches nowhere (so it cannot match)? Each
+ * gate is searched once per scan, within a rule timeout. */
+function gatedOut(rule, text, anchors, budget) {
+  if (anchors === null || rule.gate === null) return false;
+  const key = rule.gate.source + rule.gate.flags;
+  let spans = anchors.gates.get(key);
+  if (spans === undefined) {
+    const work = budget.forRule();
+    spans = gateSpans(rule.gate, text, work.stepDeadline(), work.clock);
+    anchors.gates.set(key, spans);
+  }
+  return spans.length === 0;
+}
+
 const reasonOf = (error) => {
   if (error instanceof BudgetSpent) return 'budget';
   if (error instanceof BudgetTimeout) return 'timeout';
@@ -168,7 +186,7 @@ export function scan(
   const { plan } = compiled;
   const hits = plan.finder.find(lowerKeepingOffsets(norm.text));
   const runs = plan.minDigits ? digitRuns(compiled.digitRun, norm.text, plan.minDigits) : [];
-  const anchors = anchored ? { hits, runs } : null;
+  const anchors = anchored ? { hits, runs, gates: new Map() } : null;
   const longestRun = runs.reduce((longest, run) => Math.max(longest, run.digits), 0);
   const candidates = [];
   for (const all of plan.select(hits, longestRun)) {
@@ -178,6 +196,7 @@ export function scan(
     let reason = null;
     try {
       budget.check();
+      if (gatedOut(group[0], norm.text, anchors, budget)) continue;
       ruleCandidates(compiled, group[0], norm, anchors, budget, found);
     } catch (error) {
       reason = reasonOf(error);
