@@ -7,6 +7,7 @@ guarded wherever its editable element lives.
   Post in the page are held, Mask edits the editor in the frame.
 - A cross-origin editor frame the extension cannot enter turns the badge OFF.
 - Editor.js: every paragraph is its own editable element; the post is all of them.
+- A title and a body in two editors with one Post button: the post is both.
 """
 
 from __future__ import annotations
@@ -161,3 +162,28 @@ def test_editorjs_mask_reaches_the_right_block(compose):
     c.wait_state("clean")
     c.post_button.click()
     assert c.wait_posted() == [f"first paragraph\ncard {MASKED} end"]
+
+
+def test_title_with_a_card_holds_post_while_the_body_typed_last_is_clean(compose):
+    """Two editors, one post: Post and Ctrl+Enter wait on the one that holds."""
+    c = compose("titlebody")
+    c.page.locator("#title").click()
+    c.page.keyboard.type(f"card {CARD}")
+    c.wait_state("flagged")
+    c.editor.click()  # the body, typed last
+    c.page.keyboard.type("and a clean body")
+    c.page.wait_for_timeout(400)  # the body's own check comes back clean
+    c.page.keyboard.press("Control+Enter")
+    assert c.nothing_posted_for()
+    c.post_button.click()
+    assert c.nothing_posted_for()
+    assert c.banner_attr("data-held") == "1"
+
+    c.banner_click("mask")
+    # Each editor has its own banner: wait for the title's, not the body's.
+    c.page.wait_for_function(
+        """() => [...document.querySelectorAll('postguard-banner')]
+                 .every((b) => ['clean', 'idle'].includes(b.dataset.state))"""
+    )
+    c.post_button.click()
+    assert c.wait_posted() == [f"card {MASKED}\nand a clean body"]

@@ -34,22 +34,45 @@ export function createGuard({ adapters: initial, env, createView, signal }) {
     return session;
   }
 
-  // The session a submit control or form belongs to: nearest attached editor
-  // (also one in a frame inside the control's container). A hidden editor, such
-  // as the <textarea> TinyMCE hides behind its iframe, is never the answer.
-  function sessionNear(control) {
+  // The sessions a submit control or form belongs to: every live session in the
+  // nearest container that holds one (a post's title and body, or editors in
+  // a frame inside it); else one for the nearest visible composer. A hidden
+  // editor, such as the <textarea> TinyMCE hides behind its iframe, is never
+  // the answer.
+  function sessionsNear(control) {
     const attached = [...sessions.values()].filter((s) => isLive(s.el));
     for (let node = control; node; node = composedParent(node)) {
       const inside = attached.filter((s) => composedContains(node, s.el));
-      if (inside.length) return inside.sort((a, b) => b.inputAt - a.inputAt)[0];
+      if (inside.length) return inside;
       const doc = node.ownerDocument;
       if (node === doc.documentElement || node === doc.body) break;
       for (const adapter of adapters) {
         const found = adapter.findComposers(node).find(isVisible);
-        if (found) return sessionFor(found);
+        const session = found && sessionFor(found);
+        if (session) return [session];
       }
     }
-    return null;
+    return [];
+  }
+
+  // Of one post's sessions, the one a submit waits on: one whose text holds the
+  // post, else one not checked yet, else the one typed in last. A card in the
+  // title holds Post even when the body, typed last, is clean.
+  function decisive(group) {
+    const verdicts = group.map((session) => [session, session.cachedVerdict()]);
+    return verdicts.find(([, v]) => v?.hold)?.[0]
+      ?? verdicts.find(([, v]) => v === null)?.[0]
+      ?? [...group].sort((a, b) => b.inputAt - a.inputAt)[0]
+      ?? null;
+  }
+
+  // The session a submit key in `session`'s editor waits on: its post's
+  // decisive one when other editors share its Post control.
+  function decisiveForKey(session) {
+    if (sessions.size < 2) return session;
+    const control = session.adapter.findSubmitControl(session.el);
+    const group = control ? sessionsNear(control) : [];
+    return group.includes(session) ? decisive(group) : session;
   }
 
   signal?.addEventListener('abort', () => sessions.clear(), { once: true });
@@ -72,21 +95,21 @@ export function createGuard({ adapters: initial, env, createView, signal }) {
       const target = event.composedPath()[0];
       const session = sessionFor(target);
       if (!session || !isSubmitKey(event, session.adapter.submitKeysFor(session.el))) return;
-      attempt(session, { kind: 'key', event, target }, event);
+      attempt(decisiveForKey(session), { kind: 'key', event, target }, event);
     },
     click(event) {
       if (event.button !== 0) return;
       for (const el of pathElements(event)) {
         if (!adapters.some((a) => a.isSubmitControl(el))) continue;
-        const session = sessionNear(el);
+        const session = decisive(sessionsNear(el));
         if (session) attempt(session, { kind: 'click', control: el }, event);
         return;
       }
     },
     submit(event) {
       const form = event.composedPath()[0];
-      const session = sessionNear(form.querySelector?.('textarea, [contenteditable]') ?? form);
-      if (session && composedContains(form, session.el)) {
+      const session = decisive(sessionsNear(form).filter((s) => composedContains(form, s.el)));
+      if (session) {
         attempt(session, { kind: 'form', form, submitter: event.submitter }, event);
       }
     },

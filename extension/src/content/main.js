@@ -12,6 +12,7 @@ import { createSessionView } from './session-view.js';
 import { createVerdictCache } from './verdict-cache.js';
 import { ext } from '../shared/ext.js';
 import { startSelfTest } from './self-test.js';
+import { isVisible, rectOf } from './dom.js';
 import { watchFrames } from './frames.js';
 
 const hub = globalThis.__postguardHub;
@@ -55,7 +56,12 @@ async function start() {
   const guard = createGuard({
     adapters,
     env,
-    createView: (session) => createSessionView(session, { onAction }),
+    createView: (session) => createSessionView(session, {
+      onAction,
+      otherEditors: () => [...guard.sessions.values()]
+        .filter((s) => s !== session && isVisible(s.el))
+        .map((s) => rectOf(s.el)),
+    }),
     signal,
   });
   hub.handler = (event) => guard.handle(event);

@@ -39,7 +39,9 @@ function bannerView(session) {
   };
 }
 
-export function createSessionView(session, { onAction }) {
+// `otherEditors()`: the rects of the page's other guarded editors (a post's
+// title and body): the banner keeps off them too, so they stay clickable.
+export function createSessionView(session, { onAction, otherEditors = () => [] }) {
   let banner = null;
   let overlay = null;
   let control = null;
@@ -52,6 +54,8 @@ export function createSessionView(session, { onAction }) {
     }
     return control?.isConnected ? [rectOf(control)] : [];
   }
+
+  const avoidRects = () => [...submitRects(), ...otherEditors()];
 
   function paintHighlights(flagged) {
     const model = readModel(session.el);
@@ -75,11 +79,11 @@ export function createSessionView(session, { onAction }) {
       const model = bannerView(session);
       banner.update(model);
       paintHighlights(model.findings.length > 0);
-      if (model.visible) banner.place(rectOf(session.el), submitRects());
+      if (model.visible) banner.place(rectOf(session.el), avoidRects());
     },
     reposition() {
       overlay?.reposition();
-      if (banner) banner.place(rectOf(session.el), submitRects());
+      if (banner) banner.place(rectOf(session.el), avoidRects());
     },
     showReason() {
       banner?.showReason();
