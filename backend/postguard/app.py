@@ -159,7 +159,11 @@ def create_app(test_config=None) -> Flask:
     if app.config["CENTRAL_URL"]:
         if not updater.enabled:
             raise config.ConfigError("setting central_url needs bundle_keys to pin")
-        app.extensions["postguard_central"] = CentralPoller(app.config, updater)
+        app.extensions["postguard_central"] = CentralPoller(
+            app.config,
+            updater,
+            platforms=lambda: app.extensions["postguard"].policy.platforms,
+        )
     register_error_handlers(app)
     security.init_app(app)
     register_blueprints(app)

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import random
+import re
 import threading
 import time
 import urllib.error
@@ -28,6 +29,8 @@ CREDENTIAL_NAME = "central-device.json"
 MAX_BACKOFF_SECONDS = 3600
 TIMEOUT_SECONDS = 30
 MAX_SMALL_BODY = 64 * 1024  # enrolment answers
+# Central's status schema (central/api_device.py): names only, 16 at most.
+PLATFORM = re.compile(r"^[a-z0-9][a-z0-9.-]{0,23}$")
 
 
 class CentralError(Exception):
@@ -51,7 +54,9 @@ def read_capped(response, limit: int) -> bytes:
 
 
 class CentralPoller:
-    def __init__(self, settings: dict[str, Any], updater, rng=random.random) -> None:
+    def __init__(
+        self, settings: dict[str, Any], updater, rng=random.random, platforms=list
+    ) -> None:
         self.base = settings["CENTRAL_URL"].rstrip("/")
         self.enrolment_token = settings["ENROLMENT_TOKEN"]
         self.credential_file = Path(settings["HOME"]) / CREDENTIAL_NAME
@@ -59,6 +64,7 @@ class CentralPoller:
         self.updater = updater
         self.max_bytes = bs.MAX_ENVELOPE_BYTES
         self._rng = rng
+        self._platforms = platforms  # () -> the running policy's platform names
         self._etag: str | None = None  # of the last envelope fetched
         self.failures = 0
         self.last_success: datetime | None = None
@@ -166,6 +172,7 @@ class CentralPoller:
             "last_rejection": None
             if rejection is None
             else {"reason": rejection["reason"], "at": rejection["at"]},
+            "platforms": sorted(p for p in self._platforms() if PLATFORM.match(p))[:16],
         }
         try:
             auth = {"Authorization": f"Bearer {self.credential()}"}

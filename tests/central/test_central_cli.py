@@ -37,9 +37,17 @@ def test_admin_names_are_unique_and_the_token_goes_to_stdout(central_home, capsy
 def test_publish_needs_an_admin_token(central_home, tmp_path, capsys):
     signed = tmp_path / "b.json"
     signed.write_text("{}")
-    code = main(["central", "publish", "--url", "http://127.0.0.1:9", str(signed)])
+    url = ["--url", "http://127.0.0.1:9"]
+    code = main(["central", "publish", *url, "--all", str(signed)])
     assert code == EXIT_CONFIG
     assert "POSTGUARD_ADMIN_TOKEN" in capsys.readouterr().err
+
+
+def test_publish_names_a_pilot_or_all(central_home, tmp_path, capsys):
+    signed = tmp_path / "b.json"
+    signed.write_text("{}")
+    assert main(["central", "publish", "--url", "http://x", str(signed)]) == 2
+    assert "--pilot-group" in capsys.readouterr().err
 
 
 def test_the_local_service_will_not_poll_central_without_pinned_keys(tmp_path):

@@ -95,7 +95,7 @@ def test_a_running_service_enrols_and_picks_up_what_an_admin_publishes(
         envelope = tmp_path / "bundle.signed.json"
         envelope.write_bytes(signed(bundle_with_canary_rule(), key, 1, now))
         publish_env = {**central_env, "POSTGUARD_ADMIN_TOKEN": admin}
-        done = cli(publish_env, "publish", "--url", central.url, str(envelope))
+        done = cli(publish_env, "publish", "--url", central.url, "--all", str(envelope))
         assert done.returncode == 0, done.stderr
         assert "published version 1" in done.stdout
         wait_until(lambda: health_bundle(service)["version"] == 1)
@@ -118,14 +118,16 @@ def test_a_running_service_enrols_and_picks_up_what_an_admin_publishes(
         envelope.write_bytes(
             signed(packaged_bundle(), Ed25519PrivateKey.generate(), 2, now)
         )
-        refused = cli(publish_env, "publish", "--url", central.url, str(envelope))
+        refused = cli(
+            publish_env, "publish", "--url", central.url, "--all", str(envelope)
+        )
         assert refused.returncode == 1
         assert "unknown_key" in refused.stderr
 
         # One the laptop does not trust reaches it, is refused and reported;
         # the last-known-good rules keep running.
         envelope.write_bytes(signed(packaged_bundle(), other_key, 2, now))
-        done = cli(publish_env, "publish", "--url", central.url, str(envelope))
+        done = cli(publish_env, "publish", "--url", central.url, "--all", str(envelope))
         assert done.returncode == 0, done.stderr
         status = wait_until(
             lambda: (s := health_bundle(service))["last_rejection"] and s
@@ -146,3 +148,73 @@ def test_a_running_service_enrols_and_picks_up_what_an_admin_publishes(
         central.stop()
     assert "ZEBRA" not in service.log() + central.log()
     assert admin not in service.log() + central.log()
+
+
+def test_a_pilot_device_gets_the_pilot_bundle_and_another_does_not(tmp_path, key):
+    """Two running local services; only the one in the pilot group gets v2."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    pinned = write_pem(tmp_path / "pinned.pub.pem", key)
+    central_env = cli_env(
+        tmp_path / "home-unused",
+        POSTGUARD_CENTRAL_HOME=str(tmp_path / "central"),
+        POSTGUARD_CENTRAL_KEYS=pinned,
+        POSTGUARD_CENTRAL_WORKERS="1",
+    )
+    admin = cli(central_env, "admin", "create", "alice").stdout.strip()
+    enrolment = cli(central_env, "enrol-token", "--uses", "2").stdout.strip()
+    admin_env = {**central_env, "POSTGUARD_ADMIN_TOKEN": admin}
+    central = start_central(central_env, tmp_path / "central.log")
+    services = {}
+    try:
+        for name in ("pilot", "other"):
+            services[name] = start_service(
+                tmp_path / name,
+                tmp_path / f"{name}.log",
+                POSTGUARD_BUNDLE_KEYS=pinned,
+                POSTGUARD_CENTRAL_URL=central.url,
+                POSTGUARD_ENROLMENT_TOKEN=enrolment,
+                POSTGUARD_CENTRAL_POLL_SECONDS="1",
+                POSTGUARD_RATE_LIMIT_PER_SECOND="0",
+            )
+        credential = tmp_path / "pilot" / "central-device.json"
+        wait_until(credential.is_file)
+        pilot_id = json.loads(credential.read_text())["device_id"]
+        url = ("--url", central.url)
+        grouped = cli(admin_env, "group", *url, "canary", pilot_id)
+        assert grouped.returncode == 0, grouped.stderr
+
+        envelope = tmp_path / "bundle.signed.json"
+        envelope.write_bytes(signed(packaged_bundle(), key, 1, now))
+        assert cli(admin_env, "publish", *url, "--all", str(envelope)).returncode == 0
+        for service in services.values():
+            wait_until(lambda s=service: health_bundle(s)["version"] == 1)
+
+        envelope.write_bytes(signed(bundle_with_canary_rule(), key, 2, now))
+        done = cli(admin_env, "publish", *url, "--pilot-group", "canary", str(envelope))
+        assert done.returncode == 0, done.stderr
+        assert "to pilot" in done.stdout
+        wait_until(lambda: health_bundle(services["pilot"])["version"] == 2)
+        assert CANARY_RULE in rule_ids(services["pilot"])
+        time.sleep(3)  # several poll rounds of the other device
+        assert health_bundle(services["other"])["version"] == 1
+        assert CANARY_RULE not in rule_ids(services["other"])
+
+        def both_reported():
+            listing = cli(admin_env, "devices", *url).stdout
+            return "runs=2" in listing and "runs=1" in listing and listing
+
+        listing = wait_until(both_reported)
+        assert f"{pilot_id}  group=canary  runs=2  should=2" in listing
+
+        assert cli(admin_env, "promote", *url, "2").returncode == 0
+        wait_until(lambda: health_bundle(services["other"])["version"] == 2)
+        wait_until(  # once both have reported version 2
+            lambda: (
+                cli(admin_env, "devices", *url, "--problems").stdout.strip()
+                == "no devices with problems"
+            )
+        )
+    finally:
+        for service in services.values():
+            service.stop()
+        central.stop()

@@ -25,7 +25,7 @@ def bearer(token: str) -> dict:
 
 
 def publish(client, admin, envelope, restores=None):
-    path = "/api/v1/admin/bundles"
+    path = "/api/v1/admin/bundles?to=all"
     if restores is not None:
         path = f"/api/v1/admin/rollback?restores={restores}"
     return client.post(path, data=envelope, headers=bearer(admin))
@@ -45,9 +45,9 @@ def all_cells(store, table: str) -> str:
 
 
 def test_migrations_reach_head_and_rerun_cleanly(store):
-    assert migrate.revision(store.engine) == "0001"
+    assert migrate.revision(store.engine) == "0002"
     migrate.upgrade(store.engine)  # at head already: nothing to do
-    assert migrate.revision(store.engine) == "0001"
+    assert migrate.revision(store.engine) == "0002"
 
 
 def test_admin_tokens_and_device_credentials_are_stored_hashed(store, client):
@@ -141,7 +141,7 @@ def test_central_refuses_a_bad_bundle_and_keeps_the_current_one(
     }[case]
     assert code == expected
     assert [b["version"] for b in store.bundles()] == [5]
-    assert store.current()[1] == good
+    assert store.bundle(5).envelope == good
     assert [row["action"] for row in store.audit()] == ["publish"]
 
 

@@ -9,6 +9,7 @@ from flask import jsonify
 from flask import request
 
 from ..errors import APIError
+from . import rollout
 from .auth import require_admin
 
 bp = Blueprint("central_admin", __name__, url_prefix="/api/v1/admin")
@@ -21,8 +22,28 @@ def _store():
 @bp.post("/bundles")
 @require_admin
 def publish():
-    """Body: the envelope from ``postguard rules sign``, as is."""
-    return jsonify(_store().publish(g.admin, request.get_data())), 201
+    """Body: the envelope from ``postguard rules sign``, as is. Query: the pilot
+    (``group=NAME``, ``percent=P``) or ``to=all``."""
+    pilot = None
+    if request.args.get("to") != "all":
+        pilot = rollout.Pilot.parse(
+            request.args.get("group"), request.args.get("percent", type=float)
+        )
+    return jsonify(_store().publish(g.admin, request.get_data(), None, pilot)), 201
+
+
+@bp.post("/bundles/<int:version>/promote")
+@require_admin
+def promote(version: int):
+    _store().promote(g.admin, version)
+    return jsonify(version=version, stage=rollout.ALL)
+
+
+@bp.post("/bundles/<int:version>/pause")
+@require_admin
+def pause(version: int):
+    _store().pause(g.admin, version)
+    return jsonify(version=version, stage=rollout.PAUSED)
 
 
 @bp.post("/rollback")
@@ -78,4 +99,21 @@ def audit():
 @bp.get("/devices")
 @require_admin
 def devices():
-    return jsonify(devices=_store().devices())
+    """``problem=stale|rejected`` keeps those; ``stale_hours`` (default 24)."""
+    problem = request.args.get("problem")
+    if problem not in (None, "stale", "rejected"):
+        raise APIError(400, "bad_request", "problem is stale or rejected.")
+    hours = request.args.get("stale_hours", 24, type=float)
+    if not 0 < hours <= 24 * 365:
+        raise APIError(400, "bad_request", "stale_hours must be above 0.")
+    return jsonify(devices=_store().devices(problem, hours))
+
+
+@bp.put("/groups/<group>")
+@require_admin
+def group(group: str):
+    """Body ``{"device_ids": [...]}``: puts them in the group."""
+    ids = (request.get_json(silent=True) or {}).get("device_ids")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise APIError(400, "bad_request", 'Send {"device_ids": [...]}.')
+    return jsonify(group=group, devices=_store().set_group(g.admin, group, ids))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint
 from flask import Response
 from flask import current_app
@@ -15,6 +17,9 @@ from .auth import require_device
 
 bp = Blueprint("central_device", __name__, url_prefix="/api/v1/device")
 MAX_STATUS_BYTES = 4096
+# Closed shapes only: a device can report nothing a person wrote.
+EXTENSION_VERSION = re.compile(r"^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$")
+PLATFORM = re.compile(r"^[a-z0-9][a-z0-9.-]{0,23}$")
 
 
 def _store():
@@ -32,16 +37,16 @@ def enrol():
 @bp.get("/bundle")
 @require_device
 def bundle():
-    etag = _store().current_etag()
-    if etag is None:
+    """The bundle this device should run (rollout.py); ETag per version."""
+    chosen = _store().bundle_for(g.device)
+    if chosen is None:
         raise APIError(404, "no_bundle", "No bundle has been published yet.")
-    if etag in request.if_none_match:
+    if chosen.envelope_sha256 in request.if_none_match:
         response = Response(status=304)
     else:
-        current = _store().current()
-        response = Response(current[1], mimetype="application/json")
-        etag = current[0]  # a publish in between: name the bytes sent
-    response.set_etag(etag)
+        envelope = _store().hand_out(g.device.id, chosen.version)
+        response = Response(envelope, mimetype="application/json")
+    response.set_etag(chosen.envelope_sha256)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -52,6 +57,18 @@ def _int_or_none(value) -> int | None:
     if type(value) is not int or not 0 <= value <= bs.MAX_VERSION:
         raise APIError(400, "bad_request", "bundle_version must be a version number.")
     return value
+
+
+def _list_of(value, pattern: re.Pattern, most: int, name: str) -> str | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) > most
+        or not all(isinstance(v, str) and pattern.match(v) for v in value)
+    ):
+        raise APIError(400, "bad_request", f"{name} must be a short list of names.")
+    return ",".join(sorted(set(value))) or None
 
 
 def _time_or_none(value):
@@ -88,6 +105,13 @@ def status():
             "last_success_at": _time_or_none(data.get("last_success")),
             "last_rejection_reason": reason,
             "last_rejection_at": _time_or_none(rejection.get("at")) if reason else None,
+            "extension_versions": _list_of(
+                data.get("extension_versions"),
+                EXTENSION_VERSION,
+                8,
+                "extension_versions",
+            ),
+            "platforms": _list_of(data.get("platforms"), PLATFORM, 16, "platforms"),
         },
     )
     return "", 204

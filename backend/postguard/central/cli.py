@@ -1,6 +1,7 @@
-"""``postguard central serve|migrate|admin create|enrol-token|publish``.
+"""``postguard central serve|migrate|admin create|enrol-token``, and the
+admin API commands of cli_admin.py.
 
-Commands other than ``publish`` run on the central host and open its database
+These run on the central host and open its database
 directly: whoever can run them can read the database anyway.
 """
 
@@ -112,38 +113,6 @@ def enrol_token(args) -> int:
     return 0
 
 
-def publish(args) -> int:
-    import json
-    import urllib.error
-    import urllib.request
-
-    token = os.environ.get("POSTGUARD_ADMIN_TOKEN", "")
-    if not token:
-        return _fail("set POSTGUARD_ADMIN_TOKEN to your admin token", EXIT_CONFIG)
-    path = "/api/v1/admin/bundles"
-    if args.restores is not None:
-        path = f"/api/v1/admin/rollback?restores={args.restores}"
-    request = urllib.request.Request(
-        args.url.rstrip("/") + path,
-        data=args.signed.read_bytes(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            body = json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        error = json.loads(exc.read() or b"{}").get("error", {})
-        return _fail(f"refused: {error.get('code')}: {error.get('message')}", EXIT_FAIL)
-    except (OSError, ValueError) as exc:
-        return _fail(f"cannot reach {args.url}: {exc}", EXIT_UNAVAILABLE)
-    print(f"published version {body['version']} (key {body['key_id']})")
-    return 0
-
-
 def register(subparsers) -> None:
     from ..service_cli import port_number
 
@@ -186,15 +155,6 @@ def register(subparsers) -> None:
     action.add_argument("--expires-days", type=float, default=7)
     action.set_defaults(handler=_guarded(enrol_token))
 
-    action = actions.add_parser(
-        "publish", help="upload a signed bundle (token in POSTGUARD_ADMIN_TOKEN)"
-    )
-    action.add_argument("--url", required=True, help="central's base URL")
-    action.add_argument(
-        "--restores",
-        type=int,
-        metavar="V",
-        help="a rollback: SIGNED carries version V's rules again",
-    )
-    action.add_argument("signed", type=Path, metavar="SIGNED")
-    action.set_defaults(handler=publish)
+    from . import cli_admin
+
+    cli_admin.register(actions)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import bundle_signing as bs
 from . import credentials as cred
+from . import rollout
 from .errors import StoreError
 from .models import Admin
 from .models import Device
@@ -76,6 +77,7 @@ class DeviceStore:
                     credential_hash=digest,
                     enrolled_at=utcnow(),
                     enrolment_token_id=row.id,
+                    rollout_bucket=rollout.new_bucket(),
                 )
             )
         return str(device)
@@ -100,25 +102,56 @@ class DeviceStore:
             for key, value in status.items():
                 setattr(device, key, value)
 
-    def devices(self) -> list[dict[str, Any]]:
+    def devices(self, problem: str | None = None, stale_hours: float = 24):
+        """Every device with what it runs and what it should run; ``problem``
+        ("stale" or "rejected") keeps only those devices."""
+        since = utcnow() - timedelta(hours=stale_hours)
         with self.session() as s:
             rows = s.scalars(select(Device).order_by(Device.enrolled_at)).all()
-        return [
-            {
-                "device_id": d.id,
-                "enrolled_at": _iso(d.enrolled_at),
-                "last_seen_at": _iso(d.last_seen_at),
-                "bundle_version": d.bundle_version,
-                "last_success_at": _iso(d.last_success_at),
-                "last_rejection": None
-                if not d.last_rejection_reason
-                else {
-                    "reason": d.last_rejection_reason,
-                    "at": _iso(d.last_rejection_at),
-                },
-            }
-            for d in rows
-        ]
+            candidates = self.candidates(s)
+        listed = []
+        for d in rows:
+            should = rollout.choose(
+                candidates, d.group_name, d.rollout_bucket, d.served_version
+            )
+            row = _describe(d, should.version if should else None, since)
+            if problem is None or problem in row["problems"]:
+                listed.append(row)
+        return listed
+
+
+def _problems(d: Device, expected: int | None, since) -> list[str]:
+    found = []
+    behind = expected is not None and (d.bundle_version or 0) < expected
+    silent = (aware(d.last_success_at) or aware(d.enrolled_at)) < since
+    if behind or silent:
+        found.append("stale")
+    # A rejection is history once the device runs what it should.
+    if d.last_rejection_reason and (expected is None or behind):
+        found.append("rejected")
+    return found
+
+
+def _describe(d: Device, expected: int | None, since) -> dict[str, Any]:
+    return {
+        "device_id": d.id,
+        "group": d.group_name,
+        "enrolled_at": _iso(d.enrolled_at),
+        "last_seen_at": _iso(d.last_seen_at),
+        "bundle_version": d.bundle_version,
+        "expected_version": expected,
+        "last_success_at": _iso(d.last_success_at),
+        "last_rejection": None
+        if not d.last_rejection_reason
+        else {"reason": d.last_rejection_reason, "at": _iso(d.last_rejection_at)},
+        "extension_versions": _split(d.extension_versions),
+        "platforms": _split(d.platforms),
+        "problems": _problems(d, expected, since),
+    }
+
+
+def _split(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
 
 
 def _iso(moment) -> str | None:

@@ -19,10 +19,11 @@ def _config(connection) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest revision (a no-op when it is there)."""
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Bring the schema to ``target``, the newest revision by default (a no-op
+    when it is there)."""
     with engine.begin() as connection:
-        command.upgrade(_config(connection), "head")
+        command.upgrade(_config(connection), target)
 
 
 def revision(engine: Engine) -> str | None:

@@ -56,7 +56,7 @@ class AuditEntry(Base):
 
 
 class Bundle(Base):
-    """A published signed envelope; the highest version is the current one."""
+    """A published signed envelope and how far it has rolled out (rollout.py)."""
 
     __tablename__ = "bundles"
     version: Mapped[int] = mapped_column(
@@ -72,6 +72,11 @@ class Bundle(Base):
     published_by: Mapped[int] = mapped_column(ForeignKey("admins.id"))
     # Set on a rollback: the older version whose rules this one carries again.
     restores_version: Mapped[int | None] = mapped_column(BigInteger)
+    # "pilot", "paused" or "all"; a pilot is a device group and/or a share of
+    # the fleet in basis points (0..10000) of the devices' rollout buckets.
+    stage: Mapped[str] = mapped_column(String(16), default="all")
+    pilot_group: Mapped[str | None] = mapped_column(String(64))
+    pilot_basis_points: Mapped[int | None] = mapped_column(Integer)
 
 
 class EnrolmentToken(Base):
@@ -101,3 +106,11 @@ class Device(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_rejection_reason: Mapped[str | None] = mapped_column(String(32))
     last_rejection_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Drawn by central at enrolment (0..9999): a device cannot pick its cohort.
+    rollout_bucket: Mapped[int] = mapped_column(Integer, default=0)
+    group_name: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The highest version central has handed this device (pause keeps it).
+    served_version: Mapped[int | None] = mapped_column(BigInteger)
+    # Comma-joined, each item checked against a strict pattern on the way in.
+    extension_versions: Mapped[str | None] = mapped_column(String(200))
+    platforms: Mapped[str | None] = mapped_column(String(400))

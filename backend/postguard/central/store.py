@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .. import bundle_signing as bs
 from ..atomic_file import write_atomic
 from . import credentials as cred
+from . import rollout
 from .devices import DeviceStore
 from .errors import StoreError
 from .models import Admin
@@ -25,6 +26,7 @@ from .models import AuditEntry
 from .models import Bundle
 from .models import aware
 from .models import utcnow
+from .releases import ReleaseStore
 
 STATIC_NAME = "bundle.signed.json"
 
@@ -33,7 +35,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store(DeviceStore):
+class Store(ReleaseStore, DeviceStore):
     def __init__(self, engine: Engine, keys: list, static_dir: Path) -> None:
         self.engine = engine
         self.keys = keys  # pinned Ed25519 public keys
@@ -102,8 +104,17 @@ class Store(DeviceStore):
 
     # --- bundles ------------------------------------------------------------
 
-    def publish(self, admin: Admin, envelope: bytes, restores: int | None = None):
-        """Verify and store a new current bundle; rollback when ``restores``."""
+    def publish(
+        self,
+        admin: Admin,
+        envelope: bytes,
+        restores: int | None = None,
+        pilot: rollout.Pilot | None = None,
+    ):
+        """Verify and store a new bundle: to ``pilot`` first, else to all.
+        A rollback (``restores``) always goes to all: it must not wait."""
+        if restores is not None:
+            pilot = None
         with self.session() as s, s.begin():
             current = s.scalar(select(func.max(Bundle.version))) or 0
             try:
@@ -136,19 +147,26 @@ class Store(DeviceStore):
                 published_at=utcnow(),
                 published_by=admin.id,
                 restores_version=restores,
+                stage=rollout.ALL if pilot is None else rollout.PILOT,
+                pilot_group=pilot and pilot.group,
+                pilot_basis_points=pilot and pilot.basis_points,
             )
             s.add(bundle)
             action = "publish" if restores is None else "rollback"
-            detail = "" if restores is None else f"restores version {restores}"
+            detail = describe_pilot(bundle)
+            if restores is not None:
+                detail = f"restores version {restores}"
             self._audit(s, admin.id, action, header.version, detail)
             try:
                 s.flush()
             except IntegrityError:  # a concurrent publish took this version
                 raise StoreError(409, "rollback", "that version exists") from None
-            self._write_static(envelope)
+            if pilot is None:
+                self._write_static(envelope)
         return describe(bundle)
 
     def _write_static(self, envelope: bytes) -> None:
+        # The static copy is the fully promoted bundle, for any web server or CDN.
         # Inside the transaction: a failed write publishes nothing.
         self.static_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(self.static_dir / STATIC_NAME, envelope, 0o644)
@@ -161,22 +179,6 @@ class Store(DeviceStore):
     def bundle(self, version: int) -> Bundle | None:
         with self.session() as s:
             return s.get(Bundle, version)
-
-    def current(self) -> tuple[str, bytes] | None:
-        """(envelope sha256, envelope) of the highest version, or None."""
-        with self.session() as s:
-            row = s.execute(
-                select(Bundle.envelope_sha256, Bundle.envelope)
-                .order_by(Bundle.version.desc())
-                .limit(1)
-            ).first()
-        return (row[0], row[1]) if row else None
-
-    def current_etag(self) -> str | None:
-        with self.session() as s:
-            return s.scalar(
-                select(Bundle.envelope_sha256).order_by(Bundle.version.desc()).limit(1)
-            )
 
 
 def _iso(moment) -> str | None:
@@ -193,4 +195,22 @@ def describe(b: Bundle) -> dict[str, Any]:
         "envelope_sha256": b.envelope_sha256,
         "payload_sha256": b.payload_sha256,
         "restores_version": b.restores_version,
+        "stage": b.stage,
+        "pilot": None
+        if b.pilot_group is None and b.pilot_basis_points is None
+        else {
+            "group": b.pilot_group,
+            "percent": None
+            if b.pilot_basis_points is None
+            else b.pilot_basis_points * 100 / rollout.BUCKETS,
+        },
     }
+
+
+def describe_pilot(b: Bundle) -> str:
+    if b.stage == rollout.ALL:
+        return "to all"
+    parts = [f"group {b.pilot_group}"] if b.pilot_group else []
+    if b.pilot_basis_points is not None:
+        parts.append(f"{b.pilot_basis_points * 100 / rollout.BUCKETS:g}%")
+    return "pilot: " + " + ".join(parts)

@@ -1,0 +1,167 @@
+"""``postguard central publish|promote|pause|group|devices``: the admin API
+over HTTP, with the admin token from POSTGUARD_ADMIN_TOKEN."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from .cli import EXIT_CONFIG
+from .cli import EXIT_FAIL
+from .cli import EXIT_UNAVAILABLE
+from .cli import _fail
+
+
+class Refused(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _call(args, method: str, path: str, body: bytes | None = None) -> dict:
+    token = os.environ.get("POSTGUARD_ADMIN_TOKEN", "")
+    if not token:
+        raise Refused("set POSTGUARD_ADMIN_TOKEN to your admin token", EXIT_CONFIG)
+    request = urllib.request.Request(
+        args.url.rstrip("/") + path,
+        data=body,
+        method=method,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        error = json.loads(exc.read() or b"{}").get("error", {})
+        message = f"refused: {error.get('code')}: {error.get('message')}"
+        raise Refused(message, EXIT_FAIL) from None
+    except (OSError, ValueError) as exc:
+        raise Refused(f"cannot reach {args.url}: {exc}", EXIT_UNAVAILABLE) from None
+
+
+def _reported(command):
+    def run(args) -> int:
+        try:
+            print(command(args))
+        except Refused as exc:
+            return _fail(exc.message, exc.code)
+        return 0
+
+    return run
+
+
+@_reported
+def publish(args) -> str:
+    if args.restores is not None:
+        path = f"/api/v1/admin/rollback?restores={args.restores}"
+    elif args.all:
+        path = "/api/v1/admin/bundles?to=all"
+    else:
+        pilot = {"group": args.pilot_group, "percent": args.pilot_percent}
+        query = {k: v for k, v in pilot.items() if v is not None}
+        if not query:
+            raise Refused("name --pilot-group and/or --pilot-percent, or --all", 2)
+        path = "/api/v1/admin/bundles?" + urllib.parse.urlencode(query)
+    body = _call(args, "POST", path, args.signed.read_bytes())
+    where = "to all" if body["stage"] == "all" else f"to pilot {body['pilot']}"
+    return f"published version {body['version']} (key {body['key_id']}) {where}"
+
+
+@_reported
+def promote(args) -> str:
+    _call(args, "POST", f"/api/v1/admin/bundles/{args.version}/promote")
+    return f"version {args.version} goes to all devices"
+
+
+@_reported
+def pause(args) -> str:
+    _call(args, "POST", f"/api/v1/admin/bundles/{args.version}/pause")
+    return f"version {args.version} paused: devices that have it keep it"
+
+
+@_reported
+def group(args) -> str:
+    body = json.dumps({"device_ids": args.device_ids}).encode()
+    answer = _call(args, "PUT", f"/api/v1/admin/groups/{args.name}", body)
+    return f"{answer['devices']} device(s) now in group {args.name}"
+
+
+@_reported
+def devices(args) -> str:
+    rows = []
+    for problem in ("stale", "rejected") if args.problems else (None,):
+        query = f"?problem={problem}" if problem else ""
+        rows += _call(args, "GET", "/api/v1/admin/devices" + query)["devices"]
+    seen, lines = set(), []
+    for row in rows:
+        if row["device_id"] in seen:
+            continue
+        seen.add(row["device_id"])
+        rejection = row["last_rejection"] or {}
+        lines.append(
+            f"{row['device_id']}  group={row['group'] or '-'}  "
+            f"runs={row['bundle_version']}  should={row['expected_version']}  "
+            f"last_success={row['last_success_at'] or '-'}  "
+            f"rejection={rejection.get('reason', '-')}  "
+            f"problems={','.join(row['problems']) or '-'}"
+        )
+    return (
+        "\n".join(lines)
+        if lines
+        else "no devices" + (" with problems" if args.problems else "")
+    )
+
+
+def register(actions) -> None:
+    url = _url_parent()
+    action = actions.add_parser(
+        "publish",
+        parents=[url],
+        help="upload a signed bundle to a pilot, or to all (admin token in "
+        "POSTGUARD_ADMIN_TOKEN)",
+    )
+    action.add_argument("--pilot-group", metavar="NAME")
+    action.add_argument("--pilot-percent", type=float, metavar="P")
+    action.add_argument("--all", action="store_true", help="skip the pilot")
+    action.add_argument(
+        "--restores",
+        type=int,
+        metavar="V",
+        help="a rollback to all: SIGNED carries version V's rules again",
+    )
+    action.add_argument("signed", type=Path, metavar="SIGNED")
+    action.set_defaults(handler=publish)
+
+    for name, handler, text in (
+        ("promote", promote, "give a pilot bundle to all devices"),
+        ("pause", pause, "stop a pilot: nobody new gets it"),
+    ):
+        action = actions.add_parser(name, parents=[url], help=text)
+        action.add_argument("version", type=int, metavar="V")
+        action.set_defaults(handler=handler)
+
+    action = actions.add_parser("group", parents=[url], help="put devices in a group")
+    action.add_argument("name")
+    action.add_argument("device_ids", nargs="+", metavar="DEVICE_ID")
+    action.set_defaults(handler=group)
+
+    action = actions.add_parser("devices", parents=[url], help="list devices")
+    action.add_argument(
+        "--problems", action="store_true", help="only stale or rejected ones"
+    )
+    action.set_defaults(handler=devices)
+
+
+def _url_parent():
+    import argparse
+
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--url", required=True, help="central's base URL")
+    return parent
