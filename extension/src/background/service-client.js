@@ -49,7 +49,7 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
     return { response, nonce, bytes: new Uint8Array(await response.arrayBuffer()) };
   }
 
-  async function request(settings, method, path, { json, etag } = {}) {
+  async function request(settings, method, path, { json, etag, raw = false } = {}) {
     if (!settings.serviceUrl || !settings.token) throw new ServiceError('unpaired');
     const body = json === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(json));
     const controller = new AbortController();
@@ -77,6 +77,8 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
       const retryAfterS = Number.parseInt(response.headers.get('Retry-After') ?? '', 10) || 1;
       throw new ServiceError('busy', status, 'rate_limited', { verified: true, retryAfterS });
     }
+    // The signed envelope is checked byte for byte: its verifier caps and parses it.
+    if (raw && status >= 200 && status < 300) return { status, etag: response.headers.get('ETag'), bytes };
     let parsed;
     try {
       parsed = parseJson(bytes);
@@ -108,6 +110,9 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
     },
     async fetchBundle(settings, etag) {
       return request(settings, 'GET', '/api/v1/rules/bundle', { etag });
+    },
+    async fetchSignedBundle(settings, etag) {
+      return request(settings, 'GET', '/api/v1/rules/signed', { etag, raw: true });
     },
   };
 }
