@@ -118,6 +118,7 @@ def cases() -> list[dict]:
         ("old_key_removed", _sign(key="old"), ["new"], 0, "unknown_key"),
         ("not_json", "{not json", ["old"], 0, "malformed"),
         ("extra_field", _edit(good, extra=1), ["old"], 0, "malformed"),
+        ("payload_not_a_string", _edit(good, payload=5), ["old"], 0, "malformed"),
         (
             "noncanonical_base64",
             _edit(good, signature=noncanonical),

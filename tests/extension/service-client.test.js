@@ -154,3 +154,22 @@ test('bundle fetch is conditional on the ETag; a 304 is proved over the empty bo
   const second = await client.fetchBundle(settings, first.etag);
   assert.equal(second.status, 304);
 });
+
+test('the signed envelope comes back as the proved bytes, unparsed; 404 is a proven refusal', async () => {
+  const envelope = '{"format": "postguard-signed-bundle-v1", "header": "x"}\n';
+  let running = true;
+  const service = createFakeService({
+    token: TOKEN,
+    routes: {
+      'GET /api/v1/rules/signed': () => (running
+        ? { raw: envelope, headers: { ETag: '"s1"' } }
+        : { status: 404, json: { error: { code: 'no_signed_bundle' } } }),
+    },
+  });
+  const client = createServiceClient({ fetchImpl: service.fetchImpl });
+  const answer = await client.fetchSignedBundle(settings);
+  assert.equal(answer.etag, '"s1"');
+  assert.equal(new TextDecoder().decode(answer.bytes), envelope);
+  running = false;
+  await assert.rejects(client.fetchSignedBundle(settings), { kind: 'rejected', status: 404, code: 'no_signed_bundle' });
+});
