@@ -173,3 +173,19 @@ test('the signed envelope comes back as the proved bytes, unparsed; 404 is a pro
   running = false;
   await assert.rejects(client.fetchSignedBundle(settings), { kind: 'rejected', status: 404, code: 'no_signed_bundle' });
 });
+
+test('a signed envelope over the cap is cut off while it streams in', async () => {
+  const { MAX_ENVELOPE_BYTES } = await import('../../extension/src/shared/bundle-verify.js');
+  let pulled = 0;
+  const chunk = new Uint8Array(1024 * 1024);
+  const fetchImpl = async () => new Response(new ReadableStream({
+    pull(controller) {
+      pulled += chunk.length;
+      if (pulled > 100 * 1024 * 1024) controller.close();
+      else controller.enqueue(chunk);
+    },
+  }), { status: 200 });
+  const client = createServiceClient({ fetchImpl });
+  await assert.rejects(client.fetchSignedBundle({ ...settings, serviceTimeoutMs: 5000 }), { kind: 'too-large' });
+  assert.ok(pulled <= MAX_ENVELOPE_BYTES + 3 * chunk.length, `read ${pulled} bytes of a 100 MB answer`);
+});

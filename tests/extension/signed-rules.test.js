@@ -104,3 +104,9 @@ test('bundleKeys: managed policy only, and only Ed25519 public keys', () => {
   assert.deepEqual(bad.settings.bundleKeys, []);
   assert.deepEqual(bad.invalid, ['managed.bundleKeys']);
 });
+
+test('an answer cut off for size is a too_large rejection, not a lost connection', async () => {
+  const { store, settings } = setup({ answers: [new ServiceError('too-large')] });
+  assert.deepEqual(await store.sync(settings), { updated: false, rejected: 'too_large' });
+  assert.equal((await store.current()).source, 'packaged');
+});

@@ -17,6 +17,8 @@ export async function fetchVerifiedBundle({ client, settings, etag, minVersion, 
   } catch (err) {
     // The proven service runs no signed bundle: nothing to verify, keep ours.
     if (err.kind === 'rejected' && err.status === 404) return { status: 'rejected', reason: 'no_signed_bundle' };
+    // Cut off while it streamed in, before any of it was parsed.
+    if (err.kind === 'too-large') return { status: 'rejected', reason: 'too_large' };
     throw err;
   }
   if (answer.status === 304) return { status: 'unchanged' };
