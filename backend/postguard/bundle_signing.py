@@ -269,12 +269,13 @@ def _split(envelope: bytes) -> tuple[bytes, bytes, bytes]:
         raise BundleRejected("malformed", "header is not an ASCII string")
     if len(header) > MAX_HEADER_BYTES:
         raise BundleRejected("too_large", f"header over {MAX_HEADER_BYTES} bytes")
-    if len(outer["payload"] or "") > MAX_PAYLOAD_BYTES * 4 // 3 + 4:
+    payload = outer["payload"]
+    if isinstance(payload, str) and len(payload) > MAX_PAYLOAD_BYTES * 4 // 3 + 4:
         raise BundleRejected("too_large", f"payload over {MAX_PAYLOAD_BYTES} bytes")
     signature = _b64(outer["signature"], "signature")
     if len(signature) != 64:
         raise BundleRejected("malformed", "signature is not 64 bytes")
-    return header.encode("ascii"), signature, _b64(outer["payload"], "payload")
+    return header.encode("ascii"), signature, _b64(payload, "payload")
 
 
 def _header(header_bytes: bytes) -> Header:

@@ -57,6 +57,8 @@ class BundleUpdater:
         self._thread_pid: int | None = None
         self.version = 0  # 0: no signed bundle runs
         self.envelope_sha256: str | None = None
+        # The running envelope as accepted, for the extension to verify itself.
+        self.envelope: bytes | None = None
         self.expires: datetime | None = None
         self.source = self.fallback
         self.last_rejection: dict[str, str] | None = None
@@ -83,7 +85,7 @@ class BundleUpdater:
             except Exception as exc:  # noqa: BLE001 - fall back, never zero rules
                 self._reject("invalid_bundle", type(exc).__name__, "last-known-good")
             else:
-                self._accept(verified, "last_known_good")
+                self._accept(verified, data, "last_known_good")
                 return services
         return self._build(None)
 
@@ -146,7 +148,7 @@ class BundleUpdater:
         self.lkg.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_atomic(self.lkg, data, 0o600)
         self._publish(services)
-        self._accept(verified, "signed")
+        self._accept(verified, data, "signed")
         log.warning(
             "postguard: applied signed rule bundle version %d from %s",
             verified.header.version,
@@ -159,9 +161,10 @@ class BundleUpdater:
         with self._lock:
             self._reject(reason, message, where)
 
-    def _accept(self, verified: bs.Verified, source: str) -> None:
+    def _accept(self, verified: bs.Verified, data: bytes, source: str) -> None:
         self.version = verified.header.version
         self.envelope_sha256 = verified.envelope_sha256
+        self.envelope = data
         self.expires = verified.header.expires
         self.source = source
 

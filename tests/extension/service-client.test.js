@@ -154,3 +154,38 @@ test('bundle fetch is conditional on the ETag; a 304 is proved over the empty bo
   const second = await client.fetchBundle(settings, first.etag);
   assert.equal(second.status, 304);
 });
+
+test('the signed envelope comes back as the proved bytes, unparsed; 404 is a proven refusal', async () => {
+  const envelope = '{"format": "postguard-signed-bundle-v1", "header": "x"}\n';
+  let running = true;
+  const service = createFakeService({
+    token: TOKEN,
+    routes: {
+      'GET /api/v1/rules/signed': () => (running
+        ? { raw: envelope, headers: { ETag: '"s1"' } }
+        : { status: 404, json: { error: { code: 'no_signed_bundle' } } }),
+    },
+  });
+  const client = createServiceClient({ fetchImpl: service.fetchImpl });
+  const answer = await client.fetchSignedBundle(settings);
+  assert.equal(answer.etag, '"s1"');
+  assert.equal(new TextDecoder().decode(answer.bytes), envelope);
+  running = false;
+  await assert.rejects(client.fetchSignedBundle(settings), { kind: 'rejected', status: 404, code: 'no_signed_bundle' });
+});
+
+test('a signed envelope over the cap is cut off while it streams in', async () => {
+  const { MAX_ENVELOPE_BYTES } = await import('../../extension/src/shared/bundle-verify.js');
+  let pulled = 0;
+  const chunk = new Uint8Array(1024 * 1024);
+  const fetchImpl = async () => new Response(new ReadableStream({
+    pull(controller) {
+      pulled += chunk.length;
+      if (pulled > 100 * 1024 * 1024) controller.close();
+      else controller.enqueue(chunk);
+    },
+  }), { status: 200 });
+  const client = createServiceClient({ fetchImpl });
+  await assert.rejects(client.fetchSignedBundle({ ...settings, serviceTimeoutMs: 5000 }), { kind: 'too-large' });
+  assert.ok(pulled <= MAX_ENVELOPE_BYTES + 3 * chunk.length, `read ${pulled} bytes of a 100 MB answer`);
+});

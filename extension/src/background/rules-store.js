@@ -2,23 +2,32 @@
 // (kept with its ETag in storage.local), else the copy packaged with the extension.
 // Its `policy` is the service's effective policy; a bundle without one (from an
 // older service) borrows the packaged bundle's.
+//
+// With bundle keys pinned by managed policy, only a bundle whose signature this
+// worker verified counts (signed-rules.js), and only while its key stays pinned;
+// the highest version accepted is kept apart, so a cleared bundle cannot reopen
+// the door to an older one.
+import { fetchVerifiedBundle } from './signed-rules.js';
+import { importBundleKeys } from '../shared/bundle-verify.js';
+import { isBundleShape } from './bundle-shape.js';
 import { ext } from '../shared/ext.js';
 
 const KEY = 'rulesBundle';
+const VERSION_KEY = 'signedBundleVersion';
+const REJECTION_KEY = 'signedBundleRejection';
 export const PACKAGED_PATH = 'rules/ruleset.json';
+export const isBundle = isBundleShape;
 
-export function isBundle(value) {
-  return Boolean(
-    value &&
-      typeof value === 'object' &&
-      ['string', 'number'].includes(typeof value.version) &&
-      Array.isArray(value.rules),
-  );
-}
-
-export function createRulesStore({ store = ext, client, fetchImpl = (...a) => globalThis.fetch(...a) }) {
+export function createRulesStore({
+  store = ext,
+  client,
+  fetchImpl = (...a) => globalThis.fetch(...a),
+  pinnedKeys = async () => [],
+  now = () => Date.now(),
+}) {
   let memo = null;
   let packagedMemo = null;
+  let keyIds = { specs: null, ids: [] };
 
   async function loadPackaged() {
     try {
@@ -36,12 +45,46 @@ export function createRulesStore({ store = ext, client, fetchImpl = (...a) => gl
     return packagedMemo;
   }
 
+  async function pinnedIds() {
+    const specs = (await pinnedKeys()) ?? [];
+    const joined = specs.join('\n');
+    if (keyIds.specs !== joined) {
+      const ids = await importBundleKeys(specs).then((keys) => keys.map((k) => k.keyId), () => []);
+      keyIds = { specs: joined, ids };
+    }
+    return keyIds.ids;
+  }
+
+  async function trusted(candidate) {
+    const ids = await pinnedIds();
+    if (!ids.length || !candidate) return true;
+    return candidate.source === 'signed' && ids.includes(candidate.keyId);
+  }
+
+  async function syncSigned(settings) {
+    const current = await this.current();
+    const etag = current?.source === 'signed' ? current.etag : undefined;
+    const minVersion = (await store.getLocal(VERSION_KEY))?.[VERSION_KEY] ?? 0;
+    const result = await fetchVerifiedBundle({ client, settings, etag, minVersion, now: now() });
+    if (result.status === 'unchanged') return { updated: false };
+    if (result.status === 'rejected') {
+      const rejection = { reason: result.reason, at: new Date(now()).toISOString() };
+      await store.setLocal({ [REJECTION_KEY]: rejection });
+      return { updated: false, rejected: result.reason };
+    }
+    const { bundle, version, keyId } = result;
+    memo = { bundle, etag: result.etag, source: 'signed', version, keyId };
+    await store.setLocal({ [KEY]: memo, [VERSION_KEY]: version });
+    return { updated: true, version };
+  }
+
   return {
     async current() {
-      if (memo) return memo;
-      const stored = (await store.getLocal(KEY))?.[KEY];
-      memo = isBundle(stored?.bundle) ? stored : await packaged();
-      return memo;
+      if (!memo) {
+        const stored = (await store.getLocal(KEY))?.[KEY];
+        memo = isBundle(stored?.bundle) ? stored : await packaged();
+      }
+      return (await trusted(memo)) ? memo : packaged();
     },
     /** What the offline engine needs; `key` changes whenever bundle or policy may have. */
     async offlineInputs() {
@@ -51,8 +94,13 @@ export function createRulesStore({ store = ext, client, fetchImpl = (...a) => gl
       const key = `${current.source}:${current.etag ?? current.bundle.version}`;
       return { key, bundle: current.bundle, policy };
     },
+    /** The last signed bundle this worker refused: {reason, at}, or null. */
+    async lastRejection() {
+      return (await store.getLocal(REJECTION_KEY))?.[REJECTION_KEY] ?? null;
+    },
     // Conditional GET; a malformed answer keeps the previous bundle.
     async sync(settings) {
+      if (settings.bundleKeys?.length) return syncSigned.call(this, settings);
       const current = await this.current();
       const etag = current?.source === 'service' ? current.etag : undefined;
       const response = await client.fetchBundle(settings, etag);

@@ -6,11 +6,12 @@
 // its body is read: an answer without a valid proof comes from a server that does
 // not hold the token, and is treated as no answer at all.
 import { newNonce, proofMatches, signRequest } from './signing.js';
+import { MAX_ENVELOPE_BYTES } from '../shared/bundle-verify.js';
 
 export class ServiceError extends Error {
   constructor(kind, status = 0, code = '', { verified = false, retryAfterS = 0 } = {}) {
     super(`service ${kind}${status ? ` (${status})` : ''}`);
-    // unreachable | timeout | unverified | unpaired | busy | rejected | bad-response
+    // unreachable | timeout | unverified | unpaired | busy | rejected | bad-response | too-large
     this.kind = kind;
     this.status = status;
     this.code = code; // the service's error code, e.g. unknown_platform
@@ -21,12 +22,37 @@ export class ServiceError extends Error {
 
 const PROOF_HEADER = 'X-PostGuard-Proof';
 
+// The body, refused past `limit` bytes while it streams in (not after).
+async function readCapped(response, limit, controller) {
+  if (!Number.isFinite(limit)) return new Uint8Array(await response.arrayBuffer());
+  if (Number(response.headers.get('Content-Length') ?? 0) > limit) throw tooLarge(controller);
+  const chunks = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) throw tooLarge(controller);
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) bytes.set(chunk, (at += chunk.length) - chunk.length);
+  return bytes;
+}
+
+function tooLarge(controller) {
+  controller.abort();
+  return new ServiceError('too-large');
+}
+
 function parseJson(bytes) {
   return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
 }
 
 export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
-  async function send(settings, method, path, body, extraHeaders, controller) {
+  async function send(settings, method, path, body, extraHeaders, controller, maxBytes) {
     const url = new URL(path, settings.serviceUrl);
     const nonce = newNonce();
     const signature = await signRequest({ token: settings.token, nonce, method, host: url.host, path, body });
@@ -46,18 +72,19 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
       credentials: 'omit',
       redirect: 'error', // a redirect could only lead away from the proven service
     });
-    return { response, nonce, bytes: new Uint8Array(await response.arrayBuffer()) };
+    return { response, nonce, bytes: await readCapped(response, maxBytes, controller) };
   }
 
-  async function request(settings, method, path, { json, etag } = {}) {
+  async function request(settings, method, path, { json, etag, raw = false, maxBytes = Infinity } = {}) {
     if (!settings.serviceUrl || !settings.token) throw new ServiceError('unpaired');
     const body = json === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(json));
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), settings.serviceTimeoutMs);
     let answer;
     try {
-      answer = await send(settings, method, path, body, etag ? { 'If-None-Match': etag } : {}, controller);
-    } catch {
+      answer = await send(settings, method, path, body, etag ? { 'If-None-Match': etag } : {}, controller, maxBytes);
+    } catch (err) {
+      if (err instanceof ServiceError) throw err;
       throw new ServiceError(controller.signal.aborted ? 'timeout' : 'unreachable');
     } finally {
       clearTimeout(timer);
@@ -77,6 +104,8 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
       const retryAfterS = Number.parseInt(response.headers.get('Retry-After') ?? '', 10) || 1;
       throw new ServiceError('busy', status, 'rate_limited', { verified: true, retryAfterS });
     }
+    // The signed envelope is checked byte for byte: its verifier caps and parses it.
+    if (raw && status >= 200 && status < 300) return { status, etag: response.headers.get('ETag'), bytes };
     let parsed;
     try {
       parsed = parseJson(bytes);
@@ -108,6 +137,9 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
     },
     async fetchBundle(settings, etag) {
       return request(settings, 'GET', '/api/v1/rules/bundle', { etag });
+    },
+    async fetchSignedBundle(settings, etag) {
+      return request(settings, 'GET', '/api/v1/rules/signed', { etag, raw: true, maxBytes: MAX_ENVELOPE_BYTES });
     },
   };
 }

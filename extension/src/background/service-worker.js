@@ -16,7 +16,10 @@ import { syncSiteScripts } from './site-scripts.js';
 const RULES_ALARM = 'postguard-rules-sync';
 
 const client = createServiceClient();
-const rules = createRulesStore({ client });
+const rules = createRulesStore({
+  client,
+  pinnedKeys: async () => (await loadSettings()).settings.bundleKeys,
+});
 const status = createStatus();
 const connection = createConnection({ client, status });
 // A Chromium service worker cannot start a Worker; Firefox's background page can.

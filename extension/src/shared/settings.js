@@ -1,6 +1,7 @@
 // Effective settings = defaults <- user options (storage.local) <- admin policy
 // (storage.managed). A key set by the admin is "locked": the options page shows it
 // read-only and user values for it are ignored. Pure module: no chrome.*.
+import { rawPublicKey } from './bundle-verify.js';
 
 export const DEFAULT_SETTINGS = Object.freeze({
   serviceUrl: 'http://127.0.0.1:17653',
@@ -11,7 +12,18 @@ export const DEFAULT_SETTINGS = Object.freeze({
   debounceMs: 300,
   serviceTimeoutMs: 1000,
   submitWaitMs: 1000,
+  bundleKeys: Object.freeze([]), // none: trust the paired service's bundle
 });
+
+// Only the admin may pin signing keys: a user (or malware in their profile) who
+// could pin a key of their own could also feed rules signed with it.
+const MANAGED_ONLY = new Set(['bundleKeys']);
+const MAX_BUNDLE_KEYS = 8;
+
+function keyList(value) {
+  if (!Array.isArray(value) || value.length > MAX_BUNDLE_KEYS) return null;
+  return value.every((spec) => rawPublicKey(spec) !== null) ? [...value] : null;
+}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 
@@ -61,6 +73,7 @@ const VALIDATORS = {
   debounceMs: intIn(50, 5000),
   serviceTimeoutMs: intIn(100, 10000),
   submitWaitMs: intIn(100, 10000),
+  bundleKeys: keyList,
 };
 
 // Returns {settings, locked, invalid}: `invalid` lists keys whose stored value was
@@ -72,6 +85,7 @@ export function mergeSettings({ local = {}, managed = {} } = {}) {
   for (const [layer, values] of [['local', local], ['managed', managed]]) {
     for (const [key, validate] of Object.entries(VALIDATORS)) {
       if (values?.[key] === undefined) continue;
+      if (layer === 'local' && MANAGED_ONLY.has(key)) continue;
       const value = validate(values[key]);
       if (value === null) {
         invalid.push(`${layer}.${key}`);
@@ -90,7 +104,7 @@ export function validateUserSettings(input) {
   const errors = {};
   for (const [key, raw] of Object.entries(input)) {
     const validate = VALIDATORS[key];
-    if (!validate) continue;
+    if (!validate || MANAGED_ONLY.has(key)) continue;
     const value = validate(raw);
     if (value === null) errors[key] = 'invalid';
     else values[key] = value;
