@@ -55,7 +55,7 @@ def read_capped(response, limit: int) -> bytes:
 
 class CentralPoller:
     def __init__(
-        self, settings: dict[str, Any], updater, rng=random.random, platforms=list
+        self, settings: dict[str, Any], updater, rng=None, platforms=list
     ) -> None:
         self.base = settings["CENTRAL_URL"].rstrip("/")
         self.enrolment_token = settings["ENROLMENT_TOKEN"]
@@ -63,7 +63,8 @@ class CentralPoller:
         self.interval = settings["CENTRAL_POLL_SECONDS"]
         self.updater = updater
         self.max_bytes = bs.MAX_ENVELOPE_BYTES
-        self._rng = rng
+        # Its own generator: jitter must not draw from (or disturb) the global one.
+        self._rng = rng or random.Random().random
         self._platforms = platforms  # () -> the running policy's platform names
         self._etag: str | None = None  # of the last envelope fetched
         self.failures = 0

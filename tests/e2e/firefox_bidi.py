@@ -49,7 +49,12 @@ class BiDi:
     def __init__(self, url: str):
         self._stack = ExitStack()
         self.ws = self._stack.enter_context(
-            connect(f"{url}/session", max_size=None, open_timeout=10)
+            # No keepalive pings on loopback: websockets draws their payloads
+            # from the global `random` in a thread, which Hypothesis tests
+            # running later in the same process see as flaky generation.
+            connect(
+                f"{url}/session", max_size=None, open_timeout=10, ping_interval=None
+            )
         )
         self.ids = itertools.count(1)
         self.events: list[dict] = []

@@ -93,7 +93,7 @@ class FirefoxExtension:
         return self.evaluate("chrome.action.getBadgeText({})")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed when this file's tests are done
 def firefox(firefox_binary, firefox_build, service, tmp_path_factory):
     root = tmp_path_factory.mktemp("firefox")
     browser = Firefox(firefox_binary, root / "profile", root / "firefox.log", PREFS)
