@@ -49,28 +49,24 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @dataclass
-class LiveService:
+class _LiveProcess:
+    """A server started as its own process group on a loopback port."""
+
     process: subprocess.Popen
     port: int
-    home: Path
     log_path: Path
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def token(self) -> str:
-        return (self.home / "token").read_text().strip()
-
-    def request(self, method, path, body=None, headers=None, token=True):
+    def _send(self, method, path, body, sent: dict, headers, timeout: float):
         """One HTTP request on a fresh connection: ``(status, headers, body)``."""
-        sent = {"X-PostGuard-Token": self.token} if token else {}
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             sent["Content-Type"] = "application/json"
         sent.update(headers or {})
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=sent)
             response = conn.getresponse()
@@ -86,7 +82,22 @@ class LiveService:
             os.killpg(self.process.pid, sig)
             self.process.wait(timeout=15)
 
-    kill = stop
+    def kill(self, sig=signal.SIGTERM) -> None:
+        self.stop(sig)
+
+
+@dataclass
+class LiveService(_LiveProcess):
+    home: Path
+
+    @property
+    def token(self) -> str:
+        return (self.home / "token").read_text().strip()
+
+    def request(self, method, path, body=None, headers=None, token=True):
+        """``token``: send the install token (the default) or not."""
+        sent = {"X-PostGuard-Token": self.token} if token else {}
+        return self._send(method, path, body, sent, headers, timeout=10)
 
 
 def _announced_port(log_path: Path) -> int | None:
@@ -115,7 +126,7 @@ def start_service(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    service = LiveService(process, asked, home, log_path)
+    service = LiveService(process, asked, log_path, home)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -136,37 +147,11 @@ CENTRAL_LISTENING = re.compile(r"PostGuard central listens on http://[^:]+:(\d+)
 
 
 @dataclass
-class LiveCentral:
-    process: subprocess.Popen
-    port: int
-    log_path: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
+class LiveCentral(_LiveProcess):
     def request(self, method, path, body=None, headers=None, token=None):
-        """One HTTP request: ``(status, headers, body)``; ``token`` as Bearer."""
+        """``token``: sent as ``Authorization: Bearer``."""
         sent = {"Authorization": f"Bearer {token}"} if token else {}
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            sent["Content-Type"] = "application/json"
-        sent.update(headers or {})
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=sent)
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            self.process.wait(timeout=15)
+        return self._send(method, path, body, sent, headers, timeout=30)
 
 
 def central_command(*args: str) -> list[str]:
