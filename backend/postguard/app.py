@@ -25,6 +25,7 @@ from .policy import Policy
 from .rate_limit import RateLimiter
 from .services import Services
 from .signing import NonceLedger
+from .telemetry import Telemetry
 
 
 def _served_bundle(raw: bytes, bundle: dict, policy: Policy, org: dict) -> bytes:
@@ -159,10 +160,19 @@ def create_app(test_config=None) -> Flask:
     if app.config["CENTRAL_URL"]:
         if not updater.enabled:
             raise config.ConfigError("setting central_url needs bundle_keys to pin")
+        telemetry = None
+        if app.config["TELEMETRY"]:
+            telemetry = Telemetry(
+                app.config["HOME"],
+                app.config["TELEMETRY_MAX_ROWS"],
+                app.config["TELEMETRY_FLUSH_SECONDS"],
+            )
+            app.extensions["postguard_telemetry"] = telemetry
         app.extensions["postguard_central"] = CentralPoller(
             app.config,
             updater,
             platforms=lambda: app.extensions["postguard"].policy.platforms,
+            telemetry=telemetry,
         )
     register_error_handlers(app)
     security.init_app(app)

@@ -55,7 +55,12 @@ def read_capped(response, limit: int) -> bytes:
 
 class CentralPoller:
     def __init__(
-        self, settings: dict[str, Any], updater, rng=None, platforms=list
+        self,
+        settings: dict[str, Any],
+        updater,
+        rng=None,
+        platforms=list,
+        telemetry=None,
     ) -> None:
         self.base = settings["CENTRAL_URL"].rstrip("/")
         self.enrolment_token = settings["ENROLMENT_TOKEN"]
@@ -66,6 +71,7 @@ class CentralPoller:
         # Its own generator: jitter must not draw from (or disturb) the global one.
         self._rng = rng or random.Random().random
         self._platforms = platforms  # () -> the running policy's platform names
+        self.telemetry = telemetry  # telemetry.Telemetry, or None when off
         self._etag: str | None = None  # of the last envelope fetched
         self.failures = 0
         self.last_success: datetime | None = None
@@ -137,7 +143,16 @@ class CentralPoller:
         self.failures, self.last_error = 0, None
         self.last_success = datetime.now(timezone.utc)
         self._report()
+        if self.telemetry is not None:
+            self.telemetry.uploader.upload(self._send_telemetry)
         return outcome
+
+    def _send_telemetry(self, batch: dict) -> dict:
+        auth = {"Authorization": f"Bearer {self.credential()}"}
+        status, _, body = self._request("POST", "/api/v1/device/telemetry", batch, auth)
+        if status != 200:
+            raise CentralError("server_error", f"central answered {status}")
+        return json.loads(body)
 
     def _poll(self) -> str:
         auth = {"Authorization": f"Bearer {self.credential()}"}
@@ -182,11 +197,14 @@ class CentralPoller:
             pass  # the next round reports again
 
     def status(self) -> dict[str, Any]:
-        return {
+        answer = {
             "enrolled": self.credential_file.is_file(),
             "last_success": bs.iso(self.last_success) if self.last_success else None,
             "last_error": self.last_error,
         }
+        if self.telemetry is not None:
+            answer["telemetry"] = self.telemetry.status()
+        return answer
 
     def next_delay(self) -> float:
         """The interval ±20%; after failures, doubled per failure up to an hour."""

@@ -123,6 +123,19 @@ SETTINGS: dict[str, Setting] = {
     "CENTRAL_POLL_SECONDS": Setting(
         int, 900, "How often central is asked for a new bundle (jittered ±20%)."
     ),
+    "TELEMETRY": Setting(
+        _parse_bool,
+        True,
+        "With central_url: send central metadata-only counts (rule ids, "
+        "actions, verdicts, platforms; never text), queued in "
+        "HOME/telemetry.sqlite3.",
+    ),
+    "TELEMETRY_MAX_ROWS": Setting(
+        int, 50000, "Rows the telemetry queue keeps while central is unreachable."
+    ),
+    "TELEMETRY_FLUSH_SECONDS": Setting(
+        int, 60, "How often scan counts go from memory to the telemetry queue."
+    ),
     "INTERNAL_DOMAINS": Setting(
         _parse_list,
         [],
@@ -225,6 +238,8 @@ RANGES = {
     "MAX_CONTENT_LENGTH": (1024, 64 * 1024 * 1024),
     "BUNDLE_POLL_SECONDS": (1, 86400),
     "CENTRAL_POLL_SECONDS": (1, 86400),
+    "TELEMETRY_MAX_ROWS": (100, 10_000_000),
+    "TELEMETRY_FLUSH_SECONDS": (1, 3600),
 }
 
 

@@ -99,8 +99,18 @@ def run(app, options: dict) -> None:
         app.extensions["postguard_bundle"].start()
         if "postguard_central" in app.extensions:
             app.extensions["postguard_central"].start()
+        if "postguard_telemetry" in app.extensions:
+            app.extensions["postguard_telemetry"].counter.start()
 
-    options = {**options, "post_worker_init": post_worker_init}
+    def worker_exit(server, worker) -> None:
+        if "postguard_telemetry" in app.extensions:  # keep this worker's counts
+            app.extensions["postguard_telemetry"].counter.flush()
+
+    options = {
+        **options,
+        "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
+    }
 
     class PostGuardServer(BaseApplication):
         def load_config(self):

@@ -24,3 +24,13 @@ class Services:
 
 def current() -> Services:
     return current_app.extensions["postguard"]
+
+
+def telemetry():
+    """The app's telemetry.Telemetry, or None when it is off."""
+    return current_app.extensions.get("postguard_telemetry")
+
+
+def bundle_version() -> int | None:
+    """The running signed bundle's version; None for unsigned rules."""
+    return current_app.extensions["postguard_bundle"].version or None

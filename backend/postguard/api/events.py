@@ -42,4 +42,13 @@ def record_event():
     event_id = shared.audit.record(
         event, shared.policy.mode, keep_note_length=shared.policy.record_note_length
     )
+    sink = services.telemetry()
+    if sink is not None:
+        sink.recorded(
+            shared.engine.rule_kinds(event["rule_ids"]),
+            event["action"],
+            event["platform"],
+            shared.policy,
+            services.bundle_version(),
+        )
     return jsonify(id=event_id), 201

@@ -11,6 +11,7 @@ from .. import services
 from .platforms import checked_platform
 from .validate import read_json
 
+FAILED = ({"rule_id": None, "reason": "error"},)
 bp = Blueprint("scan", __name__, url_prefix="/api/v1")
 
 
@@ -21,15 +22,23 @@ def scan():
     shared = services.current()
     body = read_json(shared.schemas, "ScanRequest")
     platform = checked_platform(shared.policy, body.get("platform"))
-    result = shared.scanner.scan(
-        body["text"], body.get("locale"), body.get("full_length")
-    )
-    findings, verdict = shared.policy.apply(
-        result.findings,
-        platform,
-        result.complete,
-        shared.engine.rule_kinds(result.omitted_rules),
-    )
+    sink = services.telemetry()
+    try:
+        result = shared.scanner.scan(
+            body["text"], body.get("locale"), body.get("full_length")
+        )
+        findings, verdict = shared.policy.apply(
+            result.findings,
+            platform,
+            result.complete,
+            shared.engine.rule_kinds(result.omitted_rules),
+        )
+    except Exception:
+        if sink is not None:  # a broken bundle shows as a scan-error rate
+            sink.scanned(platform, "error", FAILED, services.bundle_version())
+        raise
+    if sink is not None:
+        sink.scanned(platform, verdict, result.incomplete, services.bundle_version())
     return jsonify(
         verdict=verdict,
         findings=findings,

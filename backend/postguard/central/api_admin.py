@@ -35,7 +35,8 @@ def publish():
 @bp.post("/bundles/<int:version>/promote")
 @require_admin
 def promote(version: int):
-    _store().promote(g.admin, version)
+    """``force=1`` promotes a bundle the health gate held."""
+    _store().promote(g.admin, version, request.args.get("force") == "1")
     return jsonify(version=version, stage=rollout.ALL)
 
 

@@ -17,6 +17,7 @@ from .auth import require_device
 
 bp = Blueprint("central_device", __name__, url_prefix="/api/v1/device")
 MAX_STATUS_BYTES = 4096
+MAX_TELEMETRY_BYTES = 512 * 1024
 # Closed shapes only: a device can report nothing a person wrote.
 EXTENSION_VERSION = re.compile(r"^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$")
 PLATFORM = re.compile(r"^[a-z0-9][a-z0-9.-]{0,23}$")
@@ -115,3 +116,13 @@ def status():
         },
     )
     return "", 204
+
+
+@bp.post("/telemetry")
+@require_device
+def telemetry():
+    """A batch from the device's outbox; answers how far central holds it."""
+    if (request.content_length or 0) > MAX_TELEMETRY_BYTES:
+        raise APIError(413, "payload_too_large", "The telemetry batch is too large.")
+    data = request.get_json(silent=True)
+    return jsonify(_store().take_telemetry(g.device.id, data))

@@ -21,7 +21,12 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
     app.json.sort_keys = False
     if store is None:
         keys = [bs.load_public_key(spec) for spec in settings["KEYS"]]
-        store = Store(make_engine(settings["DB"]), keys, settings["STATIC_DIR"])
+        store = Store(
+            make_engine(settings["DB"]),
+            keys,
+            settings["STATIC_DIR"],
+            settings.get("HEALTH"),
+        )
     app.extensions["central"] = store
     register_error_handlers(app)
 

@@ -43,7 +43,7 @@ def _store(conf: dict, migrate: bool = True):
     if migrate:
         migrations.upgrade(engine)
     keys = [bs.load_public_key(spec) for spec in conf["KEYS"]]
-    return Store(engine, keys, conf["STATIC_DIR"])
+    return Store(engine, keys, conf["STATIC_DIR"], conf.get("HEALTH"))
 
 
 def _guarded(handler):

@@ -1,4 +1,4 @@
-"""``postguard central publish|promote|pause|group|devices``: the admin API
+"""``postguard central publish|promote|pause|bundles|group|devices``: the admin API
 over HTTP, with the admin token from POSTGUARD_ADMIN_TOKEN."""
 
 from __future__ import annotations
@@ -76,8 +76,30 @@ def publish(args) -> str:
 
 @_reported
 def promote(args) -> str:
-    _call(args, "POST", f"/api/v1/admin/bundles/{args.version}/promote")
+    force = "?force=1" if getattr(args, "force", False) else ""
+    _call(args, "POST", f"/api/v1/admin/bundles/{args.version}/promote{force}")
     return f"version {args.version} goes to all devices"
+
+
+def _rates(rates: dict) -> str:
+    return (
+        f"{rates['scans']} scans, {rates['block_rate']:.1%} blocked, "
+        f"{rates['error_rate']:.1%} failed"
+    )
+
+
+@_reported
+def bundles(args) -> str:
+    lines = []
+    for b in _call(args, "GET", "/api/v1/admin/bundles")["bundles"]:
+        line = f"{b['version']}  {b['stage']}  published {b['published_at']}"
+        if b.get("held"):
+            line += f"  HELD by the health gate ({b['held']['reason']})"
+        lines.append(line)
+        if b.get("health"):
+            lines.append(f"    pilot:    {_rates(b['health']['pilot'])}")
+            lines.append(f"    baseline: {_rates(b['health']['baseline'])}")
+    return "\n".join(lines) or "no bundles published"
 
 
 @_reported
@@ -146,6 +168,14 @@ def register(actions) -> None:
         action = actions.add_parser(name, parents=[url], help=text)
         action.add_argument("version", type=int, metavar="V")
         action.set_defaults(handler=handler)
+
+    actions.choices["promote"].add_argument(
+        "--force", action="store_true", help="promote past the health gate"
+    )
+    action = actions.add_parser(
+        "bundles", parents=[url], help="list bundles, stages and pilot health"
+    )
+    action.set_defaults(handler=bundles)
 
     action = actions.add_parser("group", parents=[url], help="put devices in a group")
     action.add_argument("name")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 SCRIPTS = Path(__file__).with_name("migrations")
@@ -29,6 +31,19 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 def revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str:
+    """The newest revision the scripts define."""
+    return ScriptDirectory.from_config(_config(None)).get_current_head()
+
+
+def differences(engine: Engine) -> list:
+    """What the models declare that the migrated schema lacks (or the reverse)."""
+    from .models import Base
+
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
 
 
 def autogenerate(engine: Engine, message: str, rev_id: str) -> None:

@@ -3,15 +3,19 @@ in ``migrations/versions``; ``postguard central migrate`` applies them."""
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import datetime
 from datetime import timezone
 
 from sqlalchemy import BigInteger
+from sqlalchemy import Boolean
+from sqlalchemy import Date
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -77,6 +81,9 @@ class Bundle(Base):
     stage: Mapped[str] = mapped_column(String(16), default="all")
     pilot_group: Mapped[str | None] = mapped_column(String(64))
     pilot_basis_points: Mapped[int | None] = mapped_column(Integer)
+    # Set when the health gate paused the pilot (health_gate.py): a reason code.
+    held_reason: Mapped[str | None] = mapped_column(String(32))
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class EnrolmentToken(Base):
@@ -114,3 +121,51 @@ class Device(Base):
     # Comma-joined, each item checked against a strict pattern on the way in.
     extension_versions: Mapped[str | None] = mapped_column(String(200))
     platforms: Mapped[str | None] = mapped_column(String(400))
+
+
+class Secret(Base):
+    """Keys central draws for itself, e.g. the telemetry pseudonym key."""
+
+    __tablename__ = "central_secrets"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TelemetryStream(Base):
+    """One device outbox: how far central holds it, and what it dropped unsent."""
+
+    __tablename__ = "telemetry_streams"
+    device_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    through_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    dropped: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TelemetryRow(Base):
+    """A metadata-only count from a device (telemetry.py on the laptop). The
+    device appears only as ``device_key``, an HMAC of its id under a key that
+    central keeps: rows cannot be joined to a device without that key."""
+
+    __tablename__ = "telemetry"
+    __table_args__ = (UniqueConstraint("device_key", "stream", "seq"),)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    device_key: Mapped[str] = mapped_column(String(32))
+    stream: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # finding | scans
+    platform: Mapped[str] = mapped_column(String(24))
+    bundle_version: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # kind "finding": a rule in an event the employee's client recorded.
+    rule_id: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str | None] = mapped_column(String(32))
+    policy_action: Mapped[str | None] = mapped_column(String(24))
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # kind "scans": how many scans ended in ``verdict``, and how many failed.
+    verdict: Mapped[str | None] = mapped_column(String(8))
+    scans: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)

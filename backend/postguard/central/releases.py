@@ -26,12 +26,21 @@ class ReleaseStore:
 
     # --- admin actions ------------------------------------------------------
 
-    def promote(self, admin: Admin, version: int) -> None:
-        """Hand a pilot (or paused) bundle to every device."""
+    def promote(self, admin: Admin, version: int, force: bool = False) -> None:
+        """Hand a pilot (or paused) bundle to every device; one the health gate
+        held only with ``force``."""
         with self.session() as s, s.begin():
             bundle = self._rolling(s, version)
+            if bundle.held_reason and not force:
+                raise StoreError(
+                    409,
+                    "health_gate",
+                    f"The health gate held version {version} ({bundle.held_reason});"
+                    " see the audit log, and promote with force to override.",
+                )
             bundle.stage = rollout.ALL
-            self._audit(s, admin.id, "promote", version, "to all")
+            detail = "to all, past the health gate" if bundle.held_reason else "to all"
+            self._audit(s, admin.id, "promote", version, detail)
             self._write_static(bundle.envelope)
 
     def pause(self, admin: Admin, version: int) -> None:

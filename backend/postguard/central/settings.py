@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
+from . import health_gate
 
 PREFIX = "POSTGUARD_CENTRAL_"
 DEFAULT_PORT = 17660
@@ -24,6 +25,11 @@ DOCS = {
     "HOST": "address to listen on (default 127.0.0.1: put a TLS proxy in front)",
     "PORT": f"TCP port (default {DEFAULT_PORT})",
     "WORKERS": "gunicorn worker processes (default 2)",
+    "HEALTH_MIN_SCANS": "scans a pilot (and the baseline) needs before the "
+    "health gate judges it (default 200)",
+    "HEALTH_BLOCK_JUMP": "block-rate rise, as a fraction, that pauses a pilot "
+    "(default 0.05)",
+    "HEALTH_ERROR_JUMP": "scan-error-rate rise that pauses a pilot (default 0.02)",
 }
 
 
@@ -35,8 +41,15 @@ def load(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, 
     home = Path(get("HOME") or config.default_home(environ) / "central").expanduser()
     try:
         port, workers = int(get("PORT") or DEFAULT_PORT), int(get("WORKERS") or 2)
+        health = health_gate.Thresholds(
+            min_scans=int(get("HEALTH_MIN_SCANS") or 200),
+            block_jump=float(get("HEALTH_BLOCK_JUMP") or 0.05),
+            error_jump=float(get("HEALTH_ERROR_JUMP") or 0.02),
+        )
     except ValueError:
-        raise config.ConfigError(f"{PREFIX}PORT and WORKERS must be numbers") from None
+        raise config.ConfigError(
+            f"{PREFIX}PORT, WORKERS and HEALTH_* must be numbers"
+        ) from None
     return {
         "HOME": home,
         "DB": get("DB") or f"sqlite:///{home / 'central.sqlite3'}",
@@ -45,4 +58,5 @@ def load(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, 
         "PORT": port,
         "WORKERS": workers,
         "STATIC_DIR": home / "static",
+        "HEALTH": health,
     }

@@ -5,6 +5,7 @@ Blueprints and the CLI call these; each opens its own short transaction.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +19,39 @@ from sqlalchemy.orm import Session
 from .. import bundle_signing as bs
 from ..atomic_file import write_atomic
 from . import credentials as cred
+from . import health_gate
 from . import rollout
 from .devices import DeviceStore
 from .errors import StoreError
 from .models import Admin
 from .models import AuditEntry
 from .models import Bundle
+from .models import TelemetryRow
 from .models import aware
 from .models import utcnow
 from .releases import ReleaseStore
+from .telemetry import TelemetryStore
 
 STATIC_NAME = "bundle.signed.json"
+log = logging.getLogger("postguard.central")
 
 
 def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store(ReleaseStore, DeviceStore):
-    def __init__(self, engine: Engine, keys: list, static_dir: Path) -> None:
+class Store(ReleaseStore, DeviceStore, TelemetryStore):
+    def __init__(
+        self,
+        engine: Engine,
+        keys: list,
+        static_dir: Path,
+        health: health_gate.Thresholds | None = None,
+    ) -> None:
         self.engine = engine
         self.keys = keys  # pinned Ed25519 public keys
         self.static_dir = static_dir
+        self.health = health or health_gate.Thresholds()
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -101,6 +113,11 @@ class Store(ReleaseStore, DeviceStore):
             }
             for e, name in rows
         ]
+
+    def telemetry_rows(self) -> list[TelemetryRow]:
+        """Every stored row (reports build on this; tests read it)."""
+        with self.session() as s:
+            return list(s.scalars(select(TelemetryRow).order_by(TelemetryRow.id)))
 
     # --- bundles ------------------------------------------------------------
 
@@ -174,7 +191,53 @@ class Store(ReleaseStore, DeviceStore):
     def bundles(self) -> list[dict[str, Any]]:
         with self.session() as s:
             rows = s.scalars(select(Bundle).order_by(Bundle.version.desc())).all()
-        return [describe(b) for b in rows]
+            listed = [describe(b) for b in rows]
+            baseline = None
+            for row, b in zip(listed, rows, strict=True):
+                if b.stage != rollout.ALL:
+                    if baseline is None:
+                        baseline = health_gate.rates(s, self._baseline_version(s))
+                    pilot = health_gate.rates(s, b.version)
+                    row["health"] = {
+                        "pilot": pilot.describe(),
+                        "baseline": baseline.describe(),
+                    }
+        return listed
+
+    # --- health gate --------------------------------------------------------
+
+    def _baseline_version(self, s: Session) -> int | None:
+        return s.scalar(
+            select(func.max(Bundle.version)).where(Bundle.stage == rollout.ALL)
+        )
+
+    def after_telemetry(self, versions: set) -> None:
+        """Hold any pilot among ``versions`` whose rates jumped (health_gate.py)."""
+        if not versions:
+            return
+        with self.session() as s, s.begin():
+            pilots = s.scalars(
+                select(Bundle)
+                .where(Bundle.version.in_(versions), Bundle.stage == rollout.PILOT)
+                .with_for_update()
+            ).all()
+            if not pilots:
+                return
+            baseline = health_gate.rates(s, self._baseline_version(s))
+            for bundle in pilots:
+                pilot = health_gate.rates(s, bundle.version)
+                reason = health_gate.judge(pilot, baseline, self.health)
+                if reason is None:
+                    continue
+                bundle.stage = rollout.PAUSED
+                bundle.held_reason, bundle.held_at = reason, utcnow()
+                detail = health_gate.explain(reason, pilot, baseline)
+                self._audit(s, None, "health_gate", bundle.version, detail)
+                log.warning(
+                    "postguard central: health gate paused version %d: %s",
+                    bundle.version,
+                    detail,
+                )
 
     def bundle(self, version: int) -> Bundle | None:
         with self.session() as s:
@@ -196,6 +259,9 @@ def describe(b: Bundle) -> dict[str, Any]:
         "payload_sha256": b.payload_sha256,
         "restores_version": b.restores_version,
         "stage": b.stage,
+        "held": None
+        if not b.held_reason
+        else {"reason": b.held_reason, "at": _iso(b.held_at)},
         "pilot": None
         if b.pilot_group is None and b.pilot_basis_points is None
         else {
