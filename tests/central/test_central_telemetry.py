@@ -283,3 +283,57 @@ def test_thresholds_come_from_central_settings():
     )
     with pytest.raises(ConfigError):
         settings.load({"POSTGUARD_CENTRAL_HEALTH_MIN_SCANS": "many"}, {})
+
+
+def test_the_simulation_report_counts_would_be_actions_per_rule(store, client):
+    admin = store.create_admin("alice")
+    first, second = add_devices(store, 2)
+    send(
+        client,
+        first,
+        [
+            finding(1, rule_id="draft-rule", simulated=True, policy_action="block"),
+            finding(2, rule_id="draft-rule", simulated=True, policy_action="block"),
+            finding(3, rule_id="draft-rule", simulated=True, policy_action="warn"),
+            finding(4, rule_id="payment-card"),  # enforced: not in the report
+        ],
+    )
+    send(
+        client,
+        second,
+        [
+            finding(1, rule_id="draft-rule", simulated=True, policy_action="block"),
+            finding(2, rule_id="other-draft", simulated=True, policy_action="warn"),
+            finding(
+                3,
+                rule_id="old-draft",
+                simulated=True,
+                day=(now() - timedelta(days=40)).date().isoformat(),
+            ),
+        ],
+    )
+    answer = client.get("/api/v1/admin/reports/simulation", headers=bearer(admin))
+    assert answer.status_code == 200
+    assert answer.get_json()["rules"] == [
+        {
+            "rule_id": "draft-rule",
+            "category": "account_number",
+            "hits": 4,
+            "devices": 2,
+            "would": {"block": 3, "warn": 1},
+        },
+        {
+            "rule_id": "other-draft",
+            "category": "account_number",
+            "hits": 1,
+            "devices": 1,
+            "would": {"warn": 1},
+        },
+    ]
+    longer = client.get(
+        "/api/v1/admin/reports/simulation?days=60", headers=bearer(admin)
+    ).get_json()
+    assert "old-draft" in {r["rule_id"] for r in longer["rules"]}
+    assert (
+        client.get("/api/v1/admin/reports/simulation", headers=bearer(first))
+    ).status_code == 401

@@ -118,3 +118,13 @@ def group(group: str):
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         raise APIError(400, "bad_request", 'Send {"device_ids": [...]}.')
     return jsonify(group=group, devices=_store().set_group(g.admin, group, ids))
+
+
+@bp.get("/reports/simulation")
+@require_admin
+def simulation_report():
+    """How often each rule in simulation would have fired (``days``, default 30)."""
+    days = request.args.get("days", 30, type=int)
+    if not 1 <= days <= 400:
+        raise APIError(400, "bad_request", "days must be 1 to 400.")
+    return jsonify(days=days, rules=_store().simulation_report(days))

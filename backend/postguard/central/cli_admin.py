@@ -141,6 +141,17 @@ def devices(args) -> str:
     )
 
 
+@_reported
+def simulation(args) -> str:
+    answer = _call(args, "GET", f"/api/v1/admin/reports/simulation?days={args.days}")
+    lines = [
+        f"{r['rule_id']}  {r['hits']} post(s) on {r['devices']} device(s)  would: "
+        + ", ".join(f"{action} {n}" for action, n in r["would"].items())
+        for r in answer["rules"]
+    ]
+    return "\n".join(lines) or f"no simulated rule fired in {args.days} days"
+
+
 def register(actions) -> None:
     url = _url_parent()
     action = actions.add_parser(
@@ -176,6 +187,13 @@ def register(actions) -> None:
         "bundles", parents=[url], help="list bundles, stages and pilot health"
     )
     action.set_defaults(handler=bundles)
+    action = actions.add_parser(
+        "simulation",
+        parents=[url],
+        help="how often each rule in simulation would have fired",
+    )
+    action.add_argument("--days", type=int, default=30)
+    action.set_defaults(handler=simulation)
 
     action = actions.add_parser("group", parents=[url], help="put devices in a group")
     action.add_argument("name")

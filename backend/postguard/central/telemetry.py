@@ -18,6 +18,9 @@ from datetime import date
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import distinct
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -168,6 +171,41 @@ class TelemetryStore:
 
     def after_telemetry(self, versions: set) -> None:
         """Hook for the health gate (Store overrides it)."""
+
+    def simulation_report(self, days: int = 30) -> list[dict[str, Any]]:
+        """Per simulated rule: how many posts it would have acted on, with which
+        action, on how many devices, over the last ``days``."""
+        since = utcnow().date() - timedelta(days=days)
+        row = TelemetryRow
+        simulated = (row.kind == "finding", row.simulated.is_(True), row.day >= since)
+        with self.session() as s:
+            by_action = s.execute(
+                select(row.rule_id, row.category, row.policy_action, func.count())
+                .where(*simulated)
+                .group_by(row.rule_id, row.category, row.policy_action)
+            ).all()
+            devices = dict(
+                s.execute(
+                    select(row.rule_id, func.count(distinct(row.device_key)))
+                    .where(*simulated)
+                    .group_by(row.rule_id)
+                ).all()
+            )
+        report: dict[str, dict[str, Any]] = {}
+        for rule_id, category, action, hits in sorted(by_action):
+            entry = report.setdefault(
+                rule_id,
+                {
+                    "rule_id": rule_id,
+                    "category": category,
+                    "hits": 0,
+                    "devices": devices[rule_id],
+                    "would": {},
+                },
+            )
+            entry["hits"] += hits
+            entry["would"][action] = hits
+        return sorted(report.values(), key=lambda e: (-e["hits"], e["rule_id"]))
 
 
 def _checked_batch(body: Any) -> tuple[str, list[dict]]:
