@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bundle_signing as bs
+from .atomic_file import remove_leftovers
 from .atomic_file import write_atomic
 
 log = logging.getLogger("postguard.bundle")
@@ -70,7 +71,17 @@ class BundleUpdater:
     def initial_services(self) -> Any:
         """Services from the last-known-good copy if it still verifies, else from
         the configured bundle. An expired copy still runs (stale beats older
-        packaged rules); only updates must be unexpired."""
+        packaged rules); only updates must be unexpired.
+
+        Called once, at start, before anything is written: the temp file of a
+        write that a kill cut short is deleted (it never replaced the copy)."""
+        removed = remove_leftovers(self.lkg)
+        if removed:
+            log.warning(
+                "postguard: removed %d temp file(s) of an interrupted write of %s",
+                removed,
+                LKG_NAME,
+            )
         if self.enabled and self.lkg.is_file():
             try:
                 data = bs.read_capped(self.lkg)
