@@ -252,6 +252,28 @@ def test_a_bundle_from_a_clock_ahead_is_retried_until_it_becomes_valid(
     assert updater.check() is True  # the same file, looked at again
 
 
+def test_a_copy_that_cannot_be_written_keeps_the_old_rules_and_is_tried_again(
+    make_app, published, key, home
+):
+    """A full disk (here: a folder where the copy goes) must neither stop the
+    start nor lose the bundle: it runs once it is kept, not before."""
+    in_the_way = home / LKG_NAME
+    in_the_way.mkdir(parents=True)
+    publish(published, signed(bundle_with_canary_rule(), key, 1, NOW))
+    app = make_app()  # the start checks bundle_file once: it used to raise here
+    status = health(app)
+    assert (status["version"], status["source"]) == (None, "packaged")
+    assert status["last_rejection"]["reason"] == "unwritable"
+    assert status["last_rejection"]["message"].startswith("cannot keep the copy: ")
+    assert CANARY_RULE not in scan_ids(app)
+    assert "credit-card" in scan_ids(app, "card 4111 1111 1111 1111")
+    assert list(home.glob(f".{LKG_NAME}.*.tmp")) == []
+    in_the_way.rmdir()  # room again
+    assert app.extensions["postguard_bundle"].check() is True  # the same file
+    assert CANARY_RULE in scan_ids(app)
+    assert (home / LKG_NAME).read_bytes() == published.read_bytes()
+
+
 def test_key_rotation_in_the_service(
     make_app, published, key, other_key, settings, tmp_path
 ):
