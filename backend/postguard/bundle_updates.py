@@ -23,10 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from . import bundle_signing as bs
+from .atomic_file import remove_leftovers
 from .atomic_file import write_atomic
 
 log = logging.getLogger("postguard.bundle")
 LKG_NAME = "signed-bundle.json"
+# Refusals that the same bundle may pass later (a clock catching up, a disk with
+# room again): it is taken up again instead of being skipped until a new one.
+RETRY_LATER = ("not_yet_valid", "unwritable")
 
 
 class BundleUpdater:
@@ -70,7 +74,17 @@ class BundleUpdater:
     def initial_services(self) -> Any:
         """Services from the last-known-good copy if it still verifies, else from
         the configured bundle. An expired copy still runs (stale beats older
-        packaged rules); only updates must be unexpired."""
+        packaged rules); only updates must be unexpired.
+
+        Called once, at start, before anything is written: the temp file of a
+        write that a kill cut short is deleted (it never replaced the copy)."""
+        removed = remove_leftovers(self.lkg)
+        if removed:
+            log.warning(
+                "postguard: removed %d temp file(s) of an interrupted write of %s",
+                removed,
+                LKG_NAME,
+            )
         if self.enabled and self.lkg.is_file():
             try:
                 data = bs.read_capped(self.lkg)
@@ -118,8 +132,8 @@ class BundleUpdater:
             self._reject("unreadable", exc.strerror or "cannot read", "bundle_file")
             return False
         running = self.envelope_sha256
-        if self._apply(data, "bundle_file") == "not_yet_valid":
-            self._seen = None  # a slow clock catches up: look again next time
+        if self._apply(data, "bundle_file") in RETRY_LATER:
+            self._seen = None  # look again next time, though the file is the same
         return self.envelope_sha256 != running
 
     def offer(self, data: bytes, where: str) -> str | None:
@@ -144,9 +158,16 @@ class BundleUpdater:
         except Exception as exc:  # noqa: BLE001 - any build failure keeps the old rules
             self._reject("invalid_bundle", type(exc).__name__, where)
             return "invalid_bundle"
-        # On disk before it runs: after a crash here the next start runs it.
-        self.lkg.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_atomic(self.lkg, data, 0o600)
+        # On disk before it runs: after a crash here the next start runs it. A
+        # bundle that cannot be kept does not run (a full disk must not stop the
+        # start, nor lose the bundle: it is tried again).
+        try:
+            self.lkg.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_atomic(self.lkg, data, 0o600)
+        except OSError as exc:
+            detail = exc.strerror or type(exc).__name__
+            self._reject("unwritable", f"cannot keep the copy: {detail}", where)
+            return "unwritable"
         self._publish(services)
         self._accept(verified, data, "signed")
         log.warning(

@@ -23,6 +23,7 @@ from typing import Any
 
 from . import bundle_signing as bs
 from .atomic_file import write_atomic
+from .bundle_updates import RETRY_LATER
 
 log = logging.getLogger("postguard.central")
 CREDENTIAL_NAME = "central-device.json"
@@ -175,7 +176,10 @@ class CentralPoller:
             raise CentralError("server_error", f"central answered {status}")
         self._etag = (answer.get("ETag") or "").strip('"') or None
         before = self.updater.version
-        if self.updater.offer(body, "central") is not None:
+        reason = self.updater.offer(body, "central")
+        if reason is not None:
+            if reason in RETRY_LATER:
+                self._etag = None  # not "unchanged" next time: fetch it again
             return "rejected"
         return "applied" if self.updater.version != before else "unchanged"
 

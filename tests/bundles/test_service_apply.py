@@ -178,6 +178,30 @@ def test_the_last_known_good_bundle_survives_a_restart(make_app, published, key,
     assert health(restarted)["last_rejection"]["reason"] == "rollback"
 
 
+def test_a_start_removes_the_temp_file_a_kill_left_and_runs_the_copy(
+    make_app, published, key, home, caplog
+):
+    """A kill -9 between write_atomic's temp file and its rename leaves the temp
+    file (tests/bundles/test_crash_safety_live.py sees it happen); the next start
+    deletes it and runs the copy that was never replaced."""
+    app = make_app()
+    publish(published, signed(bundle_with_canary_rule(), key, 1, NOW))
+    app.extensions["postguard_bundle"].check()
+    cut_short = home / f".{LKG_NAME}.k9xq2w1z.tmp"
+    cut_short.write_bytes(signed(packaged_bundle(), key, 2, NOW)[:5000])
+    (home / f".{LKG_NAME}.emptyone.tmp").write_bytes(b"")
+    others = [home / "notes.tmp", home / f"{LKG_NAME}.tmp", home / f".{LKG_NAME}.x"]
+    for other in others:
+        other.write_bytes(b"not ours")
+    restarted = make_app()
+    assert sorted(p.name for p in home.glob(f".{LKG_NAME}.*.tmp")) == []
+    assert all(other.read_bytes() == b"not ours" for other in others)
+    assert "removed 2 temp file(s) of an interrupted write" in caplog.text
+    status = health(restarted)
+    assert (status["version"], status["source"]) == (1, "last_known_good")
+    assert CANARY_RULE in scan_ids(restarted)
+
+
 def test_a_tampered_last_known_good_copy_falls_back_to_the_packaged_rules(
     make_app, published, key, home
 ):
@@ -226,6 +250,28 @@ def test_a_bundle_from_a_clock_ahead_is_retried_until_it_becomes_valid(
     assert updater.status()["last_rejection"]["reason"] == "not_yet_valid"
     updater._now = lambda: NOW + timedelta(hours=2)
     assert updater.check() is True  # the same file, looked at again
+
+
+def test_a_copy_that_cannot_be_written_keeps_the_old_rules_and_is_tried_again(
+    make_app, published, key, home
+):
+    """A full disk (here: a folder where the copy goes) must neither stop the
+    start nor lose the bundle: it runs once it is kept, not before."""
+    in_the_way = home / LKG_NAME
+    in_the_way.mkdir(parents=True)
+    publish(published, signed(bundle_with_canary_rule(), key, 1, NOW))
+    app = make_app()  # the start checks bundle_file once: it used to raise here
+    status = health(app)
+    assert (status["version"], status["source"]) == (None, "packaged")
+    assert status["last_rejection"]["reason"] == "unwritable"
+    assert status["last_rejection"]["message"].startswith("cannot keep the copy: ")
+    assert CANARY_RULE not in scan_ids(app)
+    assert "credit-card" in scan_ids(app, "card 4111 1111 1111 1111")
+    assert list(home.glob(f".{LKG_NAME}.*.tmp")) == []
+    in_the_way.rmdir()  # room again
+    assert app.extensions["postguard_bundle"].check() is True  # the same file
+    assert CANARY_RULE in scan_ids(app)
+    assert (home / LKG_NAME).read_bytes() == published.read_bytes()
 
 
 def test_key_rotation_in_the_service(

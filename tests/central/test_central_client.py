@@ -127,6 +127,42 @@ def test_a_verified_bundle_is_applied_and_the_etag_sent_next_time(
     assert central.reports == ["/api/v1/device/status"] * 2
 
 
+def test_a_bundle_that_cannot_be_kept_is_fetched_again_not_taken_as_seen(
+    central, tmp_path, key
+):
+    """Refused as ``unwritable`` (a full disk; here a folder where the copy goes),
+    the bundle is asked for again without its ETag, so central does not answer
+    304 for a bundle that never ran."""
+    envelope = signed(packaged_bundle(), key, 3)
+    seen = []
+
+    def bundle(handler):
+        seen.append(handler.headers.get("If-None-Match"))
+        if seen[-1] == '"abc"':
+            handler.send_response(304)
+            handler.end_headers()
+            return
+        handler.send_response(200)
+        handler.send_header("ETag", '"abc"')
+        handler.send_header("Content-Length", str(len(envelope)))
+        handler.end_headers()
+        handler.wfile.write(envelope)
+
+    central.bundle = bundle
+    poller = poller_for(central, tmp_path, key)
+    poller.updater._now = lambda: NOW
+    in_the_way = tmp_path / "home" / "signed-bundle.json"
+    in_the_way.mkdir(parents=True)
+    assert poller.poll_once() == "rejected"
+    assert poller.updater.last_rejection["reason"] == "unwritable"
+    assert poller.updater.version == 0
+    in_the_way.rmdir()  # room again
+    assert poller.poll_once() == "applied"
+    assert poller.updater.version == 3
+    assert poller.poll_once() == "unchanged"
+    assert seen == [None, None, '"abc"']
+
+
 def test_backoff_doubles_per_failure_with_jitter_and_stops_at_an_hour(tmp_path, key):
     class Nowhere:
         server_address = ("127.0.0.1", 9)

@@ -225,3 +225,19 @@ def test_device_status_is_stored_as_metadata_only(store, client):
         "/api/v1/device/status", json={"bundle_version": "x"}, headers=bearer(device)
     )
     assert bad.status_code == 400
+
+
+def test_each_reason_a_local_service_reports_is_kept_by_name(store, client):
+    """The service's own reasons beside the verifier's reach central unchanged."""
+    admin = store.create_admin("alice")
+    device = enrol(client, store)
+    for reason in ("unreadable", "unwritable", "invalid_bundle", "too_large"):
+        rejection = {"reason": reason, "at": "2026-12-01T09:00:00Z"}
+        answer = client.post(
+            "/api/v1/device/status",
+            json={"last_rejection": rejection},
+            headers=bearer(device),
+        )
+        assert answer.status_code == 204
+        listed = client.get("/api/v1/admin/devices", headers=bearer(admin)).get_json()
+        assert listed["devices"][0]["last_rejection"] == rejection

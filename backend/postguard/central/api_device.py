@@ -95,6 +95,7 @@ def status():
     if reason is not None and reason not in (
         *bs.REASONS,
         "unreadable",
+        "unwritable",
         "invalid_bundle",
         "too_large",
     ):
