@@ -45,9 +45,9 @@ def all_cells(store, table: str) -> str:
 
 
 def test_migrations_reach_head_and_rerun_cleanly(store):
-    assert migrate.revision(store.engine) == "0002"
+    assert migrate.revision(store.engine) == "0003"
     migrate.upgrade(store.engine)  # at head already: nothing to do
-    assert migrate.revision(store.engine) == "0002"
+    assert migrate.revision(store.engine) == "0003"
 
 
 def test_admin_tokens_and_device_credentials_are_stored_hashed(store, client):

@@ -43,6 +43,15 @@ class ReleaseStore:
             bundle.stage = rollout.PAUSED
             self._audit(s, admin.id, "pause", version, "")
 
+    def resume(self, admin: Admin, version: int) -> None:
+        """A paused pilot goes on, to the same pilot it had."""
+        with self.session() as s, s.begin():
+            bundle = self._rolling(s, version)
+            if bundle.stage != rollout.PAUSED:
+                raise StoreError(409, "not_paused", "That bundle is not paused.")
+            bundle.stage = rollout.PILOT
+            self._audit(s, admin.id, "resume", version, describe_pilot(bundle))
+
     def _rolling(self, s: Session, version: int) -> Bundle:
         bundle = s.get(Bundle, version, with_for_update=True)
         if bundle is None:
@@ -113,3 +122,12 @@ class ReleaseStore:
 
 def _baseline(s: Session) -> int | None:
     return s.scalar(select(func.max(Bundle.version)).where(Bundle.stage == rollout.ALL))
+
+
+def describe_pilot(b: Bundle) -> str:
+    if b.stage == rollout.ALL:
+        return "to all"
+    parts = [f"group {b.pilot_group}"] if b.pilot_group else []
+    if b.pilot_basis_points is not None:
+        parts.append(f"{b.pilot_basis_points * 100 / rollout.BUCKETS:g}%")
+    return "pilot: " + " + ".join(parts)
