@@ -9,6 +9,7 @@ import os
 from flask import Flask
 
 from . import config
+from . import extension_versions
 from . import org_lists
 from . import security
 from .api import register_blueprints
@@ -156,15 +157,17 @@ def create_app(test_config=None) -> Flask:
     app.extensions["postguard"] = updater.initial_services()
     app.extensions["postguard_bundle"] = updater
     updater.check()  # a bundle already waiting runs from the first request
+    if app.config["CENTRAL_URL"] and not updater.enabled:
+        raise config.ConfigError("setting central_url needs bundle_keys to pin")
+    register_error_handlers(app)
+    security.init_app(app)
+    versions = extension_versions.init_app(app)  # after security: checked requests
     if app.config["CENTRAL_URL"]:
-        if not updater.enabled:
-            raise config.ConfigError("setting central_url needs bundle_keys to pin")
         app.extensions["postguard_central"] = CentralPoller(
             app.config,
             updater,
             platforms=lambda: app.extensions["postguard"].policy.platforms,
+            extension_versions=versions.current,
         )
-    register_error_handlers(app)
-    security.init_app(app)
     register_blueprints(app)
     return app

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bundle_signing as bs
+from . import extension_versions as ev
 from .atomic_file import write_atomic
 
 log = logging.getLogger("postguard.central")
@@ -55,7 +56,12 @@ def read_capped(response, limit: int) -> bytes:
 
 class CentralPoller:
     def __init__(
-        self, settings: dict[str, Any], updater, rng=None, platforms=list
+        self,
+        settings: dict[str, Any],
+        updater,
+        rng=None,
+        platforms=list,
+        extension_versions=list,
     ) -> None:
         self.base = settings["CENTRAL_URL"].rstrip("/")
         self.enrolment_token = settings["ENROLMENT_TOKEN"]
@@ -66,6 +72,7 @@ class CentralPoller:
         # Its own generator: jitter must not draw from (or disturb) the global one.
         self._rng = rng or random.Random().random
         self._platforms = platforms  # () -> the running policy's platform names
+        self._extension_versions = extension_versions  # () -> versions seen
         self._etag: str | None = None  # of the last envelope fetched
         self.failures = 0
         self.last_success: datetime | None = None
@@ -174,6 +181,9 @@ class CentralPoller:
             if rejection is None
             else {"reason": rejection["reason"], "at": rejection["at"]},
             "platforms": sorted(p for p in self._platforms() if PLATFORM.match(p))[:16],
+            "extension_versions": [
+                v for v in self._extension_versions() if ev.valid(v)
+            ][-ev.MOST :],
         }
         try:
             auth = {"Authorization": f"Bearer {self.credential()}"}
