@@ -171,3 +171,13 @@ def create_app(test_config=None) -> Flask:
         )
     register_blueprints(app)
     return app
+
+
+def start_background_tasks(app: Flask) -> None:
+    """Watch ``bundle_file`` and poll central (or follow the worker that polls) in
+    this process. Call it in each gunicorn worker, after the fork
+    (``post_worker_init``): threads started before a fork do not run in the child.
+    """
+    app.extensions["postguard_bundle"].start()
+    if "postguard_central" in app.extensions:
+        app.extensions["postguard_central"].start()

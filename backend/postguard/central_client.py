@@ -3,6 +3,11 @@
 A fetched envelope goes to ``BundleUpdater.offer``, so verification, rollback
 protection and the last-known-good copy stay in one place. Polls carry
 If-None-Match, are jittered, and back off exponentially while central fails.
+
+One process per service polls: the one holding ``HOME/central-poller.lock``
+(poll_lock.py). The service's other gunicorn workers follow the last-known-good
+copy the polling one writes, and try the lock now and then, so one of them
+takes over when the polling worker dies.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -24,9 +30,11 @@ from typing import Any
 from . import bundle_signing as bs
 from . import extension_versions as ev
 from .atomic_file import write_atomic
+from .poll_lock import PollLock
 
 log = logging.getLogger("postguard.central")
 CREDENTIAL_NAME = "central-device.json"
+LOCK_NAME = "central-poller.lock"
 MAX_BACKOFF_SECONDS = 3600
 TIMEOUT_SECONDS = 30
 MAX_SMALL_BODY = 64 * 1024  # enrolment answers
@@ -55,6 +63,14 @@ def read_capped(response, limit: int) -> bytes:
 
 
 class CentralPoller:
+    """Polls central for bundles and reports status.
+
+    ``after_poll``: what the polling process does after each successful poll,
+    in order (the status report first). Append to it for other per-round work
+    with central (it runs in one process of the service only); a callable that
+    raises is logged by type and does not stop the others.
+    """
+
     def __init__(
         self,
         settings: dict[str, Any],
@@ -78,6 +94,11 @@ class CentralPoller:
         self.last_success: datetime | None = None
         self.last_error: str | None = None
         self._thread_pid: int | None = None
+        self.after_poll: list[Callable[[], None]] = [self._report]
+        self.lock = PollLock(Path(settings["HOME"]) / LOCK_NAME)
+        # A worker that does not poll looks at the last-known-good copy (and
+        # tries the lock) at least as often as the polling one asks central.
+        self.follow_seconds = min(settings["BUNDLE_POLL_SECONDS"], self.interval)
 
     # --- HTTP ---------------------------------------------------------------
 
@@ -143,7 +164,11 @@ class CentralPoller:
             return "error"
         self.failures, self.last_error = 0, None
         self.last_success = datetime.now(timezone.utc)
-        self._report()
+        for task in self.after_poll:
+            try:
+                task()
+            except Exception as exc:  # noqa: BLE001 - one task must not stop the rest
+                log.warning("postguard: after-poll task failed: %s", type(exc).__name__)
         return outcome
 
     def _poll(self) -> str:
@@ -209,7 +234,8 @@ class CentralPoller:
         return base * (0.8 + 0.4 * self._rng())
 
     def start(self) -> None:
-        """Poll in this process (call it in the worker, after gunicorn's fork)."""
+        """Poll in this process, or follow the one that polls (call it in each
+        worker, after gunicorn's fork)."""
         if self._thread_pid == os.getpid():
             return
         self._thread_pid = os.getpid()
@@ -217,12 +243,24 @@ class CentralPoller:
             target=self._loop, name="postguard-central", daemon=True
         ).start()
 
+    def run_round(self) -> float:
+        """One round of this process's loop; returns the seconds until the next.
+
+        The lock holder polls central; any other process applies what the holder
+        wrote to the last-known-good copy, and asks for the lock again next round.
+        """
+        try:
+            if self.lock.acquire():
+                self.poll_once()
+                return self.next_delay()
+            self.updater.follow_last_known_good()
+        except Exception as exc:  # noqa: BLE001 - the poller must outlive a bad day
+            self.failures += 1
+            self.last_error = "internal"
+            log.warning("postguard: central poll failed: %s", type(exc).__name__)
+            return self.next_delay()
+        return self.follow_seconds
+
     def _loop(self) -> None:
         while True:
-            try:
-                self.poll_once()
-            except Exception as exc:  # noqa: BLE001 - the poller must outlive a bad day
-                self.failures += 1
-                self.last_error = "internal"
-                log.warning("postguard: central poll failed: %s", type(exc).__name__)
-            time.sleep(self.next_delay())
+            time.sleep(self.run_round())
