@@ -9,6 +9,7 @@ import os
 from flask import Flask
 
 from . import config
+from . import extension_versions
 from . import org_lists
 from . import security
 from .api import register_blueprints
@@ -157,9 +158,12 @@ def create_app(test_config=None) -> Flask:
     app.extensions["postguard"] = updater.initial_services()
     app.extensions["postguard_bundle"] = updater
     updater.check()  # a bundle already waiting runs from the first request
+    if app.config["CENTRAL_URL"] and not updater.enabled:
+        raise config.ConfigError("setting central_url needs bundle_keys to pin")
+    register_error_handlers(app)
+    security.init_app(app)
+    versions = extension_versions.init_app(app)  # after security: checked requests
     if app.config["CENTRAL_URL"]:
-        if not updater.enabled:
-            raise config.ConfigError("setting central_url needs bundle_keys to pin")
         telemetry = None
         if app.config["TELEMETRY"]:
             telemetry = Telemetry(
@@ -172,9 +176,20 @@ def create_app(test_config=None) -> Flask:
             app.config,
             updater,
             platforms=lambda: app.extensions["postguard"].policy.platforms,
+            extension_versions=versions.current,
             telemetry=telemetry,
         )
-    register_error_handlers(app)
-    security.init_app(app)
     register_blueprints(app)
     return app
+
+
+def start_background_tasks(app: Flask) -> None:
+    """Watch ``bundle_file`` and poll central (or follow the worker that polls) in
+    this process. Call it in each gunicorn worker, after the fork
+    (``post_worker_init``): threads started before a fork do not run in the child.
+    """
+    app.extensions["postguard_bundle"].start()
+    if "postguard_central" in app.extensions:
+        app.extensions["postguard_central"].start()
+    if "postguard_telemetry" in app.extensions:
+        app.extensions["postguard_telemetry"].counter.start()

@@ -7,6 +7,8 @@ the last-known-good copy (``HOME/signed-bundle.json``, written atomically), whic
 the next start runs. Anything refused keeps the rules that run now and is
 reported by reason, never by content. The service never runs zero rules: the
 fallback chain is last-known-good, then ``rules_bundle`` or the packaged bundle.
+A worker that does not poll central follows the last-known-good copy the polling
+one writes (``follow_last_known_good``), through the same checks.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class BundleUpdater:
         self.fallback = "rules_bundle" if settings["RULES_BUNDLE"] else "packaged"
         self._build, self._publish, self._now = build, publish, now
         self._lock = threading.Lock()
-        self._seen: tuple[int, int, int] | None = None  # watched file's stat
+        # path -> its stat when last looked at (bundle_file, last-known-good)
+        self._seen: dict[Path, tuple[int, int, int]] = {}
         self._thread_pid: int | None = None
         self.version = 0  # 0: no signed bundle runs
         self.envelope_sha256: str | None = None
@@ -107,33 +110,50 @@ class BundleUpdater:
         """Look at ``bundle_file`` once; True if new rules were applied."""
         if not self.enabled or self.watched is None:
             return False
+        return self._look_at(self.watched, "bundle_file")
+
+    def follow_last_known_good(self) -> bool:
+        """Look at the last-known-good copy once: another process of this service
+        (the one polling central) writes it when it applies a bundle. True if
+        new rules were applied."""
+        if not self.enabled:
+            return False
+        return self._look_at(self.lkg, "last-known-good")
+
+    def _look_at(self, path: Path, where: str) -> bool:
         with self._lock:
             try:
-                st = os.stat(self.watched)
+                st = os.stat(path)
             except FileNotFoundError:
                 return False
             except OSError as exc:
-                self._reject("unreadable", exc.strerror or "cannot stat", "bundle_file")
+                self._reject("unreadable", exc.strerror or "cannot stat", where)
                 return False
             stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-            if stamp == self._seen:
+            if stamp == self._seen.get(path):
                 return False
-            self._seen = stamp
-            return self._try_apply()
+            self._seen[path] = stamp
+            return self._try_apply(path, where)
 
-    def _try_apply(self) -> bool:
-        assert self.watched is not None
+    def _try_apply(self, path: Path, where: str) -> bool:
         try:
-            data = bs.read_capped(self.watched)
+            data = bs.read_capped(path)
         except bs.BundleRejected as exc:
-            self._reject(exc.reason, exc.message, "bundle_file")
+            self._reject(exc.reason, exc.message, where)
             return False
         except OSError as exc:
-            self._reject("unreadable", exc.strerror or "cannot read", "bundle_file")
+            self._reject("unreadable", exc.strerror or "cannot read", where)
             return False
         running = self.envelope_sha256
-        if self._apply(data, "bundle_file") in RETRY_LATER:
-            self._seen = None  # look again next time, though the file is the same
+        # The last-known-good copy is on disk already, and a start would run it
+        # expired or not: follow it as a start would, and never write it back
+        # (a slow follower could put an older bundle over a newer one).
+        own_copy = path == self.lkg
+        reason = self._apply(
+            data, where, persist=not own_copy, check_times=not own_copy
+        )
+        if reason in RETRY_LATER:
+            self._seen.pop(path, None)  # look again next time, though it is the same
         return self.envelope_sha256 != running
 
     def offer(self, data: bytes, where: str) -> str | None:
@@ -145,11 +165,15 @@ class BundleUpdater:
         with self._lock:
             return self._apply(data, where)
 
-    def _apply(self, data: bytes, where: str) -> str | None:
+    def _apply(
+        self, data: bytes, where: str, persist: bool = True, check_times: bool = True
+    ) -> str | None:
         try:
             if hashlib.sha256(data).hexdigest() == self.envelope_sha256:
                 return None  # the bundle that already runs, seen again
-            verified = bs.verify(data, self.keys, self._now(), self.version)
+            verified = bs.verify(
+                data, self.keys, self._now(), self.version, check_times=check_times
+            )
         except bs.BundleRejected as exc:
             self._reject(exc.reason, exc.message, where)
             return exc.reason
@@ -158,16 +182,17 @@ class BundleUpdater:
         except Exception as exc:  # noqa: BLE001 - any build failure keeps the old rules
             self._reject("invalid_bundle", type(exc).__name__, where)
             return "invalid_bundle"
-        # On disk before it runs: after a crash here the next start runs it. A
-        # bundle that cannot be kept does not run (a full disk must not stop the
-        # start, nor lose the bundle: it is tried again).
-        try:
-            self.lkg.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_atomic(self.lkg, data, 0o600)
-        except OSError as exc:
-            detail = exc.strerror or type(exc).__name__
-            self._reject("unwritable", f"cannot keep the copy: {detail}", where)
-            return "unwritable"
+        if persist:
+            # On disk before it runs: after a crash here the next start runs it. A
+            # bundle that cannot be kept does not run (a full disk must not stop
+            # the start, nor lose the bundle: it is tried again).
+            try:
+                self.lkg.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                write_atomic(self.lkg, data, 0o600)
+            except OSError as exc:
+                detail = exc.strerror or type(exc).__name__
+                self._reject("unwritable", f"cannot keep the copy: {detail}", where)
+                return "unwritable"
         self._publish(services)
         self._accept(verified, data, "signed")
         log.warning(

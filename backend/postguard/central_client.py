@@ -3,6 +3,11 @@
 A fetched envelope goes to ``BundleUpdater.offer``, so verification, rollback
 protection and the last-known-good copy stay in one place. Polls carry
 If-None-Match, are jittered, and back off exponentially while central fails.
+
+One process per service polls: the one holding ``HOME/central-poller.lock``
+(poll_lock.py). The service's other gunicorn workers follow the last-known-good
+copy the polling one writes, and try the lock now and then, so one of them
+takes over when the polling worker dies.
 """
 
 from __future__ import annotations
@@ -16,17 +21,21 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 from typing import Any
 
 from . import bundle_signing as bs
+from . import extension_versions as ev
 from .atomic_file import write_atomic
 from .bundle_updates import RETRY_LATER
+from .poll_lock import PollLock
 
 log = logging.getLogger("postguard.central")
 CREDENTIAL_NAME = "central-device.json"
+LOCK_NAME = "central-poller.lock"
 MAX_BACKOFF_SECONDS = 3600
 TIMEOUT_SECONDS = 30
 MAX_SMALL_BODY = 64 * 1024  # enrolment answers
@@ -55,12 +64,21 @@ def read_capped(response, limit: int) -> bytes:
 
 
 class CentralPoller:
+    """Polls central for bundles and reports status.
+
+    ``after_poll``: what the polling process does after each successful poll,
+    in order (the status report first). Append to it for other per-round work
+    with central (it runs in one process of the service only); a callable that
+    raises is logged by type and does not stop the others.
+    """
+
     def __init__(
         self,
         settings: dict[str, Any],
         updater,
         rng=None,
         platforms=list,
+        extension_versions=list,
         telemetry=None,
     ) -> None:
         self.base = settings["CENTRAL_URL"].rstrip("/")
@@ -72,12 +90,20 @@ class CentralPoller:
         # Its own generator: jitter must not draw from (or disturb) the global one.
         self._rng = rng or random.Random().random
         self._platforms = platforms  # () -> the running policy's platform names
+        self._extension_versions = extension_versions  # () -> versions seen
         self.telemetry = telemetry  # telemetry.Telemetry, or None when off
         self._etag: str | None = None  # of the last envelope fetched
         self.failures = 0
         self.last_success: datetime | None = None
         self.last_error: str | None = None
         self._thread_pid: int | None = None
+        self.after_poll: list[Callable[[], None]] = [self._report]
+        if telemetry is not None:
+            self.after_poll.append(self._upload_telemetry)
+        self.lock = PollLock(Path(settings["HOME"]) / LOCK_NAME)
+        # A worker that does not poll looks at the last-known-good copy (and
+        # tries the lock) at least as often as the polling one asks central.
+        self.follow_seconds = min(settings["BUNDLE_POLL_SECONDS"], self.interval)
 
     # --- HTTP ---------------------------------------------------------------
 
@@ -143,10 +169,15 @@ class CentralPoller:
             return "error"
         self.failures, self.last_error = 0, None
         self.last_success = datetime.now(timezone.utc)
-        self._report()
-        if self.telemetry is not None:
-            self.telemetry.uploader.upload(self._send_telemetry)
+        for task in self.after_poll:
+            try:
+                task()
+            except Exception as exc:  # noqa: BLE001 - one task must not stop the rest
+                log.warning("postguard: after-poll task failed: %s", type(exc).__name__)
         return outcome
+
+    def _upload_telemetry(self) -> None:
+        self.telemetry.uploader.upload(self._send_telemetry)
 
     def _send_telemetry(self, batch: dict) -> dict:
         auth = {"Authorization": f"Bearer {self.credential()}"}
@@ -193,6 +224,9 @@ class CentralPoller:
             if rejection is None
             else {"reason": rejection["reason"], "at": rejection["at"]},
             "platforms": sorted(p for p in self._platforms() if PLATFORM.match(p))[:16],
+            "extension_versions": [
+                v for v in self._extension_versions() if ev.valid(v)
+            ][-ev.MOST :],
         }
         try:
             auth = {"Authorization": f"Bearer {self.credential()}"}
@@ -221,7 +255,8 @@ class CentralPoller:
         return base * (0.8 + 0.4 * self._rng())
 
     def start(self) -> None:
-        """Poll in this process (call it in the worker, after gunicorn's fork)."""
+        """Poll in this process, or follow the one that polls (call it in each
+        worker, after gunicorn's fork)."""
         if self._thread_pid == os.getpid():
             return
         self._thread_pid = os.getpid()
@@ -229,12 +264,24 @@ class CentralPoller:
             target=self._loop, name="postguard-central", daemon=True
         ).start()
 
+    def run_round(self) -> float:
+        """One round of this process's loop; returns the seconds until the next.
+
+        The lock holder polls central; any other process applies what the holder
+        wrote to the last-known-good copy, and asks for the lock again next round.
+        """
+        try:
+            if self.lock.acquire():
+                self.poll_once()
+                return self.next_delay()
+            self.updater.follow_last_known_good()
+        except Exception as exc:  # noqa: BLE001 - the poller must outlive a bad day
+            self.failures += 1
+            self.last_error = "internal"
+            log.warning("postguard: central poll failed: %s", type(exc).__name__)
+            return self.next_delay()
+        return self.follow_seconds
+
     def _loop(self) -> None:
         while True:
-            try:
-                self.poll_once()
-            except Exception as exc:  # noqa: BLE001 - the poller must outlive a bad day
-                self.failures += 1
-                self.last_error = "internal"
-                log.warning("postguard: central poll failed: %s", type(exc).__name__)
-            time.sleep(self.next_delay())
+            time.sleep(self.run_round())

@@ -17,6 +17,7 @@ from flask import request
 
 from . import services
 from .errors import APIError
+from .extension_versions import HEADER as EXTENSION_VERSION_HEADER
 from .request_body import read_body
 from .signing import NONCE_HEADER
 from .signing import NONCE_PATTERN
@@ -29,7 +30,9 @@ from .signing import signature_matches
 TOKEN_HEADER = "X-PostGuard-Token"
 PREFLIGHT_MAX_AGE = "600"
 # What the extension sends; never the token, which it does not send at all.
-ALLOWED_HEADERS = f"Content-Type, {NONCE_HEADER}, {SIGNATURE_HEADER}"
+ALLOWED_HEADERS = (
+    f"Content-Type, {NONCE_HEADER}, {SIGNATURE_HEADER}, {EXTENSION_VERSION_HEADER}"
+)
 
 
 def _check_host() -> None:

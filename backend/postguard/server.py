@@ -94,13 +94,10 @@ def gunicorn_options(settings: dict, listener: socket.socket) -> dict:
 def run(app, options: dict) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from .app import start_background_tasks
+
     def post_worker_init(worker) -> None:
-        # The bundle poller must run in the worker: threads do not survive fork.
-        app.extensions["postguard_bundle"].start()
-        if "postguard_central" in app.extensions:
-            app.extensions["postguard_central"].start()
-        if "postguard_telemetry" in app.extensions:
-            app.extensions["postguard_telemetry"].counter.start()
+        start_background_tasks(app)
 
     def worker_exit(server, worker) -> None:
         if "postguard_telemetry" in app.extensions:  # keep this worker's counts

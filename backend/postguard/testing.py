@@ -127,12 +127,17 @@ def start_service(
             start_new_session=True,
         )
     service = LiveService(process, asked, log_path, home)
+    return _answering(service, timeout, "postguard serve")
+
+
+def _answering(service: LiveService, timeout: float, what: str) -> LiveService:
+    """``service`` once its health endpoint answers; stopped and raised if not."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"postguard serve exited:\n{service.log()}")
+        if service.process.poll() is not None:
+            raise RuntimeError(f"{what} exited:\n{service.log()}")
         if service.port == 0:
-            service.port = _announced_port(log_path) or 0
+            service.port = _announced_port(service.log_path) or 0
         try:
             if service.port and service.request("GET", "/api/v1/health")[0] == 200:
                 return service
@@ -140,7 +145,53 @@ def start_service(
             pass
         time.sleep(0.05)
     service.stop(signal.SIGKILL)
-    raise RuntimeError(f"postguard serve did not answer:\n{service.log()}")
+    raise RuntimeError(f"{what} did not answer:\n{service.log()}")
+
+
+# What docs/admin.md tells admins who run postguard.wsgi:app under their own
+# gunicorn: start the background tasks in each worker.
+_WORKER_HOOKS = """\
+from postguard.app import start_background_tasks
+
+
+def post_worker_init(worker):
+    start_background_tasks(worker.wsgi)
+"""
+
+
+def start_gunicorn_service(
+    home: Path, log_path: Path, *, workers: int, timeout: float = 60, **env: str
+) -> LiveService:
+    """``gunicorn postguard.wsgi:app`` with several (gevent) workers, as an admin
+    may run it: ``postguard serve`` runs one worker only."""
+    port = free_port()
+    hooks = home.parent / f"{home.name}-gunicorn.conf.py"
+    hooks.write_text(_WORKER_HOOKS)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(hooks),
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gevent",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--no-control-socket",  # the default path is shared by every test run
+        "postguard.wsgi:app",
+    ]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            command,
+            env=cli_env(home, POSTGUARD_PORT=str(port), **env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    service = LiveService(process, port, log_path, home)
+    return _answering(service, timeout, "gunicorn postguard.wsgi:app")
 
 
 CENTRAL_LISTENING = re.compile(r"PostGuard central listens on http://[^:]+:(\d+)/")

@@ -13,7 +13,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,31 @@ def client(store):
     from postguard.central.app import create_central_app
 
     return create_central_app({}, store).test_client()
+
+
+@pytest.fixture
+def central_server(store):
+    """The central app served over HTTP on a loopback port (a thread), for
+    clients that speak HTTP: the CLI and the local service's poller.
+    ``hits`` counts the requests it answered, by "METHOD /path"."""
+    from werkzeug.serving import make_server
+
+    from postguard.central.app import create_central_app
+
+    app = create_central_app({}, store)
+    hits: Counter = Counter()
+    counted = threading.Lock()
+
+    def counting(environ, start_response):
+        with counted:
+            hits[f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}"] += 1
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, counting, threaded=True)
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    server.hits = hits
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -189,3 +189,25 @@ test('a signed envelope over the cap is cut off while it streams in', async () =
   await assert.rejects(client.fetchSignedBundle({ ...settings, serviceTimeoutMs: 5000 }), { kind: 'too-large' });
   assert.ok(pulled <= MAX_ENVELOPE_BYTES + 3 * chunk.length, `read ${pulled} bytes of a 100 MB answer`);
 });
+
+test('every request names the extension version; a malformed one is left out', async () => {
+  const routes = {
+    'GET /api/v1/health': () => ({ json: HEALTH }),
+    'POST /api/v1/scan': () => ({ json: { verdict: 'allow', findings: [] } }),
+    'GET /api/v1/rules/bundle': () => ({ json: { rules: [] }, headers: { ETag: '"b"' } }),
+  };
+  const service = createFakeService({ token: TOKEN, routes });
+  const client = createServiceClient({ fetchImpl: service.fetchImpl, extensionVersion: '0.2.0' });
+  await client.health(settings);
+  await client.scan(settings, { text: 'hi', platform: 'x' });
+  await client.fetchBundle(settings, '"a"');
+  assert.deepEqual(service.requests.map((r) => r.headers['X-PostGuard-Extension-Version']), ['0.2.0', '0.2.0', '0.2.0']);
+  assert.ok(service.requests.every((r) => r.signed));
+  assert.equal(service.requests[2].headers['If-None-Match'], '"a"');
+
+  for (const extensionVersion of [undefined, '', '0.2.0-beta', '1.2.3.4.5', '123456', 'v1', '1.2\r\nX-Evil: 1']) {
+    const quiet = createFakeService({ token: TOKEN, routes });
+    await createServiceClient({ fetchImpl: quiet.fetchImpl, extensionVersion }).health(settings);
+    assert.ok(!('X-PostGuard-Extension-Version' in quiet.requests[0].headers), String(extensionVersion));
+  }
+});

@@ -1,4 +1,5 @@
-"""Admin API: publish and roll back signed bundles, list bundles, audit, devices."""
+"""Admin API: publish and roll back signed bundles, list bundles, audit, devices,
+groups, and revoking admins, enrolment tokens and devices."""
 
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ def pause(version: int):
     return jsonify(version=version, stage=rollout.PAUSED)
 
 
+@bp.post("/bundles/<int:version>/resume")
+@require_admin
+def resume(version: int):
+    _store().resume(g.admin, version, request.args.get("force") == "1")
+    return jsonify(version=version, stage=rollout.PILOT)
+
+
 @bp.post("/rollback")
 @require_admin
 def rollback():
@@ -91,6 +99,32 @@ def enrolment_token():
     return jsonify(enrolment_token=token, uses=uses, expires_days=days), 201
 
 
+@bp.get("/enrolment-tokens")
+@require_admin
+def enrolment_tokens():
+    return jsonify(enrolment_tokens=_store().enrolment_tokens())
+
+
+@bp.post("/enrolment-tokens/<token_id>/revoke")
+@require_admin
+def revoke_enrolment_token(token_id: str):
+    _store().revoke_enrolment_token(g.admin, token_id)
+    return jsonify(id=token_id, state="revoked")
+
+
+@bp.get("/admins")
+@require_admin
+def admins():
+    return jsonify(admins=_store().admins())
+
+
+@bp.post("/admins/<name>/revoke")
+@require_admin
+def revoke_admin(name: str):
+    _store().revoke_admin(g.admin, name)
+    return jsonify(name=name, revoked=True)
+
+
 @bp.get("/audit")
 @require_admin
 def audit():
@@ -110,14 +144,34 @@ def devices():
     return jsonify(devices=_store().devices(problem, hours))
 
 
+@bp.post("/devices/<device_id>/revoke")
+@require_admin
+def revoke_device(device_id: str):
+    _store().revoke_device(g.admin, device_id)
+    return jsonify(device_id=device_id, revoked=True)
+
+
+def _device_ids() -> list[str]:
+    data = request.get_json(silent=True)
+    ids = data.get("device_ids") if isinstance(data, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise APIError(400, "bad_request", 'Send {"device_ids": [...]}.')
+    return ids
+
+
 @bp.put("/groups/<group>")
 @require_admin
 def group(group: str):
     """Body ``{"device_ids": [...]}``: puts them in the group."""
-    ids = (request.get_json(silent=True) or {}).get("device_ids")
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise APIError(400, "bad_request", 'Send {"device_ids": [...]}.')
+    ids = _device_ids()
     return jsonify(group=group, devices=_store().set_group(g.admin, group, ids))
+
+
+@bp.post("/ungroup")
+@require_admin
+def ungroup():
+    """Body ``{"device_ids": [...]}``: takes them out of whatever group."""
+    return jsonify(group=None, devices=_store().set_group(g.admin, None, _device_ids()))
 
 
 @bp.get("/reports/simulation")

@@ -1,5 +1,5 @@
-"""``postguard central serve|migrate|admin create|enrol-token``, and the
-admin API commands of cli_admin.py.
+"""``postguard central serve|migrate|admin create|admin revoke|enrol-token``,
+and the admin API commands of cli_admin.py.
 
 These run on the central host and open its database
 directly: whoever can run them can read the database anyway.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 EXIT_FAIL, EXIT_UNAVAILABLE, EXIT_CONFIG = 1, 69, 78
@@ -44,6 +45,15 @@ def _store(conf: dict, migrate: bool = True):
         migrations.upgrade(engine)
     keys = [bs.load_public_key(spec) for spec in conf["KEYS"]]
     return Store(engine, keys, conf["STATIC_DIR"], conf.get("HEALTH"))
+
+
+@contextmanager
+def _opened_store(args):
+    store = _store(_settings(args))
+    try:
+        yield store
+    finally:
+        store.engine.dispose()  # close pooled connections now, not at exit
 
 
 def _guarded(handler):
@@ -93,22 +103,29 @@ def serve(args) -> int:
 def migrate(args) -> int:
     from . import migrate as migrations
 
-    store = _store(_settings(args))
-    print(f"database at revision {migrations.revision(store.engine)}")
+    with _opened_store(args) as store:
+        print(f"database at revision {migrations.revision(store.engine)}")
     return 0
 
 
 def admin_create(args) -> int:
-    token = _store(_settings(args)).create_admin(args.name)
+    with _opened_store(args) as store:
+        token = store.create_admin(args.name)
     print(f"Admin {args.name!r} created. Its token, shown only now:", file=sys.stderr)
     print(token)
     return 0
 
 
+def admin_revoke(args) -> int:
+    with _opened_store(args) as store:
+        store.revoke_admin(None, args.name)
+    print(f"Admin {args.name!r} revoked: its token is refused from now on.")
+    return 0
+
+
 def enrol_token(args) -> int:
-    token = _store(_settings(args)).create_enrolment_token(
-        None, args.uses, args.expires_days
-    )
+    with _opened_store(args) as store:
+        token = store.create_enrolment_token(None, args.uses, args.expires_days)
     print(token)
     return 0
 
@@ -147,6 +164,11 @@ def register(subparsers) -> None:
     )
     action.add_argument("name")
     action.set_defaults(handler=_guarded(admin_create))
+    action = admin_actions.add_parser(
+        "revoke", parents=[db], help="refuse an admin's token from now on"
+    )
+    action.add_argument("name")
+    action.set_defaults(handler=_guarded(admin_revoke))
 
     action = actions.add_parser(
         "enrol-token", parents=[db], help="print a token that local services enrol with"

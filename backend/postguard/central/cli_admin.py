@@ -1,4 +1,5 @@
-"""``postguard central publish|promote|pause|bundles|group|devices``: the admin API
+"""``postguard central publish|promote|pause|resume|bundles|simulation|group|
+ungroup|devices|revoke-device|enrol-tokens|revoke-enrol-token``: the admin API
 over HTTP, with the admin token from POSTGUARD_ADMIN_TOKEN."""
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def publish(args) -> str:
 
 @_reported
 def promote(args) -> str:
-    force = "?force=1" if getattr(args, "force", False) else ""
+    force = "?force=1" if args.force else ""
     _call(args, "POST", f"/api/v1/admin/bundles/{args.version}/promote{force}")
     return f"version {args.version} goes to all devices"
 
@@ -109,10 +110,52 @@ def pause(args) -> str:
 
 
 @_reported
+def resume(args) -> str:
+    force = "?force=1" if args.force else ""
+    _call(args, "POST", f"/api/v1/admin/bundles/{args.version}/resume{force}")
+    return f"version {args.version} resumed: its pilot gets it again"
+
+
+@_reported
 def group(args) -> str:
     body = json.dumps({"device_ids": args.device_ids}).encode()
     answer = _call(args, "PUT", f"/api/v1/admin/groups/{args.name}", body)
     return f"{answer['devices']} device(s) now in group {args.name}"
+
+
+@_reported
+def ungroup(args) -> str:
+    body = json.dumps({"device_ids": args.device_ids}).encode()
+    answer = _call(args, "POST", "/api/v1/admin/ungroup", body)
+    return f"{answer['devices']} device(s) now in no group"
+
+
+@_reported
+def revoke_device(args) -> str:
+    _call(args, "POST", f"/api/v1/admin/devices/{_segment(args.device_id)}/revoke")
+    return f"device {args.device_id} revoked: its credential is refused from now on"
+
+
+@_reported
+def enrol_tokens(args) -> str:
+    rows = _call(args, "GET", "/api/v1/admin/enrolment-tokens")["enrolment_tokens"]
+    lines = [
+        f"{t['id']}  {t['state']}  uses_left={t['uses_left']}  "
+        f"expires={t['expires_at']}  created_by={t['created_by']}"
+        for t in rows
+    ]
+    return "\n".join(lines) if lines else "no enrolment tokens"
+
+
+@_reported
+def revoke_enrol_token(args) -> str:
+    path = f"/api/v1/admin/enrolment-tokens/{_segment(args.token_id)}/revoke"
+    _call(args, "POST", path)
+    return f"enrolment token {args.token_id} revoked: nothing enrols with it now"
+
+
+def _segment(text: str) -> str:
+    return urllib.parse.quote(text, safe="")
 
 
 @_reported
@@ -133,6 +176,7 @@ def devices(args) -> str:
             f"last_success={row['last_success_at'] or '-'}  "
             f"rejection={rejection.get('reason', '-')}  "
             f"problems={','.join(row['problems']) or '-'}"
+            + (f"  revoked={row['revoked_at']}" if row.get("revoked_at") else "")
         )
     return (
         "\n".join(lines)
@@ -175,14 +219,16 @@ def register(actions) -> None:
     for name, handler, text in (
         ("promote", promote, "give a pilot bundle to all devices"),
         ("pause", pause, "stop a pilot: nobody new gets it"),
+        ("resume", resume, "let a paused pilot go on"),
     ):
         action = actions.add_parser(name, parents=[url], help=text)
         action.add_argument("version", type=int, metavar="V")
         action.set_defaults(handler=handler)
 
-    actions.choices["promote"].add_argument(
-        "--force", action="store_true", help="promote past the health gate"
-    )
+    for name in ("promote", "resume"):
+        actions.choices[name].add_argument(
+            "--force", action="store_true", help=f"{name} past the health gate"
+        )
     action = actions.add_parser(
         "bundles", parents=[url], help="list bundles, stages and pilot health"
     )
@@ -199,6 +245,29 @@ def register(actions) -> None:
     action.add_argument("name")
     action.add_argument("device_ids", nargs="+", metavar="DEVICE_ID")
     action.set_defaults(handler=group)
+
+    action = actions.add_parser(
+        "ungroup", parents=[url], help="take devices out of their group"
+    )
+    action.add_argument("device_ids", nargs="+", metavar="DEVICE_ID")
+    action.set_defaults(handler=ungroup)
+
+    action = actions.add_parser(
+        "revoke-device", parents=[url], help="refuse a (lost or stolen) device"
+    )
+    action.add_argument("device_id", metavar="DEVICE_ID")
+    action.set_defaults(handler=revoke_device)
+
+    action = actions.add_parser(
+        "enrol-tokens", parents=[url], help="list enrolment tokens (ids, no secrets)"
+    )
+    action.set_defaults(handler=enrol_tokens)
+
+    action = actions.add_parser(
+        "revoke-enrol-token", parents=[url], help="refuse an enrolment token"
+    )
+    action.add_argument("token_id", metavar="ID")
+    action.set_defaults(handler=revoke_enrol_token)
 
     action = actions.add_parser("devices", parents=[url], help="list devices")
     action.add_argument(

@@ -1,4 +1,4 @@
-"""Enrolment and devices: the part of the Store that local services call."""
+"""Devices: the part of the Store that checks, updates, lists and revokes them."""
 
 from __future__ import annotations
 
@@ -8,79 +8,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import bundle_signing as bs
 from . import credentials as cred
 from . import rollout
 from .errors import StoreError
 from .models import Admin
 from .models import Device
-from .models import EnrolmentToken
 from .models import aware
+from .models import iso_or_none
 from .models import utcnow
 
 
 class DeviceStore:
-    """Mixed into Store, which provides ``session()`` and ``_audit()``."""
+    """Mixed into Store, which provides ``session()``, ``_audit()`` and
+    ``candidates()``."""
 
     def session(self) -> Session:
         raise NotImplementedError
-
-    def create_enrolment_token(self, admin: Admin | None, uses: int, days: float):
-        token = cred.new(cred.ENROLMENT)
-        with self.session() as s, s.begin():
-            s.add(
-                EnrolmentToken(
-                    token_id=token.id,
-                    token_hash=cred.argon2_hash(token.secret),
-                    uses_left=uses,
-                    expires_at=utcnow() + timedelta(days=days),
-                    created_at=utcnow(),
-                    created_by=admin.id if admin else None,
-                )
-            )
-            self._audit(
-                s,
-                admin.id if admin else None,
-                "enrolment_token",
-                None,
-                f"{uses} use(s), {days:g} day(s)",
-            )
-        return str(token)
-
-    def enrol(self, text: str | None) -> str:
-        """A new device for a valid enrolment token; returns its credential."""
-        token = cred.parse(text, cred.ENROLMENT)
-        refused = StoreError(
-            401,
-            "bad_enrolment_token",
-            "the enrolment token is unknown, used up or expired",
-        )
-        if token is None:
-            raise refused
-        with self.session() as s, s.begin():
-            row = s.scalar(
-                select(EnrolmentToken)
-                .where(EnrolmentToken.token_id == token.id)
-                .with_for_update()
-            )
-            if not cred.argon2_check(row.token_hash if row else None, token.secret):
-                raise refused
-            if row.uses_left < 1 or aware(row.expires_at) <= utcnow():
-                raise refused
-            row.uses_left -= 1
-            device = cred.new(cred.DEVICE)
-            salt, digest = cred.salted_hash(device.secret)
-            s.add(
-                Device(
-                    id=device.id,
-                    credential_salt=salt,
-                    credential_hash=digest,
-                    enrolled_at=utcnow(),
-                    enrolment_token_id=row.id,
-                    rollout_bucket=rollout.new_bucket(),
-                )
-            )
-        return str(device)
 
     def device_for(self, text: str | None) -> Device | None:
         secret = cred.parse(text, cred.DEVICE)
@@ -93,7 +36,25 @@ class DeviceStore:
         ok = cred.salted_check(
             device.credential_salt, device.credential_hash, secret.secret
         )
-        return device if ok else None
+        return device if ok and device.revoked_at is None else None
+
+    def revoke_device(self, admin: Admin | None, device_id: str) -> None:
+        """Refuse the device's credential from now on (a lost or stolen laptop);
+        it stays listed, as revoked."""
+        with self.session() as s, s.begin():
+            device = s.get(Device, device_id, with_for_update=True)
+            if device is None:
+                raise StoreError(404, "no_such_device", "No device has that id.")
+            if device.revoked_at is not None:
+                raise StoreError(409, "already_revoked", "That device is revoked.")
+            device.revoked_at = utcnow()
+            self._audit(
+                s,
+                admin.id if admin else None,
+                "device_revoke",
+                None,
+                f"device {device_id}",
+            )
 
     def report(self, device_id: str, status: dict[str, Any]) -> None:
         with self.session() as s, s.begin():
@@ -121,6 +82,8 @@ class DeviceStore:
 
 
 def _problems(d: Device, expected: int | None, since) -> list[str]:
+    if d.revoked_at is not None:
+        return []  # it cannot poll any more: silence is expected, not a problem
     found = []
     behind = expected is not None and (d.bundle_version or 0) < expected
     silent = (aware(d.last_success_at) or aware(d.enrolled_at)) < since
@@ -136,23 +99,23 @@ def _describe(d: Device, expected: int | None, since) -> dict[str, Any]:
     return {
         "device_id": d.id,
         "group": d.group_name,
-        "enrolled_at": _iso(d.enrolled_at),
-        "last_seen_at": _iso(d.last_seen_at),
+        "enrolled_at": iso_or_none(d.enrolled_at),
+        "last_seen_at": iso_or_none(d.last_seen_at),
         "bundle_version": d.bundle_version,
         "expected_version": expected,
-        "last_success_at": _iso(d.last_success_at),
+        "last_success_at": iso_or_none(d.last_success_at),
         "last_rejection": None
         if not d.last_rejection_reason
-        else {"reason": d.last_rejection_reason, "at": _iso(d.last_rejection_at)},
+        else {
+            "reason": d.last_rejection_reason,
+            "at": iso_or_none(d.last_rejection_at),
+        },
         "extension_versions": _split(d.extension_versions),
         "platforms": _split(d.platforms),
         "problems": _problems(d, expected, since),
+        "revoked_at": iso_or_none(d.revoked_at),
     }
 
 
 def _split(joined: str | None) -> list[str]:
     return joined.split(",") if joined else []
-
-
-def _iso(moment) -> str | None:
-    return bs.iso(aware(moment)) if moment else None

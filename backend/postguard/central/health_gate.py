@@ -23,6 +23,8 @@ from .models import utcnow
 
 WINDOW_DAYS = 7
 BLOCK_RATE, ERROR_RATE = "block_rate", "error_rate"
+HELD = (BLOCK_RATE, ERROR_RATE)
+OVERRIDDEN = "overridden"  # an admin resumed the pilot past the gate
 
 
 @dataclass(frozen=True)

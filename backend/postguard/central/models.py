@@ -20,6 +20,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
+from .. import bundle_signing as bs
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
@@ -30,6 +32,11 @@ def aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=timezone.utc)
+
+
+def iso_or_none(moment: datetime | None) -> str | None:
+    """A stored time as the API shows it (UTC, whole seconds), or None."""
+    return bs.iso(aware(moment)) if moment else None
 
 
 class Base(DeclarativeBase):
@@ -45,10 +52,12 @@ class Admin(Base):
     token_id: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set when revoked: the token is refused from then on (the row stays for audit).
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEntry(Base):
-    """One admin action (publish, rollback, enrolment token)."""
+    """One admin action (publish, rollback, enrolment token, revocation...)."""
 
     __tablename__ = "admin_audit"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +104,7 @@ class EnrolmentToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("admins.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Device(Base):
@@ -121,6 +131,8 @@ class Device(Base):
     # Comma-joined, each item checked against a strict pattern on the way in.
     extension_versions: Mapped[str | None] = mapped_column(String(200))
     platforms: Mapped[str | None] = mapped_column(String(400))
+    # A stolen laptop: its credential is refused from then on; it stays listed.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Secret(Base):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from . import health_gate
 from . import rollout
 from .errors import StoreError
 from .models import Admin
@@ -31,15 +32,11 @@ class ReleaseStore:
         held only with ``force``."""
         with self.session() as s, s.begin():
             bundle = self._rolling(s, version)
-            if bundle.held_reason and not force:
-                raise StoreError(
-                    409,
-                    "health_gate",
-                    f"The health gate held version {version} ({bundle.held_reason});"
-                    " see the audit log, and promote with force to override.",
-                )
+            held = bundle.held_reason in health_gate.HELD
+            if held and not force:
+                raise _held(version, bundle.held_reason, "promote")
             bundle.stage = rollout.ALL
-            detail = "to all, past the health gate" if bundle.held_reason else "to all"
+            detail = "to all, past the health gate" if held else "to all"
             self._audit(s, admin.id, "promote", version, detail)
             self._write_static(bundle.envelope)
 
@@ -51,6 +48,22 @@ class ReleaseStore:
                 raise StoreError(409, "not_in_pilot", "That bundle is not in pilot.")
             bundle.stage = rollout.PAUSED
             self._audit(s, admin.id, "pause", version, "")
+
+    def resume(self, admin: Admin, version: int, force: bool = False) -> None:
+        """A paused pilot goes on, to the same pilot it had; one the health gate
+        held only with ``force``, and the gate then leaves it alone."""
+        with self.session() as s, s.begin():
+            bundle = self._rolling(s, version)
+            if bundle.stage != rollout.PAUSED:
+                raise StoreError(409, "not_paused", "That bundle is not paused.")
+            detail = describe_pilot(bundle)
+            if bundle.held_reason in health_gate.HELD:
+                if not force:
+                    raise _held(version, bundle.held_reason, "resume")
+                bundle.held_reason = health_gate.OVERRIDDEN
+                detail += ", past the health gate"
+            bundle.stage = rollout.PILOT
+            self._audit(s, admin.id, "resume", version, detail)
 
     def _rolling(self, s: Session, version: int) -> Bundle:
         bundle = s.get(Bundle, version, with_for_update=True)
@@ -120,5 +133,23 @@ class ReleaseStore:
             return s.scalar(select(Bundle.envelope).where(Bundle.version == version))
 
 
+def _held(version: int, reason: str, action: str) -> StoreError:
+    return StoreError(
+        409,
+        "health_gate",
+        f"The health gate held version {version} ({reason}); see the audit log,"
+        f" and {action} with force to override.",
+    )
+
+
 def _baseline(s: Session) -> int | None:
     return s.scalar(select(func.max(Bundle.version)).where(Bundle.stage == rollout.ALL))
+
+
+def describe_pilot(b: Bundle) -> str:
+    if b.stage == rollout.ALL:
+        return "to all"
+    parts = [f"group {b.pilot_group}"] if b.pilot_group else []
+    if b.pilot_basis_points is not None:
+        parts.append(f"{b.pilot_basis_points * 100 / rollout.BUCKETS:g}%")
+    return "pilot: " + " + ".join(parts)

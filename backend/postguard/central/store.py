@@ -18,18 +18,20 @@ from sqlalchemy.orm import Session
 
 from .. import bundle_signing as bs
 from ..atomic_file import write_atomic
-from . import credentials as cred
 from . import health_gate
 from . import rollout
+from .admins import AdminStore
 from .devices import DeviceStore
+from .enrolment import EnrolmentStore
 from .errors import StoreError
 from .models import Admin
 from .models import AuditEntry
 from .models import Bundle
 from .models import TelemetryRow
-from .models import aware
+from .models import iso_or_none
 from .models import utcnow
 from .releases import ReleaseStore
+from .releases import describe_pilot
 from .telemetry import TelemetryStore
 
 STATIC_NAME = "bundle.signed.json"
@@ -40,7 +42,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store(ReleaseStore, DeviceStore, TelemetryStore):
+class Store(AdminStore, EnrolmentStore, ReleaseStore, DeviceStore, TelemetryStore):
     def __init__(
         self,
         engine: Engine,
@@ -55,35 +57,6 @@ class Store(ReleaseStore, DeviceStore, TelemetryStore):
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
-
-    # --- admins -------------------------------------------------------------
-
-    def create_admin(self, name: str) -> str:
-        """A new admin; returns the token, which is shown once and not kept."""
-        token = cred.new(cred.ADMIN)
-        with self.session() as s, s.begin():
-            s.add(
-                Admin(
-                    name=name,
-                    token_id=token.id,
-                    token_hash=cred.argon2_hash(token.secret),
-                    created_at=utcnow(),
-                )
-            )
-            try:
-                s.flush()
-            except IntegrityError:
-                raise StoreError(409, "admin_exists", "that admin exists") from None
-        return str(token)
-
-    def admin_for(self, text: str | None) -> Admin | None:
-        token = cred.parse(text, cred.ADMIN)
-        if token is None:
-            return None
-        with self.session() as s:
-            admin = s.scalar(select(Admin).where(Admin.token_id == token.id))
-        ok = cred.argon2_check(admin.token_hash if admin else None, token.secret)
-        return admin if ok else None
 
     def _audit(self, s: Session, admin_id, action, version=None, detail="") -> None:
         s.add(
@@ -105,7 +78,7 @@ class Store(ReleaseStore, DeviceStore, TelemetryStore):
             ).all()
         return [
             {
-                "at": bs.iso(aware(e.at)),
+                "at": iso_or_none(e.at),
                 "admin": name or "(cli)",
                 "action": e.action,
                 "bundle_version": e.bundle_version,
@@ -218,7 +191,11 @@ class Store(ReleaseStore, DeviceStore, TelemetryStore):
         with self.session() as s, s.begin():
             pilots = s.scalars(
                 select(Bundle)
-                .where(Bundle.version.in_(versions), Bundle.stage == rollout.PILOT)
+                .where(
+                    Bundle.version.in_(versions),
+                    Bundle.stage == rollout.PILOT,
+                    Bundle.held_reason.is_(None),  # not one an admin resumed
+                )
                 .with_for_update()
             ).all()
             if not pilots:
@@ -244,24 +221,21 @@ class Store(ReleaseStore, DeviceStore, TelemetryStore):
             return s.get(Bundle, version)
 
 
-def _iso(moment) -> str | None:
-    return bs.iso(aware(moment)) if moment else None
-
-
 def describe(b: Bundle) -> dict[str, Any]:
     return {
         "version": b.version,
         "key_id": b.key_id,
-        "created": _iso(b.created),
-        "expires": _iso(b.expires),
-        "published_at": _iso(b.published_at),
+        "created": iso_or_none(b.created),
+        "expires": iso_or_none(b.expires),
+        "published_at": iso_or_none(b.published_at),
         "envelope_sha256": b.envelope_sha256,
         "payload_sha256": b.payload_sha256,
         "restores_version": b.restores_version,
         "stage": b.stage,
-        "held": None
-        if not b.held_reason
-        else {"reason": b.held_reason, "at": _iso(b.held_at)},
+        "held": {"reason": b.held_reason, "at": iso_or_none(b.held_at)}
+        if b.held_reason in health_gate.HELD
+        else None,
+        "gate_overridden": b.held_reason == health_gate.OVERRIDDEN,
         "pilot": None
         if b.pilot_group is None and b.pilot_basis_points is None
         else {
@@ -271,12 +245,3 @@ def describe(b: Bundle) -> dict[str, Any]:
             else b.pilot_basis_points * 100 / rollout.BUCKETS,
         },
     }
-
-
-def describe_pilot(b: Bundle) -> str:
-    if b.stage == rollout.ALL:
-        return "to all"
-    parts = [f"group {b.pilot_group}"] if b.pilot_group else []
-    if b.pilot_basis_points is not None:
-        parts.append(f"{b.pilot_basis_points * 100 / rollout.BUCKETS:g}%")
-    return "pilot: " + " + ".join(parts)

@@ -21,6 +21,9 @@ export class ServiceError extends Error {
 }
 
 const PROOF_HEADER = 'X-PostGuard-Proof';
+// The service reports it to central (fleet status); the same shape central accepts.
+const VERSION_HEADER = 'X-PostGuard-Extension-Version';
+const VERSION_SHAPE = /^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$/;
 
 // The body, refused past `limit` bytes while it streams in (not after).
 async function readCapped(response, limit, controller) {
@@ -51,7 +54,13 @@ function parseJson(bytes) {
   return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
 }
 
-export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...a) } = {}) {
+/**
+ * `extensionVersion`: the manifest's version, sent with every request when it
+ * has the shape the service records (anything else is left out).
+ */
+export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...a), extensionVersion } = {}) {
+  const versionHeader = VERSION_SHAPE.test(extensionVersion ?? '') ? { [VERSION_HEADER]: extensionVersion } : {};
+
   async function send(settings, method, path, body, extraHeaders, controller, maxBytes) {
     const url = new URL(path, settings.serviceUrl);
     const nonce = newNonce();
@@ -60,6 +69,7 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
       Accept: 'application/json',
       'X-PostGuard-Nonce': nonce,
       'X-PostGuard-Signature': signature,
+      ...versionHeader,
       ...extraHeaders,
     };
     if (body.length) headers['Content-Type'] = 'application/json';

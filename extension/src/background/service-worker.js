@@ -15,7 +15,7 @@ import { syncSiteScripts } from './site-scripts.js';
 
 const RULES_ALARM = 'postguard-rules-sync';
 
-const client = createServiceClient();
+const client = createServiceClient({ extensionVersion: ext.version() });
 const rules = createRulesStore({
   client,
   pinnedKeys: async () => (await loadSettings()).settings.bundleKeys,

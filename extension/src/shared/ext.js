@@ -6,6 +6,7 @@ export const ext = {
   id: () => api().runtime?.id,
   contextValid: () => Boolean(api()?.runtime?.id),
   getURL: (path) => api().runtime.getURL(path),
+  version: () => api().runtime.getManifest?.().version,
 
   async getLocal(keys) {
     return api().storage.local.get(keys);
