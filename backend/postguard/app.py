@@ -62,6 +62,7 @@ def _rule_parts(settings, raw: bytes | None = None) -> dict:
     signed-bundle payload) or, when None, ``rules_bundle`` / the packaged one."""
     from .engine import BundleError
     from .engine import Engine
+    from .engine.org import possible_rule_ids
 
     engine = _load_engine(settings, raw)
     # A draft of max_chars characters must fit in one request, at the worst JSON
@@ -91,6 +92,12 @@ def _rule_parts(settings, raw: bytes | None = None) -> dict:
             raise config.ConfigError(
                 f"internal_domains / confidential_terms: {exc}"
             ) from None
+    known = frozenset(rule.id for rule in engine.compiled.rules)
+    # Every id the organisation lists can become counts as known, set or not.
+    policy.check_simulated_ids(
+        known | possible_rule_ids(bundle_data.get("org_rules")),
+        settings["POLICY_FILE"],
+    )
     return {
         "engine": engine,
         "policy": policy,
@@ -100,7 +107,7 @@ def _rule_parts(settings, raw: bytes | None = None) -> dict:
             settings["PARAGRAPH_SPLIT_MIN_CHARS"],
         ),
         # The only rule ids the events endpoint accepts (with the lists' rules).
-        "known_rule_ids": frozenset(rule.id for rule in engine.compiled.rules),
+        "known_rule_ids": known,
         "bundle_bytes": served,
         "bundle_etag": hashlib.sha256(served).hexdigest(),
     }

@@ -39,7 +39,11 @@ COLUMNS = (
     "mode",
     "reason",
     "note_length",
+    "simulated",
 )
+# Columns added after the first chained release: a row's link covers one only
+# when it is set, so the rows written before it still verify.
+LATER_COLUMNS = frozenset({"simulated"})
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -52,6 +56,7 @@ CREATE TABLE IF NOT EXISTS events (
     mode TEXT NOT NULL,              -- policy mode when recorded
     reason TEXT,                     -- a code from REASONS, or NULL
     note_length INTEGER,             -- only when the policy records it
+    simulated TEXT,                  -- JSON {rule_id: action it would have had}
     prev_hash TEXT NOT NULL,         -- row_hash of the row before
     row_hash TEXT NOT NULL           -- sha256 over prev_hash and this row
 );
@@ -73,7 +78,14 @@ def _utc_now() -> datetime:
 
 def row_hash(prev_hash: str, row: dict) -> str:
     """The chain link: sha256 of the previous hash and this row's stored values."""
-    values = [prev_hash, *(row[column] for column in COLUMNS)]
+    values = [
+        prev_hash,
+        *(
+            row[column]
+            for column in COLUMNS
+            if column not in LATER_COLUMNS or row[column] is not None
+        ),
+    ]
     canonical = json.dumps(values, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
@@ -114,6 +126,7 @@ class AuditStore:
             conn.execute("PRAGMA secure_delete=ON")  # purged rows are overwritten
             _upgrade_old_schema(conn)
             conn.executescript(SCHEMA)
+            _add_later_columns(conn)
             conn.execute(
                 "INSERT OR IGNORE INTO chain (id, anchor, head) VALUES (1, ?, ?)",
                 (GENESIS, GENESIS),
@@ -133,6 +146,7 @@ class AuditStore:
             "mode": mode,
             "reason": event.get("reason"),
             "note_length": event.get("note_length") if keep_note_length else None,
+            "simulated": _simulated(event.get("simulated")),
         }
         with self._lock:
             conn = self._connection()
@@ -213,6 +227,8 @@ class AuditStore:
             row = {column: stored[column] for column in COLUMNS}
             row["rule_ids"] = json.loads(row["rule_ids"])
             row["categories"] = json.loads(row["categories"])
+            if row["simulated"] is not None:
+                row["simulated"] = json.loads(row["simulated"])
             found.append(row)
         return found
 
@@ -267,7 +283,12 @@ def _upgrade_old_schema(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
     prev = GENESIS
     for values in old:
-        row = dict(zip(COLUMNS[:8], values, strict=True), reason=None, note_length=None)
+        row = dict(
+            zip(COLUMNS[:8], values, strict=True),
+            reason=None,
+            note_length=None,
+            simulated=None,
+        )
         link = row_hash(prev, row)
         conn.execute(
             f"INSERT INTO events ({', '.join(COLUMNS)}, prev_hash, row_hash)"
@@ -283,7 +304,24 @@ def _upgrade_old_schema(conn: sqlite3.Connection) -> None:
     conn.execute("VACUUM")
 
 
+def _simulated(entries: list[dict] | None) -> str | None:
+    """The event's ``simulated`` as stored: {rule_id: action}, or NULL."""
+    if not entries:
+        return None
+    by_rule = {entry["rule_id"]: entry["action"] for entry in entries}
+    return json.dumps(by_rule, sort_keys=True)
+
+
+def _add_later_columns(conn: sqlite3.Connection) -> None:
+    """A log from before a column was added gets it, empty for its old rows."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    for column in sorted(LATER_COLUMNS - columns):
+        conn.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT")
+
+
 def _csv_cell(value) -> str:
+    if isinstance(value, dict):  # simulated: rule=action;rule=action
+        value = [f"{key}={action}" for key, action in value.items()]
     if isinstance(value, list):
         value = ";".join(value)
     text = "" if value is None else str(value)

@@ -39,7 +39,7 @@ def register(subparsers) -> None:
     ):
         action = actions.add_parser(name, help=text, description=text)
         action.add_argument("--rules-dir", type=Path, help="a shared_rules/ directory")
-        action.set_defaults(handler=handler)
+        action.set_defaults(handler=_policy_errors(handler))
         if name == "build":
             action.add_argument(
                 "--check",
@@ -58,6 +58,22 @@ def register(subparsers) -> None:
     from .cli_keys import add_rules_actions
 
     add_rules_actions(actions)
+
+
+def _policy_errors(handler):
+    """A broken shared_rules/policy.yaml is one line naming the file and the
+    line, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        from .policy import PolicyError
+
+        try:
+            return handler(args)
+        except PolicyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_FAIL
+
+    return run
 
 
 def _list_options(action: argparse.ArgumentParser) -> None:

@@ -6,11 +6,17 @@ the service; an admin's policy file (YAML or JSON) replaces it. Both are checked
 against data/policy.schema.json on load. A mistake stops the service with the file
 name and line, because a policy that half-loads would silently stop protecting
 people. extension/src/engine/policy.js is the JS twin of ``Policy.apply``.
+
+A rule in simulation (named in the policy's ``simulate``, or flagged
+``simulate: true`` in its YAML and so in the bundle) runs and is recorded, but
+its findings get action ``audit`` plus ``simulated_action`` and never change the
+verdict: admins see how often it would fire before they enforce it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
@@ -139,6 +145,7 @@ class Policy:
     # service merges them with its config and puts them into the bundle as `org`
     # (engine/org.py), so the policy does not carry them twice.
     org_lists: dict = field(default_factory=dict)
+    simulated: frozenset[str] = frozenset()  # rule ids in simulation
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -146,18 +153,26 @@ class Policy:
 
     @classmethod
     def load(cls, path: str | Path | None, bundle: dict) -> Policy:
-        """The admin's policy file if given, else the policy in the bundle."""
+        """The admin's policy file if given, else the policy in the bundle; the
+        bundle's rules flagged ``simulate`` are in simulation either way."""
+        rules = bundle.get("rules") or ()
         if path:
-            return cls.from_data(read_policy_data(Path(path)))
+            return cls.from_data(read_policy_data(Path(path)), rules)
         if "policy" not in bundle:
             raise PolicyError(
                 "the rule bundle carries no policy; rebuild it with "
                 "`postguard rules build` or set policy_file"
             )
-        return cls.from_data(check_bundle_policy(bundle["policy"]))
+        return cls.from_data(check_bundle_policy(bundle["policy"]), rules)
 
     @classmethod
-    def from_data(cls, data: dict) -> Policy:
+    def from_data(cls, data: dict, bundle_rules: Iterable[dict] = ()) -> Policy:
+        """``bundle_rules``: the bundle's rules, whose ``simulate`` flags join
+        the policy's own ``simulate`` list."""
+        simulated = frozenset(data.get("simulate") or ()) | flagged_rule_ids(
+            bundle_rules
+        )
+
         def table(actions):
             return {
                 (category, severity): action
@@ -182,6 +197,7 @@ class Policy:
             bool(events.get("record_note_length", False)),
             {key: value for key, value in data.items() if key not in ORG_LISTS},
             org_lists,
+            simulated,
         )
 
     def action_for(self, finding: dict, platform: str | None = None) -> str:
@@ -200,14 +216,17 @@ class Policy:
     ) -> tuple[list[dict], str]:
         """Findings with their ``action`` added, and the verdict they lead to.
 
-        ``unlisted``: ``{rule_id, category, severity}`` of findings past the
-        engine's cap; they count for the verdict but are not returned.
+        A simulated finding (the whole policy or its rule in simulation) gets
+        action ``audit`` and ``simulated_action``, the action it would have had,
+        and leaves the verdict alone. ``unlisted``: ``{rule_id, category,
+        severity}`` of findings past the engine's cap; they count for the verdict
+        (unless simulated) but are not returned.
         """
         verdict = "allow" if complete else self.on_incomplete
         decided = []
         for finding in findings:
             action = self.action_for(finding, platform)
-            if self.mode == "simulation":
+            if self.simulates(finding["rule_id"]):
                 decided.append(
                     {**finding, "action": "audit", "simulated_action": action}
                 )
@@ -215,12 +234,58 @@ class Policy:
             decided.append({**finding, "action": action})
             verdict = _stronger(verdict, VERDICT_BY_ACTION[action])
         for kind in unlisted:
+            if self.simulates(kind["rule_id"]):
+                continue
             verdict = _stronger(
                 verdict, VERDICT_BY_ACTION[self.action_for(kind, platform)]
             )
         if self.mode == "simulation":
             verdict = "allow"
         return decided, verdict
+
+    def simulates(self, rule_id: str) -> bool:
+        return self.mode == "simulation" or rule_id in self.simulated
+
+    def check_simulated_ids(
+        self, known: Collection[str], path: str | Path | None = None
+    ) -> None:
+        """Stop on a ``simulate`` entry that names no rule in ``known``: the
+        admin meant to silence a rule, and a typo would leave it enforced."""
+        problem = simulate_problem(self.data, known, path)
+        if problem is None:
+            return
+        line, text = problem
+        where = f"{path}, line {line}" if path else "the rule bundle's policy"
+        raise PolicyError(f"{where}: {text}")
+
+
+def simulate_problem(
+    data: dict, known: Collection[str], path: str | Path | None = None
+) -> tuple[int | None, str] | None:
+    """The first ``simulate`` entry of policy ``data`` that is not in ``known``:
+    its line in the file at ``path`` (if given) and what is wrong, else None."""
+    listed = data.get("simulate") or []
+    unknown = [n for n, rule_id in enumerate(listed) if rule_id not in known]
+    if not unknown:
+        return None
+    first = unknown[0]
+    line = policy_line(Path(path), ["simulate", first]) if path else None
+    more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+    return line, (
+        f"at simulate/{first}: no rule {listed[first]!r} in the rule bundle or "
+        f"the organisation's lists{more}"
+    )
+
+
+def flagged_rule_ids(rules: Iterable[dict]) -> frozenset[str]:
+    """Ids of the bundle rules whose YAML says ``simulate: true``."""
+    return frozenset(rule["id"] for rule in rules if rule.get("simulate") is True)
+
+
+def policy_line(path: Path, keys: list) -> int:
+    """The line of the entry at ``keys`` in a policy file already loaded."""
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    return _line_of(root, keys)
 
 
 def _stronger(verdict: str, other: str) -> str:

@@ -1,7 +1,7 @@
 // The JS policy twin (extension/src/engine/policy.js) for the Python parity test:
 // one JSON line in, one JSON line out, in order.
 //   {"policy": {...}, "findings": [...], "platform": "x" | null, "complete": bool,
-//    "unlisted": [{rule_id, category, severity}, ...]}
+//    "unlisted": [{rule_id, category, severity}, ...], "rules": [{id, simulate?}, ...]}
 //        -> {"result": {"findings": [...], "verdict": "..."}}
 // Errors come back as {"error": "..."} so one bad case does not end the run.
 import { createInterface } from 'node:readline';
@@ -13,8 +13,8 @@ for await (const line of lines) {
   if (!line.trim()) continue;
   let answer;
   try {
-    const { policy, findings, platform, complete, unlisted } = JSON.parse(line);
-    answer = { result: applyPolicy(compilePolicy(policy), findings, platform, complete, unlisted) };
+    const { policy, findings, platform, complete, unlisted, rules } = JSON.parse(line);
+    answer = { result: applyPolicy(compilePolicy(policy, rules), findings, platform, complete, unlisted) };
   } catch (error) {
     answer = { error: `${error.name}: ${error.message}` };
   }

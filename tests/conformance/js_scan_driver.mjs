@@ -3,6 +3,9 @@
 //   {"op": "scan", "bundle": path, "text": "...", "only": [ids] | null,
 //    "budget_ms": ms | null}
 //        -> {"result": scan(...)}   (the shape of Python's ScanResult.to_dict())
+//   {"op": "decide", "bundle": path, "text": "...", "platform": "x" | null}
+//        -> {"result": ...}   scan, then the bundle's policy over it, as the
+//        extension's engine worker answers (engine-host/offline-result.js)
 //   {"op": "validators"}   -> {"result": {name: {"default_boost": x}}}
 //   {"op": "nfkc_changes"} -> {"result": {codePoint: nfkc}} for every code point
 //        NFKC changes in this node's Unicode version
@@ -12,16 +15,29 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-import { compileBundle, scan } from '../../extension/src/engine/index.js';
+import { compileBundle, ruleKinds, scan } from '../../extension/src/engine/index.js';
+import { compilePolicy } from '../../extension/src/engine/policy.js';
+import { decide } from '../../extension/src/engine-host/offline-result.js';
 import { NormalizationTable } from '../../extension/src/engine/normalize.js';
 import { orgRules } from '../../extension/src/engine/org.js';
 import { VALIDATORS } from '../../extension/src/engine/validators/index.js';
 
 const bundles = new Map();
 
-function compiledFrom(path) {
-  if (!bundles.has(path)) bundles.set(path, compileBundle(JSON.parse(readFileSync(path, 'utf8'))));
+function loaded(path) {
+  if (!bundles.has(path)) {
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    bundles.set(path, { compiled: compileBundle(data), policy: compilePolicy(data.policy, data.rules) });
+  }
   return bundles.get(path);
+}
+
+const compiledFrom = (path) => loaded(path).compiled;
+
+function decided(path, text, platform) {
+  const { compiled, policy } = loaded(path);
+  const result = scan(compiled, text);
+  return decide(policy, result, platform, ruleKinds(compiled, result.omitted_rules));
 }
 
 function nfkcChanges() {
@@ -38,6 +54,7 @@ function nfkcChanges() {
 const handlers = {
   scan: ({ bundle, text, only = null, locale = null, budget_ms: budgetMs = null }) =>
     scan(compiledFrom(bundle), text, { only, locale, budgetMs }),
+  decide: ({ bundle, text, platform = null }) => decided(bundle, text, platform),
   validators: () =>
     Object.fromEntries(
       Object.entries(VALIDATORS).map(([name, m]) => [name, { default_boost: m.DEFAULT_BOOST }]),

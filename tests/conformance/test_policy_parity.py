@@ -1,8 +1,9 @@
 """The extension's offline policy (extension/src/engine/policy.js) decides exactly
-what the service's ``Policy.from_data(data).apply(...)`` decides: the same action
-on every finding and the same verdict, for random policies, findings, platforms
-and completeness. The policies are drawn from the enums of policy.schema.json and
-checked against it, so a schema change shows up here.
+what the service's ``Policy.from_data(data, rules).apply(...)`` decides: the same
+action on every finding and the same verdict, for random policies (with rules in
+simulation by the policy's list or by the bundle rule's own flag), findings,
+platforms and completeness. The policies are drawn from the enums of
+policy.schema.json and checked against it, so a schema change shows up here.
 """
 
 from __future__ import annotations
@@ -53,7 +54,13 @@ class JsPolicy(NodeDriver):
         super().__init__(DRIVER)
 
     def apply(
-        self, data: dict, findings: list, platform, complete: bool, unlisted=()
+        self,
+        data: dict,
+        findings: list,
+        platform,
+        complete: bool,
+        unlisted=(),
+        rules=(),
     ) -> dict:
         return self.request(
             {
@@ -62,6 +69,7 @@ class JsPolicy(NodeDriver):
                 "platform": platform,
                 "complete": complete,
                 "unlisted": list(unlisted),
+                "rules": list(rules),
             }
         )
 
@@ -73,8 +81,10 @@ def js():
     process.close()
 
 
-def _python(data: dict, findings: list, platform, complete: bool, unlisted=()) -> dict:
-    decided, verdict = Policy.from_data(data).apply(
+def _python(
+    data: dict, findings: list, platform, complete: bool, unlisted=(), rules=()
+) -> dict:
+    decided, verdict = Policy.from_data(data, rules).apply(
         findings, platform, complete, unlisted
     )
     return {"findings": decided, "verdict": verdict}
@@ -107,6 +117,8 @@ def policies(draw) -> dict:
         data["on_incomplete"] = draw(st.sampled_from(ON_INCOMPLETE))
     if draw(st.booleans()):
         data["rules"] = draw(rule_tables)
+    if draw(st.booleans()):
+        data["simulate"] = draw(st.lists(st.sampled_from(RULE_IDS), unique=True))
     VALIDATOR.validate(data)  # only policies the service would load
     return data
 
@@ -124,6 +136,15 @@ findings = st.lists(
         }
     ),
     max_size=6,
+)
+# The bundle's rules as the policy reads them: only `simulate: true` simulates
+# (a bundle is not schema-checked where it runs, so odd values are drawn too).
+bundle_rules = st.lists(
+    st.fixed_dictionaries(
+        {"id": st.sampled_from(RULE_IDS)},
+        optional={"simulate": st.sampled_from([True, False, None, 1, "true"])},
+    ),
+    max_size=4,
 )
 # Findings past the engine's cap: only their kind reaches the policy.
 unlisted_kinds = st.lists(
@@ -148,14 +169,15 @@ unlisted_kinds = st.lists(
     found=findings,
     complete=st.booleans(),
     unlisted=unlisted_kinds,
+    rules=bundle_rules,
     choice=st.data(),
 )
 def test_js_policy_decides_like_the_service(
-    js, data, found, complete, unlisted, choice
+    js, data, found, complete, unlisted, rules, choice
 ):
     platform = choice.draw(st.sampled_from([None, *sorted(data["platforms"])]))
-    assert js.apply(data, found, platform, complete, unlisted) == _python(
-        data, found, platform, complete, unlisted
+    assert js.apply(data, found, platform, complete, unlisted, rules) == _python(
+        data, found, platform, complete, unlisted, rules
     )
 
 
@@ -182,3 +204,25 @@ def test_shipped_policy_blocks_a_jwt_offline_as_the_service_does(js, complete):
         assert js.apply(data, [JWT], platform, complete) == expected
     # The finding that an override used to let through offline.
     assert _python(data, [JWT], "x", True)["findings"][0]["action"] == "block"
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        pytest.param(lambda data: ({**data, "simulate": ["jwt"]}, []), id="list"),
+        pytest.param(lambda data: (data, [{"id": "jwt", "simulate": True}]), id="flag"),
+    ],
+)
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_simulated_jwt_is_only_audited_offline_as_by_the_service(js, how, complete):
+    data, rules = how(_shipped_policy())
+    for platform in [None, *sorted(data["platforms"])]:
+        expected = _python(data, [JWT], platform, complete, [JWT], rules)
+        assert js.apply(data, [JWT], platform, complete, [JWT], rules) == expected
+        enforced = _python(_shipped_policy(), [JWT], platform, complete)
+        [decided] = expected["findings"]
+        assert decided["action"] == "audit"
+        assert decided["simulated_action"] == enforced["findings"][0]["action"]
+        # The verdict is what a scan that found nothing gets.
+        empty = _python(data, [], platform, complete)
+        assert expected["verdict"] == empty["verdict"] != enforced["verdict"]

@@ -55,6 +55,30 @@ test('the Worker answers with the policy decided: a JWT is blocked, on LinkedIn 
   assert.ok(!JSON.stringify(result).includes(JWT), 'no raw value in the answer');
 });
 
+test('a rule in simulation offline: by its own flag or the policy list, audited with its would-be action', async (t) => {
+  const { runner } = realRunner();
+  t.after(() => runner.stop());
+  const flagged = {
+    ...UNHURRIED,
+    version: 'simulated-1',
+    rules: UNHURRIED.rules.map((rule) => (rule.id === 'jwt' ? { ...rule, simulate: true } : rule)),
+  };
+  const cases = [
+    ['flag', { key: 'sim-flag', bundle: flagged, policy: POLICY }],
+    ['list', { key: 'sim-list', bundle: UNHURRIED, policy: { ...POLICY, simulate: ['jwt'] } }],
+  ];
+  for (const [how, inputs] of cases) {
+    runner.load(inputs);
+    for (const [platform, would] of [['x', 'block'], ['linkedin', 'warn']]) {
+      const result = await runner.scan(`token ${JWT} ok`, platform);
+      const jwt = result.findings.find((f) => f.rule_id === 'jwt');
+      assert.deepEqual([jwt.action, jwt.simulated_action], ['audit', would], `${how} on ${platform}`);
+      assert.equal(result.verdict, 'allow', how);
+      assert.equal(result.mode, 'enforce', how);
+    }
+  }
+});
+
 test('the organisation lists the service serves in the bundle reach the offline engine', async (t) => {
   const { runner } = realRunner();
   t.after(() => runner.stop());

@@ -14,6 +14,11 @@ const FLAGGED = { source: 'service', verdict: 'block', complete: true, rules_ver
   findings: [{ rule_id: 'credit-card', category: 'account_number', type: 'CREDIT_CARD', severity: 'high',
     start: 0, end: 4, preview: '•••• 1111', message: 'm', action: 'block_with_override' }] };
 const CLEAN = { source: 'service', verdict: 'allow', complete: true, findings: [] };
+// A rule in simulation: shown to nobody, recorded when the post goes out.
+const SIMULATED = { rule_id: 'jwt', category: 'credential', type: 'SECRET', severity: 'high',
+  start: 0, end: 3, preview: 'eyJ•••', message: 'm', action: 'audit', simulated_action: 'block' };
+const AUDITED = { ...CLEAN, findings: [SIMULATED] };
+const MIXED = { ...FLAGGED, findings: [...FLAGGED.findings, SIMULATED] };
 
 let scans;
 let env;
@@ -48,11 +53,15 @@ function makeEnv({ delay = 5, gate = false } = {}) {
       scans.push(text);
       if (open) await sleep(delay);
       else await new Promise((go) => waiting.push(go));
-      return text.includes('4111') ? FLAGGED : CLEAN;
+      if (text.includes('4111')) return text.includes('eyJ') ? MIXED : FLAGGED;
+      return text.includes('eyJ') ? AUDITED : CLEAN;
     },
     send: async () => ({}),
     release: () => {},
-    recordPosted: () => {},
+    recorded: [],
+    recordPosted(session, verdict) {
+      this.recorded.push(verdict.audit.map((f) => f.rule_id));
+    },
   };
 }
 
@@ -195,6 +204,58 @@ test('guard: no verdict in time: fail open posts, fail closed keeps holding', as
     cleanup();
     await sleep(200);
   }
+});
+
+test('guard: what nobody was shown is recorded once with the post, however it goes out', async () => {
+  // A verdict known at the click: the post passes and is recorded.
+  let page = guardPage();
+  page.el.value = 'token eyJ';
+  page.el.dispatchEvent(new Event('input', { bubbles: true }));
+  await until(() => page.guard.sessions.get(page.el).state === 'clean', 'clean');
+  document.querySelector('button').click();
+  assert.deepEqual(page.posted, ['click']);
+  assert.deepEqual(env.recorded, [['jwt']]);
+  page.cleanup();
+
+  // Held until the verdict came, then replayed through the button.
+  env = makeEnv();
+  page = guardPage();
+  page.el.value = 'token eyJ';
+  page.el.dispatchEvent(new Event('input', { bubbles: true }));
+  document.querySelector('button').click();
+  await until(() => page.posted.length > 0, 'the replayed click');
+  await sleep(20);
+  assert.deepEqual(page.posted, ['click']);
+  assert.deepEqual(env.recorded, [['jwt']]);
+  page.cleanup();
+
+  // Held for a finding that is shown, then posted anyway.
+  env = makeEnv();
+  page = guardPage();
+  page.el.value = 'card 4111 token eyJ';
+  page.el.dispatchEvent(new Event('input', { bubbles: true }));
+  await until(() => page.guard.sessions.get(page.el).state === 'flagged', 'flagged');
+  document.querySelector('button').click();
+  assert.deepEqual(env.recorded, [], 'held: nothing posted yet');
+  env.release(page.guard.sessions.get(page.el));
+  await until(() => page.posted.length > 0, 'the released click');
+  assert.deepEqual(env.recorded, [['jwt']]);
+  page.cleanup();
+});
+
+test('guard: a post let through without a verdict records no findings, not even an older text\'s', async () => {
+  env = makeEnv({ delay: 400 });
+  const { el, guard, posted, cleanup } = guardPage();
+  el.value = 'token eyJ';
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  await until(() => guard.sessions.get(el).state === 'clean', 'the first verdict', 2000);
+  el.value = 'token eyJ and more';
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+  document.querySelector('button').click(); // past submitWaitMs before its verdict
+  await until(() => posted.length > 0, 'the fail-open release', 1000);
+  await sleep(300); // the late verdict arrives; the post has gone without it
+  assert.deepEqual(env.recorded, []);
+  cleanup();
 });
 
 // The session owns its hold: these are the only ways in and out of it.

@@ -39,6 +39,15 @@ def record_event():
         raise APIError(
             400, "invalid_request", "note_length is accepted only with a reason."
         )
+    simulated = [entry["rule_id"] for entry in event.get("simulated", [])]
+    if len(set(simulated)) != len(simulated) or not set(simulated) <= set(
+        event["rule_ids"]
+    ):
+        raise APIError(
+            400,
+            "invalid_request",
+            "simulated names each rule once, and only rules in rule_ids.",
+        )
     event_id = shared.audit.record(
         event, shared.policy.mode, keep_note_length=shared.policy.record_note_length
     )

@@ -252,9 +252,28 @@ def confidential_term_rules(
             "keyword_first": False,
         }
         keywords = sorted({keyword for _, (_, keyword, _) in mine})
-        rule_id = f"{template['id']}-{severity}"
+        rule_id = term_rule_id(template, severity)
         rules.append(_rule(template, rule_id, severity, pattern, "", keywords, reach))
     return rules
+
+
+def term_rule_id(template: dict[str, Any], severity: str) -> str:
+    return f"{template['id']}-{severity}"
+
+
+def possible_rule_ids(templates: Any) -> frozenset[str]:
+    """Every id the lists can become with these ``org_rules`` templates, set or
+    not: a policy may name a rule before its list has an entry."""
+    if not isinstance(templates, dict):
+        return frozenset()
+    ids = set()
+    domains = templates.get("internal_domains")
+    if isinstance(domains, dict) and isinstance(domains.get("id"), str):
+        ids.add(domains["id"])
+    terms = templates.get("confidential_terms")
+    if isinstance(terms, dict) and isinstance(terms.get("id"), str):
+        ids |= {term_rule_id(terms, severity) for severity in SEVERITY_ORDER}
+    return frozenset(ids)
 
 
 def _rule(

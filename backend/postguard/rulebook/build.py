@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from postguard import __version__
@@ -18,8 +19,11 @@ from postguard.engine import builtins
 from postguard.engine import validators
 from postguard.engine.org import caseless_atoms
 from postguard.engine.org import escape as escape_literal
+from postguard.engine.org import possible_rule_ids
 from postguard.engine.org import trie_pattern
 from postguard.policy import ORG_LISTS
+from postguard.policy import Policy
+from postguard.policy import flagged_rule_ids
 from postguard.policy import read_policy_data
 
 from .reach import reach_of
@@ -209,6 +213,8 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
     }
     if data.get("builtin"):
         rule["builtin"] = data["builtin"]
+    if data.get("simulate"):
+        rule["simulate"] = True  # the policy gives its findings action audit
     if data.get("gate"):
         rule["gate"] = data["gate"]
     if data.get("escalate"):
@@ -273,13 +279,36 @@ def validator_specs(params: dict, root: Path) -> dict:
     return specs
 
 
-def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
+def simulated_policy(policy: dict, rules: list[dict]) -> dict:
+    """``policy`` with the rules flagged ``simulate: true`` added to its
+    ``simulate`` list: a service too old to know simulation that runs the
+    bundle's policy then refuses the bundle (an unknown policy key) instead of
+    enforcing a rule meant to be silent."""
+    listed = set(policy.get("simulate") or ()) | flagged_rule_ids(rules)
+    rest = {key: value for key, value in policy.items() if key != "simulate"}
+    # No empty list either: the bundle stays one that older services accept.
+    return {**rest, "simulate": sorted(listed)} if listed else rest
+
+
+def build_bundle(
+    tree: RuleTree, sources: list[RuleSource], known_ids: Collection[str] = ()
+) -> dict:
+    """The bundle from ``sources``. Raises PolicyError for a broken policy.yaml,
+    or one whose ``simulate`` names no rule of ``sources``, of ``known_ids``
+    (rules left out, as validate leaves out broken ones) or of the org lists."""
     settings = tree.settings()
     policy = read_policy_data(tree.root / "policy.yaml")
     # The default policy's detection lists travel as the bundle's `org` (the
     # engines build their rules from it, see engine/org.py), not in `policy`.
     org = {key: policy.pop(key) for key in ORG_LISTS if key in policy}
     org = {key: entries for key, entries in org.items() if entries}
+    rules = sorted(
+        (compile_rule(s.data, settings) for s in sources), key=lambda r: r["id"]
+    )
+    org_rules = compile_org_rules(settings)
+    known = {*known_ids, *(r["id"] for r in rules), *possible_rule_ids(org_rules)}
+    # A typo in `simulate` would leave enforced a rule meant to be silent.
+    Policy.from_data(policy).check_simulated_ids(known, tree.root / "policy.yaml")
     body = {
         "format": 1,
         "defaults": settings["defaults"],
@@ -291,13 +320,11 @@ def build_bundle(tree: RuleTree, sources: list[RuleSource]) -> dict:
             name: {"runtimes": list(m.RUNTIMES)}
             for name, m in builtins.REGISTRY.items()
         },
-        "rules": sorted(
-            (compile_rule(s.data, settings) for s in sources), key=lambda r: r["id"]
-        ),
+        "rules": rules,
         # Templates for the rules the organisation's lists become at load time.
-        "org_rules": compile_org_rules(settings),
+        "org_rules": org_rules,
         # The default policy: the offline engine applies it like the service.
-        "policy": policy,
+        "policy": simulated_policy(policy, rules),
     }
     if org:
         body["org"] = org

@@ -194,7 +194,8 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
                 errors.append(RuleError(target.file, f"{target.label}: {problem}"))
                 if target.rule_id:
                     bad.add(target.rule_id)
-    bundle = build_bundle(tree, [s for s in sources if s.data["id"] not in bad])
+    good = [s for s in sources if s.data["id"] not in bad]
+    bundle = build_bundle(tree, good, known_ids=by_id)
     for rule_id, failures in run_examples(bundle).items():
         errors.extend(RuleError(by_id[rule_id], f) for f in failures)
     return errors

@@ -1,6 +1,7 @@
 // Checks what a content script asks us to record. Events carry rule ids,
 // categories and codes only, never post text, matched values or typed notes.
 import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
+import { POLICY_ACTIONS } from '../shared/policy-actions.js';
 
 export const EVENT_ACTIONS = Object.freeze([
   'edited',
@@ -20,6 +21,21 @@ function idList(value) {
 
 const isNoteLength = (n) => Number.isInteger(n) && n >= 0 && n <= MAX_NOTE_LENGTH;
 
+// Rules in simulation with the action each would have had: each once, and only
+// rules the event names. Copied field by field, like the event itself.
+function simulatedList(value, ruleIds) {
+  if (!Array.isArray(value) || value.length > 50) return null;
+  const seen = new Set();
+  const out = [];
+  for (const entry of value) {
+    const ruleId = entry?.rule_id;
+    if (!ruleIds.includes(ruleId) || seen.has(ruleId) || !POLICY_ACTIONS.includes(entry.action)) return null;
+    seen.add(ruleId);
+    out.push({ rule_id: ruleId, action: entry.action });
+  }
+  return out;
+}
+
 // Only the listed fields are copied: anything else a caller adds is dropped.
 export function buildEvent(input) {
   const ruleIds = idList(input?.rule_ids);
@@ -33,6 +49,11 @@ export function buildEvent(input) {
     platform: typeof input.platform === 'string' ? input.platform.slice(0, 40) : 'unknown',
     rules_version: typeof input.rules_version === 'string' ? input.rules_version.slice(0, 80) : '',
   };
+  if (input.simulated !== undefined) {
+    const simulated = simulatedList(input.simulated, ruleIds);
+    if (!simulated) return { error: 'simulated must list rules of rule_ids, each once, with an action' };
+    if (simulated.length) event.simulated = simulated;
+  }
   if (input.reason === undefined) {
     if (input.note_length !== undefined) return { error: 'note_length needs a reason' };
     return { event };

@@ -5,16 +5,29 @@ import { MSG } from '../shared/message-types.js';
 import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
 import { findingSpans } from './session-view.js';
 import { maskValue } from '../shared/mask-value.js';
+import { POLICY_ACTIONS, strongerAction } from '../shared/policy-actions.js';
 import { editingHostAt, readModel, readText } from './editors/text-model.js';
 import { replaceSpan } from './editors/replace-text.js';
 
+// Rules in simulation among `findings`, each with the strongest action it
+// would have had: what admins count before they enforce a rule.
+function simulatedOf(findings) {
+  const strongest = new Map();
+  for (const { rule_id: ruleId, simulated_action: action } of findings) {
+    if (POLICY_ACTIONS.includes(action)) strongest.set(ruleId, strongerAction(strongest.get(ruleId), action));
+  }
+  return [...strongest].map(([ruleId, action]) => ({ rule_id: ruleId, action }));
+}
+
 function eventFor(session, action, extra = {}, findings = session.verdict.findings ?? []) {
+  const simulated = simulatedOf(findings);
   return {
     rule_ids: [...new Set(findings.map((f) => f.rule_id))],
     categories: [...new Set(findings.map((f) => f.category))],
     action,
     platform: session.adapter.platform,
     rules_version: session.verdict.rulesVersion || 'unknown',
+    ...(simulated.length ? { simulated } : {}),
     ...extra,
   };
 }

@@ -10,10 +10,13 @@ const TIMEOUT_NOTICE =
 export function createSubmitHold({ env }) {
   let bypass = null; // our own re-post of a released submit
 
-  function release(session) {
+  // `verdict`: the one the post goes out with (null: none in time); its audit
+  // and simulated findings, shown to nobody, are recorded with it.
+  function release(session, verdict = session.verdict) {
     const trigger = session.release();
     bypass = { session, hash: session.currentHash(), until: performance.now() + BYPASS_MS };
     session.view.render();
+    if (verdict?.audit?.length) env.recordPosted(session, verdict);
     if (trigger.kind === 'form' && trigger.form.isConnected) {
       const submitter = trigger.submitter?.isConnected ? trigger.submitter : undefined;
       trigger.form.requestSubmit(submitter);
@@ -60,8 +63,8 @@ export function createSubmitHold({ env }) {
   async function awaitVerdict(session, holdId) {
     const verdict = await session.verdictNow(env.config.submitWaitMs);
     if (!session.isHolding(holdId)) return; // cancelled or superseded
-    if (verdict && !verdict.hold) return release(session);
-    if (!verdict && env.config.failPolicy !== 'closed') return release(session);
+    if (verdict && !verdict.hold) return release(session, verdict);
+    if (!verdict && env.config.failPolicy !== 'closed') return release(session, null);
     if (verdict) session.view.render();
     else session.markUnchecked(TIMEOUT_NOTICE);
   }

@@ -4,7 +4,8 @@
 // Every action comes from the policy: the service's, or the same policy applied
 // by the offline engine (engine/policy.js). A result that is not complete is
 // never clean: it is held like a warning, with a notice that says why.
-const ACTIONS = ['audit', 'warn', 'block_with_override', 'block'];
+import { POLICY_ACTIONS as ACTIONS } from '../shared/policy-actions.js';
+
 // Only a malformed answer lacks a known action: held, and posting needs a reason.
 const UNKNOWN_ACTION = 'block_with_override';
 const BLOCKING = new Set(['block', 'block_with_override']);

@@ -77,7 +77,7 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
     has: (key) => inputs?.key === key,
     load(next) {
       inputs = next;
-      policy = next.policy ? compilePolicy(next.policy) : null;
+      policy = next.policy ? compilePolicy(next.policy, next.bundle?.rules) : null;
       notRun = [];
       if (worker) worker.postMessage({ op: 'load', bundle: next.bundle, policy: next.policy });
     },

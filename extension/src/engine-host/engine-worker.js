@@ -11,7 +11,7 @@ let loaded = null;
 
 function load({ bundle, policy }) {
   try {
-    loaded = { compiled: compileBundle(bundle), policy: policy ? compilePolicy(policy) : null };
+    loaded = { compiled: compileBundle(bundle), policy: policy ? compilePolicy(policy, bundle.rules) : null };
   } catch (error) {
     loaded = { error: `bundle: ${error.name}` };
   }

@@ -4,7 +4,11 @@
 // carries the policy (`bundle.policy`). Pure: no chrome.*, no DOM. The data is
 // checked against policy.schema.json where it is built, not here.
 //
-//   const policy = compilePolicy(bundle.policy);
+// A rule in simulation (the policy's `simulate`, or `simulate: true` on the
+// bundle's rule) runs, but its findings get action 'audit' plus
+// `simulated_action` and never change the verdict.
+//
+//   const policy = compilePolicy(bundle.policy, bundle.rules);
 //   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete);
 const VERDICT_BY_ACTION = Object.freeze({
   audit: 'allow',
@@ -28,22 +32,31 @@ function table(actions) {
 
 const ruleMap = (rules) => new Map(Object.entries(rules ?? {}));
 
-/** Compile policy data (the shape of policy.default.yaml) once per bundle. */
-export function compilePolicy(data) {
+/** Ids of the bundle rules whose YAML says `simulate: true` (flagged_rule_ids). */
+export function flaggedRuleIds(rules) {
+  return (rules ?? []).filter((rule) => rule?.simulate === true).map((rule) => rule.id);
+}
+
+/**
+ * Compile policy data (the shape of shared_rules/policy.yaml) once per bundle;
+ * `rules`: the bundle's rules, whose `simulate` flags join the policy's list.
+ */
+export function compilePolicy(data, rules = []) {
   const baseTable = table(data.actions);
   const baseRules = ruleMap(data.rules);
   const tables = new Map([[null, baseTable]]);
-  const rules = new Map([[null, baseRules]]);
+  const actionsByRule = new Map([[null, baseRules]]);
   for (const [name, override] of Object.entries(data.platforms ?? {})) {
     tables.set(name, new Map([...baseTable, ...table(override?.actions)]));
-    rules.set(name, new Map([...baseRules, ...ruleMap(override?.rules)]));
+    actionsByRule.set(name, new Map([...baseRules, ...ruleMap(override?.rules)]));
   }
   return Object.freeze({
     mode: data.mode,
     defaultAction: data.default_action,
     onIncomplete: data.on_incomplete ?? 'warn',
     tables,
-    rules,
+    rules: actionsByRule,
+    simulated: new Set([...(data.simulate ?? []), ...flaggedRuleIds(rules)]),
   });
 }
 
@@ -70,24 +83,30 @@ function floorVerdict(policy, complete) {
   return Object.hasOwn(VERDICT_RANK, policy.onIncomplete) ? policy.onIncomplete : 'warn';
 }
 
+/** The whole policy or this rule is in simulation (Policy.simulates). */
+export function simulates(policy, ruleId) {
+  return policy.mode === 'simulation' || policy.simulated.has(ruleId);
+}
+
 /**
  * Findings with their `action` added, and the verdict they lead to (Policy.apply).
- * `unlisted`: {rule_id, category, severity} of findings past the engine's cap;
- * they count for the verdict but are not returned.
+ * A simulated finding gets action 'audit' and `simulated_action`, the action it
+ * would have had, and leaves the verdict alone. `unlisted`: {rule_id, category,
+ * severity} of findings past the engine's cap; they count for the verdict
+ * (unless simulated) but are not returned.
  */
 export function applyPolicy(policy, findings, platform, complete, unlisted = []) {
   let verdict = floorVerdict(policy, complete);
-  const simulation = policy.mode === 'simulation';
   const stronger = (action) => {
     const implied = VERDICT_BY_ACTION[action];
     if (VERDICT_RANK[implied] > VERDICT_RANK[verdict]) verdict = implied;
   };
   const decided = findings.map((finding) => {
     const action = actionFor(policy, finding, platform);
-    if (simulation) return { ...finding, action: 'audit', simulated_action: action };
+    if (simulates(policy, finding.rule_id)) return { ...finding, action: 'audit', simulated_action: action };
     stronger(action);
     return { ...finding, action };
   });
-  for (const kind of unlisted) stronger(actionFor(policy, kind, platform));
-  return { findings: decided, verdict: simulation ? 'allow' : verdict };
+  for (const kind of unlisted) if (!simulates(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform));
+  return { findings: decided, verdict: policy.mode === 'simulation' ? 'allow' : verdict };
 }
