@@ -70,7 +70,7 @@ def finding_rows(kinds, action: str, platform: str, policy, bundle_version):
                 "category": kind["category"],
                 "action": action,
                 "policy_action": policy.action_for(kind, platform),
-                "simulated": policy.mode == "simulation",
+                "simulated": policy.simulates(kind["rule_id"]),
                 "platform": platform,
                 "bundle_version": bundle_version,
             }

@@ -169,3 +169,6 @@ def test_a_finding_row_says_what_the_policy_would_have_done(tmp_path):
     )
     (other,) = telemetry.finding_rows(kinds, "edited", "other", policy, None)
     assert other["policy_action"] == "block"
+    silent = Policy.from_data({**policy.data, "simulate": ["aws-key"]})
+    (simulated,) = telemetry.finding_rows(kinds, "posted", "x", silent, 4)
+    assert (simulated["simulated"], simulated["policy_action"]) == (True, "warn")
