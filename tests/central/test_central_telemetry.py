@@ -100,6 +100,8 @@ def test_devices_appear_only_under_a_key_central_keeps(store, client):
     [
         finding(2, text="my card is 4242 4242 4242 4242"),  # a field no row has
         finding(2, rule_id="Payment card"),
+        finding(2, rule_id="payment-card\n"),
+        finding(2, platform="x\n"),
         finding(2, category="secrets"),
         finding(2, action="typed"),
         finding(2, policy_action="delete"),

@@ -66,7 +66,7 @@ def _list_of(value, pattern: re.Pattern, most: int, name: str) -> str | None:
     if (
         not isinstance(value, list)
         or len(value) > most
-        or not all(isinstance(v, str) and pattern.match(v) for v in value)
+        or not all(isinstance(v, str) and pattern.fullmatch(v) for v in value)
     ):
         raise APIError(400, "bad_request", f"{name} must be a short list of names.")
     return ",".join(sorted(set(value))) or None

@@ -77,7 +77,7 @@ class ReleaseStore:
 
     def set_group(self, admin: Admin, group: str | None, device_ids: list[str]):
         """Put devices in ``group`` (None: in no group); returns how many."""
-        if group is not None and not rollout.GROUP_NAME.match(group):
+        if group is not None and not rollout.GROUP_NAME.fullmatch(group):
             raise StoreError(400, "bad_group", "Group names are [a-z0-9_-], 1 to 64.")
         if not device_ids or len(device_ids) > MAX_GROUP_DEVICES:
             raise StoreError(

@@ -37,7 +37,7 @@ class Pilot:
 
     @classmethod
     def parse(cls, group: str | None, percent) -> Pilot:
-        if group is not None and not GROUP_NAME.match(group):
+        if group is not None and not GROUP_NAME.fullmatch(group):
             raise StoreError(400, "bad_group", "Group names are [a-z0-9_-], 1 to 64.")
         points = None
         if percent is not None:

@@ -72,7 +72,7 @@ def checked_row(item: Any) -> dict | None:
     common_ok = (
         day is not None
         and isinstance(item.get("platform"), str)
-        and PLATFORM.match(item["platform"])
+        and PLATFORM.fullmatch(item["platform"])
         and (version is None or _int(version, 0, bs.MAX_VERSION))
     )
     if not common_ok:
@@ -86,7 +86,7 @@ def checked_row(item: Any) -> dict | None:
     if item.get("kind") == "finding" and set(item) == FINDING_KEYS:
         ok = (
             isinstance(item["rule_id"], str)
-            and RULE_ID.match(item["rule_id"])
+            and RULE_ID.fullmatch(item["rule_id"])
             and item["category"] in CATEGORIES
             and item["action"] in EMPLOYEE_ACTIONS
             and item["policy_action"] in POLICY_ACTIONS
@@ -219,7 +219,7 @@ def _checked_batch(body: Any) -> tuple[str, list[dict]]:
         raise bad
     items = body.get("items")
     if (
-        not STREAM.match(body["stream"])
+        not STREAM.fullmatch(body["stream"])
         or not _int(body.get("dropped", 0), 0, 2**62)
         or not isinstance(items, list)
         or not 1 <= len(items) <= MAX_ITEMS
