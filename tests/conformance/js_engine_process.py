@@ -66,9 +66,20 @@ class JsEngineProcess(NodeDriver):
         return self.request({"op": op, **fields})
 
     def scan(
-        self, text: str, *, only=None, bundle: Path = BUNDLE, budget_ms=None
+        self,
+        text: str,
+        *,
+        only=None,
+        bundle: Path = BUNDLE,
+        budget_ms=None,
+        term_keys: dict[str, str] | None = None,
     ) -> dict:
         only = sorted(only) if only is not None else None
         return self.call(
-            "scan", bundle=str(bundle), text=text, only=only, budget_ms=budget_ms
+            "scan",
+            bundle=str(bundle),
+            text=text,
+            only=only,
+            budget_ms=budget_ms,
+            term_keys=term_keys,
         )

@@ -1,7 +1,7 @@
 // One node process for many requests from the Python conformance tests: reads
 // JSON lines on stdin, answers each with one JSON line on stdout, in order.
 //   {"op": "scan", "bundle": path, "text": "...", "only": [ids] | null,
-//    "budget_ms": ms | null}
+//    "budget_ms": ms | null, "term_keys": {key_id: base64} | null}
 //        -> {"result": scan(...)}   (the shape of Python's ScanResult.to_dict())
 //   {"op": "decide", "bundle": path, "text": "...", "platform": "x" | null}
 //        -> {"result": ...}   scan, then the bundle's policy over it, as the
@@ -52,8 +52,8 @@ function nfkcChanges() {
 }
 
 const handlers = {
-  scan: ({ bundle, text, only = null, locale = null, budget_ms: budgetMs = null }) =>
-    scan(compiledFrom(bundle), text, { only, locale, budgetMs }),
+  scan: ({ bundle, text, only = null, locale = null, budget_ms: budgetMs = null, term_keys: termKeys = null }) =>
+    scan(compiledFrom(bundle), text, { only, locale, budgetMs, termKeys }),
   decide: ({ bundle, text, platform = null }) => decided(bundle, text, platform),
   validators: () =>
     Object.fromEntries(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Collection
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from .budget import Budget
 from .budget import Clock
 from .builtins import RegionHints
+from .hashed_terms import key_id
 from .plan import ScanPlan
 from .result import SEVERITY_ORDER
 from .result import Finding
@@ -61,7 +63,9 @@ class Engine:
     """One compiled bundle, the rules this runtime runs, and its scan budget.
 
     ``clock`` (seconds, like ``time.perf_counter``) is what budgets and
-    ``deadline`` values are measured on; tests pass a fake one.
+    ``deadline`` values are measured on; tests pass a fake one. ``term_keys``
+    (key id -> key) holds the keys of hashed confidential-term lists; without the
+    one the bundle names, its hashed terms are listed in ``not_run``.
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class Engine:
         regions: tuple[str, ...] | None = None,
         runtime: str = "python",
         clock: Clock = time.perf_counter,
+        term_keys: Mapping[str, bytes] | None = None,
     ) -> None:
         self.bundle_bytes = bundle_bytes
         self.compiled = compile_bundle(bundle_bytes)
@@ -92,9 +97,24 @@ class Engine:
             r for r in self.compiled.rules if runtime not in r.runtimes
         )
         self._rules_by_id = {rule.id: rule for rule in self.compiled.rules}
-        self._plan = ScanPlan(self._scan_order)
+        # Hashed terms are found by their hashes, not by a pattern (see _run).
+        self._plan = ScanPlan(r for r in self._scan_order if not r.hashed)
+        self.term_key = self._key_for(term_keys or {})
         self._region_hints = RegionHints(self.regions, self.context_regions)
         _prepare(self.rules, self._region_hints)
+
+    def _key_for(self, keys: Mapping[str, bytes]) -> bytes | None:
+        """The key the bundle's hashed terms name, if given (and really it)."""
+        hashed = self.compiled.hashed
+        if hashed is None:
+            return None
+        key = keys.get(hashed.key_id)
+        return key if key is not None and key_id(key) == hashed.key_id else None
+
+    @property
+    def term_key_id(self) -> str | None:
+        """The key id the bundle's hashed terms need (None: it has none)."""
+        return None if self.compiled.hashed is None else self.compiled.hashed.key_id
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options: Any) -> Engine:
@@ -195,6 +215,14 @@ class Engine:
             for r in self._cannot_run
             if wanted is None or r.id in wanted
         ]
+        hashed = self.compiled.hashed
+        if hashed is not None and self.term_key is None:
+            # Listed, not silently passed: without the key nothing can match.
+            not_run += [
+                {"rule_id": r, "name": self._rules_by_id[r].name, "reason": "no_key"}
+                for r in hashed.rule_ids
+                if wanted is None or r in wanted
+            ]
         return _scan(
             self.compiled,
             self._plan,
@@ -205,4 +233,5 @@ class Engine:
             wanted=wanted,
             anchored=anchored,
             trace=trace,
+            term_key=self.term_key,
         )

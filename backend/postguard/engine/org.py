@@ -38,6 +38,8 @@ from typing import Any
 import regex
 
 from .anchors import lower_keeping_offsets
+from .hashed_terms import TEMPLATE as HASHED_TEMPLATE
+from .hashed_terms import rule_id as hashed_rule_id
 from .normalize import NormalizationTable
 from .normalize import normalize
 from .result import SEVERITY_ORDER
@@ -273,6 +275,13 @@ def possible_rule_ids(templates: Any) -> frozenset[str]:
     terms = templates.get("confidential_terms")
     if isinstance(terms, dict) and isinstance(terms.get("id"), str):
         ids |= {term_rule_id(terms, severity) for severity in SEVERITY_ORDER}
+    hashed = templates.get(HASHED_TEMPLATE)
+    if isinstance(hashed, dict) and isinstance(hashed.get("id"), str):
+        ids |= {
+            hashed_rule_id(hashed, severity, near)
+            for severity in SEVERITY_ORDER
+            for near in (False, True)
+        }
     return frozenset(ids)
 
 

@@ -18,6 +18,9 @@ import regex
 from . import builtins
 from . import validators
 from .allow import Allowlist
+from .hashed_terms import Fold
+from .hashed_terms import HashedTerms
+from .hashed_terms import compile_section
 from .normalize import NormalizationTable
 from .org import org_rules
 from .result import SEVERITY_ORDER
@@ -103,6 +106,9 @@ class CompiledRule:
     allow: Allowlist
     # Rules with the same key find the same candidates: a scan finds them once.
     detection_key: str
+    # A rule labelling hashed confidential terms: found by hashed_terms.find,
+    # never by its pattern.
+    hashed: bool = False
 
 
 # What decides a rule's candidates; the rest (id, severity, message...) only
@@ -207,6 +213,7 @@ def _compile_rule(
             detection_key=json.dumps(
                 [rule.get(name) for name in DETECTION_FIELDS], sort_keys=True
             ),
+            hashed=rule.get("hashed") is True,
         )
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         raise BundleError(f"rule {rule_id}: {type(exc).__name__}: {exc}") from exc
@@ -221,6 +228,9 @@ class CompiledBundle:
     digit_run: regex.Pattern[str]
     allow: Allowlist
     rules: tuple[CompiledRule, ...]
+    # Confidential terms as keyed hashes, and the fold they were hashed with.
+    hashed: HashedTerms | None = None
+    fold: Fold | None = None
 
 
 def _check_defaults(defaults: dict[str, Any]) -> None:
@@ -261,6 +271,9 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
         table = NormalizationTable(bundle["normalization"])
         try:
             extra = org_rules(bundle, table)
+            fold = Fold(bundle["term_fold"]) if "term_fold" in bundle else None
+            hashed, hashed_rules = compile_section(bundle, fold)
+            extra += hashed_rules
         except ValueError as exc:
             raise BundleError(f"bundle: {exc}") from exc
         rules = tuple(
@@ -280,6 +293,8 @@ def _compile_cached(sha256: str, raw: bytes) -> CompiledBundle:
             digit_run=regex.compile(bundle["prefilter"]["digit_run"]),
             allow=Allowlist(bundle.get("allow")),
             rules=rules,
+            hashed=hashed,
+            fold=fold,
         )
     except (KeyError, TypeError, ValueError, regex.error) as exc:
         if isinstance(exc, BundleError):

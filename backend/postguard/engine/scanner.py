@@ -38,6 +38,7 @@ from .anchors import windows
 from .budget import Budget
 from .budget import BudgetSpent
 from .builtins import RegionHints
+from .hashed_terms import find as find_hashed
 from .mask import masked_preview
 from .normalize import Normalized
 from .normalize import normalize
@@ -334,6 +335,41 @@ def _rule_candidates(
         raise TimeoutError("the rule's pattern ran out of time")
 
 
+def _hashed_candidates(
+    bundle: CompiledBundle,
+    text: str,
+    key: bytes,
+    budget: Budget,
+    wanted: Collection[str] | None,
+    found: list[Candidate],
+) -> None:
+    """Add the hits of the bundle's hashed terms to ``found``, scored and
+    escalated like any rule's; raises BudgetSpent or TimeoutError (then none
+    are added)."""
+    assert bundle.hashed is not None and bundle.fold is not None
+    rules = {
+        r.id: r for r in bundle.rules if r.hashed and (wanted is None or r.id in wanted)
+    }
+    if not rules:
+        return
+    work = budget.for_rule()
+    hits = find_hashed(bundle.hashed, key, bundle.fold, text, work.check)
+    min_score = round(bundle.defaults["min_score"] * 100)
+    mine = []
+    for start, end, rule_id in hits:
+        rule = rules.get(rule_id)
+        if rule is None:
+            continue
+        score, _ = _score(bundle, rule, text, start, end, work)
+        if score is None or score < min_score:
+            continue
+        escalated = rule.escalate is not None and _has_context(
+            rule.escalate, text, start, end, work
+        )
+        mine.append(Candidate(rule, start, end, score, escalated))
+    found += mine
+
+
 def _resolve_overlaps(
     candidates: list[Candidate],
     budget: Budget,
@@ -418,6 +454,7 @@ def scan(
     wanted: Collection[str] | None = None,
     anchored: bool = True,
     trace: Trace | None = None,
+    term_key: bytes | None = None,
 ) -> ScanResult:
     """Scan with the plan's rules (those in ``wanted``, when given).
     ``anchored=False`` searches each rule's pattern over the whole text: slower,
@@ -470,6 +507,17 @@ def scan(
                 ]
         if reason is not None:
             incomplete += [{"rule_id": rule.id, "reason": reason} for rule in group]
+    if bundle.hashed is not None and term_key is not None:
+        try:
+            budget.check()
+            _hashed_candidates(bundle, ntext, term_key, budget, wanted, candidates)
+        except (BudgetSpent, TimeoutError) as exc:
+            why = "budget" if isinstance(exc, BudgetSpent) else "timeout"
+            incomplete += [
+                {"rule_id": rule_id, "reason": why}
+                for rule_id in bundle.hashed.rule_ids
+                if wanted is None or rule_id in wanted
+            ]
     lost: list[tuple[Candidate, Candidate]] | None = None if trace is None else []
     kept = _resolve_overlaps(candidates, budget.with_grace(), incomplete, lost)
     listed = _cap(kept, defaults["max_findings"])

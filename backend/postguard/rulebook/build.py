@@ -25,6 +25,7 @@ from postguard.policy import ORG_LISTS
 from postguard.policy import Policy
 from postguard.policy import flagged_rule_ids
 from postguard.policy import read_policy_data
+from postguard.term_fold import fold_table
 
 from .reach import reach_of
 from .source import RuleSource
@@ -323,6 +324,9 @@ def build_bundle(
         "rules": rules,
         # Templates for the rules the organisation's lists become at load time.
         "org_rules": org_rules,
+        # How hashed confidential terms and texts are folded before hashing
+        # (from Unicode's confusables data; see postguard/term_fold.py).
+        "term_fold": fold_table(),
         # The default policy: the offline engine applies it like the service.
         "policy": simulated_policy(policy, rules),
     }

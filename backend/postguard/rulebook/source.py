@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+from postguard.engine.hashed_terms import TEMPLATE as HASHED_TEMPLATE
 from postguard.engine.org import ORG_KEYS
 
 
@@ -87,8 +88,9 @@ class RuleTree:
 
     def org_rule_errors(self, key: str, data) -> list[str]:
         """Problems with one bundle.yaml ``org_rules`` template."""
-        if key not in ORG_KEYS:
-            return [f"unknown list {key!r}; known: {', '.join(ORG_KEYS)}"]
+        known = (*ORG_KEYS, HASHED_TEMPLATE)
+        if key not in known:
+            return [f"unknown list {key!r}; known: {', '.join(known)}"]
         if not isinstance(data, dict):
             return ["schema: a template must be a mapping"]
         found = sorted(self.org_validator.iter_errors(data), key=lambda e: list(e.path))

@@ -2,6 +2,7 @@
 // The twin of backend/postguard/engine/ruleset.py. Compiled bundles are cached by
 // bundle version (a build's version carries a hash of its content).
 import { Allowlist } from './allow.js';
+import { Fold, compileSection } from './hashed-terms.js';
 import { SEVERITY_ORDER } from './candidates.js';
 import { NormalizationTable } from './normalize.js';
 import { orgRules } from './org.js';
@@ -140,6 +141,8 @@ export function compileRule(rule, shared = {}) {
       context: compileContext(rule.context),
       escalate: compileEscalation(rule.escalate),
       allow: new Allowlist(rule.allow),
+      // Labels hashed confidential terms: found by their hashes, never by its pattern.
+      hashed: rule.hashed === true,
     };
   } catch (error) {
     if (error instanceof BundleError) throw error;
@@ -174,8 +177,13 @@ function compileUncached(bundle) {
   checkDefaults(bundle.defaults);
   const table = new NormalizationTable(bundle.normalization);
   let extra;
+  let hashed;
   try {
     extra = orgRules(bundle, table);
+    const fold = bundle.term_fold === undefined ? null : new Fold(bundle.term_fold);
+    const section = compileSection(bundle, fold);
+    hashed = section.hashed;
+    extra.push(...section.rules);
   } catch (error) {
     throw new BundleError(`bundle: ${error.message}`, { cause: error });
   }
@@ -205,7 +213,9 @@ function compileUncached(bundle) {
     allow: globalAllowlist(bundle.allow),
     rules: Object.freeze(rules),
     scanOrder,
-    plan: new ScanPlan(scanOrder),
+    // Hashed terms are found by their hashes, not by a pattern (scan.js).
+    plan: new ScanPlan(scanOrder.filter((rule) => !rule.hashed)),
+    hashed,
     // Rules the bundle marks as not runnable here (backend-only builtins/validators):
     // every result lists them in `not_run`.
     notRun: Object.freeze(

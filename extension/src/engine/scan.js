@@ -21,6 +21,7 @@ import {
   matchesWithin,
   windows,
 } from './anchors.js';
+import { decodeKey, findHashed, keyIdOf, termMac as macFor } from './hashed-terms.js';
 import { findUntil } from './matches.js';
 import { normalize } from './normalize.js';
 import { pyRound } from './ruleset.js';
@@ -139,6 +140,50 @@ function ruleCandidates(compiled, rule, norm, anchors, budget, found) {
   if (timedOut) throw new BudgetTimeout();
 }
 
+const macs = new Map(); // base64 key -> {keyId, mac}
+
+/** The HMAC for the key the bundle's hashed terms name, or null without it. */
+function termMac(hashed, termKeys) {
+  const encoded = termKeys?.[hashed.keyId];
+  if (typeof encoded !== 'string') return null;
+  let entry = macs.get(encoded);
+  if (entry === undefined) {
+    let key;
+    try {
+      key = decodeKey(encoded);
+    } catch {
+      return null;
+    }
+    entry = { keyId: keyIdOf(key), mac: macFor(key) };
+    macs.set(encoded, entry);
+    if (macs.size > 4) macs.delete(macs.keys().next().value);
+  }
+  return entry.keyId === hashed.keyId ? entry.mac : null;
+}
+
+/** Add the hits of the bundle's hashed terms to `found`, scored and escalated
+ * like any rule's (_hashed_candidates in Python); throws like the budget. */
+function hashedCandidates(compiled, mac, norm, budget, wanted, found) {
+  const rules = new Map(compiled.rules.filter((r) => r.hashed && wanted(r)).map((r) => [r.id, r]));
+  if (!rules.size) return;
+  const work = budget.forRule();
+  const hits = findHashed(compiled.hashed, mac, norm.text, () => work.check());
+  const minScore = pyRound(compiled.defaults.min_score * 100);
+  const mine = [];
+  for (const { unitStart, unitEnd, ruleId } of hits) {
+    const rule = rules.get(ruleId);
+    if (rule === undefined) continue;
+    const start = norm.units.toCodePoint(unitStart);
+    const end = norm.units.toCodePoint(unitEnd);
+    const candidate = { rule, start, end, unitStart, unitEnd };
+    const score = scoreOf(compiled, rule, norm, candidate, work);
+    if (score === null || score < minScore) continue;
+    const escalated = isEscalated(rule, norm, candidate, work);
+    mine.push({ ...candidate, score, escalated, severity: severityOf(rule, escalated) });
+  }
+  found.push(...mine);
+}
+
 /** Does the rule have a gate that matches nowhere (so it cannot match)? Each
  * gate is searched once per scan, within a rule timeout. */
 function gatedOut(rule, text, anchors, budget) {
@@ -167,12 +212,13 @@ const reasonOf = (error) => {
  * `locale` is accepted for parity with the service, but only backend-only phone
  * rules use it. `anchored: false` searches each rule's pattern over the whole
  * text instead of near its anchors (the reference the anchored scan is tested
- * against). Returns the shape of Python's ScanResult.to_dict().
+ * against). `termKeys` ({key id: base64 key}) holds the key of the bundle's
+ * hashed confidential terms. Returns the shape of Python's ScanResult.to_dict().
  */
 export function scan(
   compiled,
   text,
-  { only = null, budgetMs = null, deadline = null, clock, anchored = true } = {},
+  { only = null, budgetMs = null, deadline = null, clock, anchored = true, termKeys = null } = {},
 ) {
   if (typeof text !== 'string') throw new TypeError('scan() needs the text as a string');
   const defaults = compiled.defaults;
@@ -210,6 +256,20 @@ export function scan(
     }
     if (reason !== null) for (const rule of group) incomplete.push({ rule_id: rule.id, reason });
   }
+  const { hashed } = compiled;
+  const mac = hashed ? termMac(hashed, termKeys) : null;
+  if (mac !== null) {
+    try {
+      budget.check();
+      hashedCandidates(compiled, mac, norm, budget, wanted, candidates);
+    } catch (error) {
+      const reason = reasonOf(error);
+      for (const id of hashed.ruleIds) if (selected === null || selected.has(id)) incomplete.push({ rule_id: id, reason });
+    }
+  }
+  // Listed, not silently passed: without the key hashed terms cannot match.
+  const unkeyed = hashed && mac === null ? hashed.ruleIds.filter((id) => selected === null || selected.has(id)) : [];
+  const byId = new Map(compiled.rules.map((rule) => [rule.id, rule]));
   const resolved = resolveOverlaps(candidates, budget.withGrace(), incomplete);
   const listed = cap(resolved, defaults.max_findings);
   const shown = new Set(listed);
@@ -222,6 +282,9 @@ export function scan(
     incomplete,
     findings_omitted: resolved.length - listed.length,
     omitted_rules: omittedRules.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    not_run: compiled.notRun.filter(wanted).map(({ id, name }) => ({ rule_id: id, name })),
+    not_run: [
+      ...compiled.notRun.filter(wanted).map(({ id, name }) => ({ rule_id: id, name })),
+      ...unkeyed.map((id) => ({ rule_id: id, name: byId.get(id).name, reason: 'no_key' })),
+    ],
   };
 }
