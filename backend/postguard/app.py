@@ -27,6 +27,7 @@ from .rate_limit import RateLimiter
 from .services import Services
 from .signing import NonceLedger
 from .telemetry import Telemetry
+from .term_keys import TermKeys
 
 
 def _served_bundle(raw: bytes, bundle: dict, policy: Policy, org: dict) -> bytes:
@@ -47,10 +48,14 @@ def _load_engine(settings, raw: bytes | None):
     from .engine import Engine  # imported here: the engine is the heavy part
 
     bundle = settings["RULES_BUNDLE"]
+    keys = TermKeys(settings["HOME"]).all()
     if raw is not None:
-        return Engine(raw)  # a verified signed bundle; errors reject the update
+        # A verified signed bundle; errors reject the update.
+        return Engine(raw, term_keys=keys)
     try:
-        return Engine.load(bundle) if bundle else Engine.load()
+        if bundle:
+            return Engine.load(bundle, term_keys=keys)
+        return Engine.load(term_keys=keys)
     except (BundleError, OSError, ValueError) as exc:
         raise config.ConfigError(
             f"cannot load the rule bundle {bundle or '(packaged)'}: {exc}"
@@ -87,7 +92,7 @@ def _rule_parts(settings, raw: bytes | None = None) -> dict:
     if org != (bundle_data.get("org") or {}):
         # The lists become rules when an engine loads the bundle: run what is served.
         try:
-            engine = Engine(served)
+            engine = Engine(served, term_keys=TermKeys(settings["HOME"]).all())
         except BundleError as exc:
             raise config.ConfigError(
                 f"internal_domains / confidential_terms: {exc}"
@@ -185,6 +190,10 @@ def create_app(test_config=None) -> Flask:
             platforms=lambda: app.extensions["postguard"].policy.platforms,
             extension_versions=versions.current,
             telemetry=telemetry,
+        )
+        poller = app.extensions["postguard_central"]
+        poller.after_poll.append(
+            lambda: poller.fetch_term_key(app.extensions["postguard"].engine)
         )
     register_blueprints(app)
     return app

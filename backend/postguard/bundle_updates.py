@@ -202,6 +202,25 @@ class BundleUpdater:
         )
         return None
 
+    def rebuild(self, why: str) -> None:
+        """Build the running bundle again (say, now that its term-list key is
+        here) and swap it in; the bundle itself does not change."""
+        with self._lock:
+            if self.envelope is None:
+                return
+            try:
+                verified = bs.verify(
+                    self.envelope, self.keys, self._now(), 0, check_times=False
+                )
+                services = self._build(verified.payload)
+            except Exception as exc:  # noqa: BLE001 - keep what runs
+                log.warning(
+                    "postguard: rebuild for %s failed: %s", why, type(exc).__name__
+                )
+                return
+            self._publish(services)
+            log.warning("postguard: rules rebuilt with the %s", why)
+
     def reject_from(self, reason: str, message: str, where: str) -> None:
         """Record a bundle refused before it reached ``offer`` (e.g. too large)."""
         with self._lock:

@@ -12,6 +12,7 @@ takes over when the polling worker dies.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from . import extension_versions as ev
 from .atomic_file import write_atomic
 from .bundle_updates import RETRY_LATER
 from .poll_lock import PollLock
+from .term_keys import TermKeys
 
 log = logging.getLogger("postguard.central")
 CREDENTIAL_NAME = "central-device.json"
@@ -83,7 +85,8 @@ class CentralPoller:
     ) -> None:
         self.base = settings["CENTRAL_URL"].rstrip("/")
         self.enrolment_token = settings["ENROLMENT_TOKEN"]
-        self.credential_file = Path(settings["HOME"]) / CREDENTIAL_NAME
+        self.home = Path(settings["HOME"])
+        self.credential_file = self.home / CREDENTIAL_NAME
         self.interval = settings["CENTRAL_POLL_SECONDS"]
         self.updater = updater
         self.max_bytes = bs.MAX_ENVELOPE_BYTES
@@ -213,6 +216,26 @@ class CentralPoller:
                 self._etag = None  # not "unchanged" next time: fetch it again
             return "rejected"
         return "applied" if self.updater.version != before else "unchanged"
+
+    def fetch_term_key(self, engine) -> None:
+        """Fetch the key the running bundle's hashed terms name, when missing,
+        keep it (HOME, 0600) and rebuild the rules with it. The key never
+        reaches a log; a refusal is logged by status only."""
+        wanted = engine.term_key_id
+        if wanted is None or engine.term_key is not None:
+            return
+        auth = {"Authorization": f"Bearer {self.credential()}"}
+        path = f"/api/v1/device/terms-keys/{wanted}"
+        status, _, body = self._request("GET", path, headers=auth)
+        if status != 200:
+            log.warning("postguard: central has no term-list key (%d)", status)
+            return
+        answer = json.loads(body)
+        key = base64.b64decode(answer["key"], validate=True)
+        if TermKeys(self.home).add(int(answer["list_version"]), key) != wanted:
+            log.warning("postguard: central sent a term-list key for another list")
+            return
+        self.updater.rebuild("term-list key")
 
     def _report(self) -> None:
         """Metadata only: versions, times and a reason code."""

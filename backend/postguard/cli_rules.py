@@ -56,8 +56,10 @@ def register(subparsers) -> None:
                 "test and the ReDoS analysis (recheck)",
             )
     from .cli_keys import add_rules_actions
+    from .cli_terms import add_rules_action as add_terms_action
 
     add_rules_actions(actions)
+    add_terms_action(actions)
 
 
 def _policy_errors(handler):

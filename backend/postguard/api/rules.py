@@ -1,12 +1,17 @@
 """GET /api/v1/rules/bundle: the rule bundle for the extension's offline engine,
 carrying the policy this service applies; GET /api/v1/rules/signed: the signed
-envelope it runs, for an extension that pins the signing keys itself."""
+envelope it runs, for an extension that pins the signing keys itself;
+GET /api/v1/rules/terms-key: the key of the bundle's hashed confidential terms,
+apart from the bundle (token-signed like every route here, never cached)."""
 
 from __future__ import annotations
+
+import base64
 
 from flask import Blueprint
 from flask import Response
 from flask import current_app
+from flask import jsonify
 from flask import request
 
 from .. import services
@@ -39,3 +44,16 @@ def signed():
     if envelope is None or etag is None:
         return error_response(404, "no_signed_bundle", "no signed bundle runs")
     return _conditional(envelope, etag)
+
+
+@bp.get("/terms-key")
+def terms_key():
+    """The running engine's term-list key; 404 when it has none."""
+    engine = services.current().engine
+    if engine.term_key is None:
+        return error_response(404, "no_term_key", "no term-list key is held")
+    response = jsonify(
+        key_id=engine.term_key_id, key=base64.b64encode(engine.term_key).decode()
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

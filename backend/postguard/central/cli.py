@@ -178,5 +178,7 @@ def register(subparsers) -> None:
     action.set_defaults(handler=_guarded(enrol_token))
 
     from . import cli_admin
+    from . import cli_terms
 
     cli_admin.register(actions)
+    cli_terms.register(actions)

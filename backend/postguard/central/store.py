@@ -33,6 +33,7 @@ from .models import utcnow
 from .releases import ReleaseStore
 from .releases import describe_pilot
 from .telemetry import TelemetryStore
+from .terms import TermsStore
 
 STATIC_NAME = "bundle.signed.json"
 log = logging.getLogger("postguard.central")
@@ -42,7 +43,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store(AdminStore, EnrolmentStore, ReleaseStore, DeviceStore, TelemetryStore):
+class Store(
+    AdminStore, EnrolmentStore, ReleaseStore, DeviceStore, TelemetryStore, TermsStore
+):
     def __init__(
         self,
         engine: Engine,
