@@ -25,6 +25,7 @@ TERMS = [
     "Project Falcon",
     {"term": "Bluebird", "severity": "critical", "proximity": False},
     {"term": "Nightjar X", "severity": "medium"},
+    "Émeraude",  # outside the fold table: lower-cased by each runtime
 ]
 # (text, the exact text the finding must cover, its severity)
 OBFUSCATIONS = [
@@ -57,6 +58,8 @@ OBFUSCATIONS = [
     ("Ｐｒｏｊｅｃｔ Ｆａｌｃｏｎ", "Ｐｒｏｊｅｃｔ Ｆａｌｃｏｎ", "high"),
     ("Bluebird launches 3 March", "Bluebird", "critical"),
     ("nightjar-x pricing", "nightjar-x", "critical"),
+    ("ÉMERAUDE", "ÉMERAUDE", "high"),
+    ("#ÉmeraudeLaunch", "Émeraude", "high"),  # a glued word is no launch word
     ("falcons and projects", None, None),
     ("Project\n\nFalcon", None, None),
     ("Project       Falcon", None, None),
