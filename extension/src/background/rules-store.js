@@ -15,6 +15,8 @@ import { ext } from '../shared/ext.js';
 const KEY = 'rulesBundle';
 const VERSION_KEY = 'signedBundleVersion';
 const REJECTION_KEY = 'signedBundleRejection';
+// The hashed terms' key: in session storage (memory), never on disk with the bundle.
+const TERM_KEY = 'termKey';
 export const PACKAGED_PATH = 'rules/ruleset.json';
 export const isBundle = isBundleShape;
 
@@ -78,6 +80,27 @@ export function createRulesStore({
     return { updated: true, version };
   }
 
+  /** Fetch the key the bundle's hashed terms name, when we do not hold it. */
+  async function syncTermKey(settings, bundle) {
+    const wanted = bundle?.hashed_terms?.key_id;
+    const held = (await store.getSession?.(TERM_KEY))?.[TERM_KEY];
+    if (!wanted || held?.key_id === wanted) return;
+    try {
+      const answer = await client.fetchTermKey?.(settings);
+      if (answer?.key_id === wanted && typeof answer.key === 'string') {
+        await store.setSession?.({ [TERM_KEY]: { key_id: answer.key_id, key: answer.key } });
+      }
+    } catch {
+      // The service holds no key yet: the offline engine says so (not_run: no_key).
+    }
+  }
+
+  async function termKeys(bundle) {
+    const held = (await store.getSession?.(TERM_KEY))?.[TERM_KEY];
+    const wanted = bundle?.hashed_terms?.key_id;
+    return wanted && held?.key_id === wanted ? { [held.key_id]: held.key } : null;
+  }
+
   return {
     async current() {
       if (!memo) {
@@ -91,8 +114,11 @@ export function createRulesStore({
       const current = await this.current();
       if (!current) return null;
       const policy = current.bundle.policy ?? (await packaged())?.bundle.policy ?? null;
-      const key = `${current.source}:${current.etag ?? current.bundle.version}`;
-      return { key, bundle: current.bundle, policy };
+      const keys = await termKeys(current.bundle);
+      // A key that arrives later must reach the engine too: it is part of `key`.
+      const keyId = keys ? `:${Object.keys(keys)[0]}` : '';
+      const key = `${current.source}:${current.etag ?? current.bundle.version}${keyId}`;
+      return { key, bundle: current.bundle, policy, termKeys: keys };
     },
     /** The last signed bundle this worker refused: {reason, at}, or null. */
     async lastRejection() {
@@ -100,6 +126,11 @@ export function createRulesStore({
     },
     // Conditional GET; a malformed answer keeps the previous bundle.
     async sync(settings) {
+      const outcome = await this.syncBundle(settings);
+      await syncTermKey(settings, (await this.current())?.bundle);
+      return outcome;
+    },
+    async syncBundle(settings) {
       if (settings.bundleKeys?.length) return syncSigned.call(this, settings);
       const current = await this.current();
       const etag = current?.source === 'service' ? current.etag : undefined;

@@ -148,6 +148,10 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
     async fetchBundle(settings, etag) {
       return request(settings, 'GET', '/api/v1/rules/bundle', { etag });
     },
+    // The key of the bundle's hashed confidential terms ({key_id, key}); 404: none held.
+    async fetchTermKey(settings) {
+      return (await request(settings, 'GET', '/api/v1/rules/terms-key')).json;
+    },
     async fetchSignedBundle(settings, etag) {
       return request(settings, 'GET', '/api/v1/rules/signed', { etag, raw: true, maxBytes: MAX_ENVELOPE_BYTES });
     },

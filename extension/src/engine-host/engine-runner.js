@@ -38,7 +38,7 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
       settle?.(data);
     };
     worker.onerror = () => settleAll({ error: 'the engine worker failed' });
-    if (inputs) worker.postMessage({ op: 'load', bundle: inputs.bundle, policy: inputs.policy });
+    if (inputs) worker.postMessage({ op: 'load', bundle: inputs.bundle, policy: inputs.policy, termKeys: inputs.termKeys });
   }
 
   function restart() {
@@ -79,7 +79,7 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
       inputs = next;
       policy = next.policy ? compilePolicy(next.policy, next.bundle?.rules) : null;
       notRun = [];
-      if (worker) worker.postMessage({ op: 'load', bundle: next.bundle, policy: next.policy });
+      if (worker) worker.postMessage({ op: 'load', bundle: next.bundle, policy: next.policy, termKeys: next.termKeys });
     },
     /** The decided result, or null when the engine cannot answer (no bundle, a broken one). */
     scan(text, platform) {

@@ -1,6 +1,6 @@
 // The offline engine's own thread (a module Worker). A runaway pattern can only
 // stall this thread; its owner (engine-runner.js) terminates it after a hard
-// timeout. Messages: {op: 'load', bundle, policy}; {op: 'scan', id, text,
+// timeout. Messages: {op: 'load', bundle, policy, termKeys}; {op: 'scan', id, text,
 // platform} -> {id, result} | {id, error}. Errors carry the error's name only:
 // a message could quote the text.
 import { compileBundle, ruleKinds, scan } from '../engine/index.js';
@@ -9,9 +9,10 @@ import { decide } from './offline-result.js';
 
 let loaded = null;
 
-function load({ bundle, policy }) {
+function load({ bundle, policy, termKeys = null }) {
   try {
-    loaded = { compiled: compileBundle(bundle), policy: policy ? compilePolicy(policy, bundle.rules) : null };
+    const compiled = compileBundle(bundle);
+    loaded = { compiled, policy: policy ? compilePolicy(policy, bundle.rules) : null, termKeys };
   } catch (error) {
     loaded = { error: `bundle: ${error.name}` };
   }
@@ -21,7 +22,7 @@ function run({ text, platform }) {
   if (!loaded) return { error: 'no bundle loaded' };
   if (loaded.error) return { error: loaded.error };
   try {
-    const result = scan(loaded.compiled, text);
+    const result = scan(loaded.compiled, text, { termKeys: loaded.termKeys });
     const unlisted = ruleKinds(loaded.compiled, result.omitted_rules);
     return { result: decide(loaded.policy, result, platform, unlisted) };
   } catch (error) {
