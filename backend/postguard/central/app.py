@@ -9,6 +9,7 @@ from ..errors import error_response
 from ..errors import register_error_handlers
 from . import api_admin
 from . import api_device
+from . import api_rules
 from .store import Store
 from .store import StoreError
 from .store import make_engine
@@ -46,4 +47,5 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
 
     app.register_blueprint(api_admin.bp)
     app.register_blueprint(api_device.bp)
+    app.register_blueprint(api_rules.bp)
     return app
