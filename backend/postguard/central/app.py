@@ -10,6 +10,7 @@ from ..errors import register_error_handlers
 from . import api_admin
 from . import api_device
 from . import api_terms
+from . import api_rules
 from .store import Store
 from .store import StoreError
 from .store import make_engine
@@ -49,4 +50,5 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
     app.register_blueprint(api_device.bp)
     app.register_blueprint(api_terms.admin_bp)
     app.register_blueprint(api_terms.device_bp)
+    app.register_blueprint(api_rules.bp)
     return app

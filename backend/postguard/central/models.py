@@ -181,3 +181,8 @@ class TelemetryRow(Base):
     verdict: Mapped[str | None] = mapped_column(String(8))
     scans: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The rule-authoring tables live in their own module; importing it here puts
+# them on Base wherever the schema is read (migrate.differences, the Store).
+from . import rule_models  # noqa: E402, F401

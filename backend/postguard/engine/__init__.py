@@ -156,13 +156,15 @@ class Engine:
         return int(self.compiled.defaults["max_chars"])
 
     def explain(
-        self, text: str, locale: str | None = None
+        self, text: str, locale: str | None = None, *, budget_ms: float = math.inf
     ) -> tuple[ScanResult, list[dict[str, Any]]]:
-        """Scan ``text`` (without a time budget, so the answer does not depend on
-        the machine) and say for every rule whether it ran, and for every
-        candidate which stage kept or dropped it. Values stay masked."""
+        """Scan ``text`` (by default without a time budget, so the answer does
+        not depend on the machine) and say for every rule whether it ran, and for
+        every candidate which stage kept or dropped it. Values stay masked.
+        ``budget_ms`` as for ``scan``: central's playground runs rules an admin
+        has just typed and so keeps the budget and the regex timeouts."""
         trace = Trace()
-        result = self._run(text, locale, math.inf, None, None, trace=trace)
+        result = self._run(text, locale, budget_ms, None, None, trace=trace)
         return result, trace.to_list()
 
     def _regions_for(self, locale: str | None) -> RegionHints:
