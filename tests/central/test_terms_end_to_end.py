@@ -48,7 +48,8 @@ def release(client, admin, key, terms, version):
     section = client.get("/api/v1/admin/terms/hashed", headers=bearer(admin))
     bundle = add_to_bundle(json.loads(packaged_bundle()), section.get_json())
     payload = json.dumps(bundle).encode()
-    assert publish(client, admin, signed(payload, key, version, now())).status_code == 201
+    envelope = signed(payload, key, version, now())
+    assert publish(client, admin, envelope).status_code == 201
     return payload, section.get_json()["key_id"]
 
 

@@ -9,8 +9,8 @@ from ..errors import error_response
 from ..errors import register_error_handlers
 from . import api_admin
 from . import api_device
-from . import api_terms
 from . import api_rules
+from . import api_terms
 from .store import Store
 from .store import StoreError
 from .store import make_engine
