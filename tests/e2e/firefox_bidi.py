@@ -105,6 +105,9 @@ class Firefox:
                     str(profile),
                     "--remote-debugging-port",
                     "0",
+                    # Firefox 153+ lets WebDriver open moz-extension:// pages (the
+                    # options page) only with system access; older ones ignore it.
+                    "--remote-allow-system-access",
                 ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
