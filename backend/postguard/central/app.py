@@ -1,14 +1,16 @@
-"""The central Flask app: admin and device blueprints over one Store."""
+"""The central Flask app: admin, device and console blueprints over one Store."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask import redirect
 
 from .. import bundle_signing as bs
 from ..errors import error_response
 from ..errors import register_error_handlers
 from . import api_admin
 from . import api_device
+from . import console
 from .store import Store
 from .store import StoreError
 from .store import make_engine
@@ -40,10 +42,15 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
             413, "payload_too_large", f"The body is over {bs.MAX_ENVELOPE_BYTES} bytes."
         )
 
+    @app.get("/")
+    def root():
+        return redirect("/console/")
+
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
 
     app.register_blueprint(api_admin.bp)
     app.register_blueprint(api_device.bp)
+    console.init_app(app, settings)
     return app

@@ -21,6 +21,7 @@ from ..atomic_file import write_atomic
 from . import health_gate
 from . import rollout
 from .admins import AdminStore
+from .console_accounts import ConsoleAccountStore
 from .devices import DeviceStore
 from .enrolment import EnrolmentStore
 from .errors import StoreError
@@ -42,7 +43,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-class Store(AdminStore, EnrolmentStore, ReleaseStore, DeviceStore, TelemetryStore):
+class Store(
+    AdminStore,
+    ConsoleAccountStore,
+    EnrolmentStore,
+    ReleaseStore,
+    DeviceStore,
+    TelemetryStore,
+):
     def __init__(
         self,
         engine: Engine,
