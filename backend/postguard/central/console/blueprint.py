@@ -18,3 +18,8 @@ def store():
     from flask import current_app
 
     return current_app.extensions["central"]
+
+
+def refused(exc) -> str:
+    """A StoreError as a page shows it: its safe message and stable code."""
+    return f"Refused: {exc.message} ({exc.code})"

@@ -15,6 +15,8 @@ class NavItem(NamedTuple):
 
 NAV = [
     NavItem("console.dashboard", "Dashboard"),
+    NavItem("console.bundles", "Publishing"),
+    NavItem("console.devices", "Devices"),
     NavItem("console.audit", "Audit log"),
 ]
 

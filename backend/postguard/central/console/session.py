@@ -33,25 +33,26 @@ def secure_cookies() -> bool:
     return request.is_secure or request.host.rsplit(":", 1)[0] not in LOOPBACK
 
 
+def _flags() -> dict:
+    return {
+        "path": PREFIX,
+        "secure": secure_cookies(),
+        "httponly": True,
+        "samesite": "Strict",
+    }
+
+
 def set_cookie(response, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(
-        name,
-        value,
-        max_age=max_age,
-        path=PREFIX,
-        secure=secure_cookies(),
-        httponly=True,
-        samesite="Strict",
-    )
+    response.set_cookie(name, value, max_age=max_age, **_flags())
 
 
 def start(response, secret: str) -> None:
     set_cookie(response, COOKIE, secret, int(LIFETIME.total_seconds()))
-    response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
+    response.delete_cookie(LOGIN_COOKIE, **_flags())
 
 
 def end(response) -> None:
-    response.delete_cookie(COOKIE, path=PREFIX)
+    response.delete_cookie(COOKIE, **_flags())
 
 
 def current_admin():
