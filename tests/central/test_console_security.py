@@ -134,7 +134,7 @@ def test_the_console_sets_csp_frame_ancestors_nosniff_and_strict_cookies(store, 
         assert "frame-ancestors 'none'" in csp
         assert "unsafe-inline" not in csp and "script-src 'self'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
         assert response.headers["X-Frame-Options"] == "DENY"
     (session,) = answer.headers.getlist("Set-Cookie")[:1]
     (before_login,) = login_page.headers.getlist("Set-Cookie")

@@ -89,12 +89,15 @@ def test_simulated_hits_next_to_enforced_ones(store):
     on_devices(store, K, finding(rule="new-rule", simulated=True), prefix="sim")
     on_devices(store, 2, finding(rule="new-rule"), prefix="enf")
     on_devices(store, 3, finding(rule="rare", simulated=True), prefix="rare")
+    on_devices(store, K, finding(rule="other-new", simulated=True), prefix="oth")
+    on_devices(store, K, finding(rule="enforced-only"), prefix="eo")
     report = reports.build(store, 30, K)
     assert report.simulation == [
-        {"rule_id": "new-rule", "enforced": None, "simulated": K}
+        {"rule_id": "new-rule", "enforced": None, "simulated": K},
+        {"rule_id": "other-new", "enforced": 0, "simulated": K},
     ]
-    # Simulated findings are not enforced ones: the chart leaves them out.
-    assert report.by_category_day == []
+    # Simulated findings are not enforced ones: the chart counts 2 + 5 only.
+    assert [c["findings"] for c in report.by_category_day] == [2 + K]
 
 
 def test_only_the_window_counts(store):

@@ -142,10 +142,12 @@ def _per_rule(s, since, report: Report) -> None:
         rule_id: report.shown(hits, devices)
         for rule_id, _category, hits, devices in _rule_counts(s, since, True)
     }
-    for rule_id in sorted(set(enforced) | set(simulated)):
-        cells = {"enforced": enforced.get(rule_id), "simulated": simulated.get(rule_id)}
-        if any(v is not None for v in cells.values()):  # else even its name stays
-            report.simulation.append({"rule_id": rule_id, **cells})
+    for rule_id, hits in sorted(simulated.items()):
+        if hits is not None:  # else even the rule's name would say a few hit it
+            enforced_hits = enforced.get(rule_id, 0)  # absent: no enforced finding
+            report.simulation.append(
+                {"rule_id": rule_id, "enforced": enforced_hits, "simulated": hits}
+            )
 
 
 def _rates(report: Report, total: int, metrics: list[int]) -> dict[str, Any]:

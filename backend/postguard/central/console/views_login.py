@@ -76,4 +76,4 @@ def logout():
 
 @bp.errorhandler(HTTPException)
 def error_page(exc: HTTPException):
-    return render_template("console/error.html", error=exc), exc.code or 500
+    return render_template("console/error.html", failure=exc), exc.code or 500
