@@ -6,7 +6,8 @@ signed bundle to that pilot, sees the laptop pick it up on the devices page,
 promotes it, and sees the dashboard chart drawn from telemetry rows. Four more
 devices enrol and send rows through the real device API, because a cell shows
 only once 5 devices make it up: the cell appears only when the laptop's own
-row arrives. A screenshot of the dashboard goes to build/e2e-artifacts/.
+row arrives. Screenshots of the dashboard and the publishing page go to
+build/e2e-artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -203,6 +204,8 @@ def test_an_admin_publishes_to_a_pilot_promotes_and_reads_the_dashboard(
         page.get_by_role("link", name="Publishing").click()
         page.get_by_role("button", name="Promote 1 to all").click()
         expect(page.get_by_text("Version 1 goes to all devices.")).to_be_visible()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "console-publishing.png"), full_page=True)
 
         # Telemetry: four devices first. Alone they make no cell.
         status, _, body = service.request(
@@ -247,7 +250,6 @@ def test_an_admin_publishes_to_a_pilot_promotes_and_reads_the_dashboard(
         assert {"label": category, "last": 5 * per_device} in drawn
         expect(page.locator("#top-rules")).to_contain_text(findings[0]["rule_id"])
         assert page.console_errors == []  # no CSP refusal, no script error
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "console-dashboard.png"), full_page=True)
     finally:
         if service is not None:
