@@ -13,6 +13,9 @@ node scripts/sites.mjs --check
 echo "== Firefox manifest agrees with the Chromium one"
 node scripts/build-firefox.mjs --check
 
+echo "== the console's Chart.js copy matches the npm devDependency"
+node scripts/vendor-chart.mjs --check
+
 echo "== ruff"
 ruff check backend tests scripts
 

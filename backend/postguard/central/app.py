@@ -1,8 +1,9 @@
-"""The central Flask app: admin and device blueprints over one Store."""
+"""The central Flask app: admin, device and console blueprints over one Store."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask import redirect
 
 from .. import bundle_signing as bs
 from ..errors import error_response
@@ -11,6 +12,7 @@ from . import api_admin
 from . import api_device
 from . import api_rules
 from . import api_terms
+from . import console
 from .store import Store
 from .store import StoreError
 from .store import make_engine
@@ -42,6 +44,10 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
             413, "payload_too_large", f"The body is over {bs.MAX_ENVELOPE_BYTES} bytes."
         )
 
+    @app.get("/")
+    def root():
+        return redirect("/console/")
+
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
@@ -51,4 +57,5 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
     app.register_blueprint(api_terms.admin_bp)
     app.register_blueprint(api_terms.device_bp)
     app.register_blueprint(api_rules.bp)
+    console.init_app(app, settings)
     return app

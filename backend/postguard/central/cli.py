@@ -1,4 +1,4 @@
-"""``postguard central serve|migrate|admin create|admin revoke|enrol-token``,
+"""``postguard central serve|migrate|enrol-token|admin create|password|revoke``,
 and the admin API commands of cli_admin.py.
 
 These run on the central host and open its database
@@ -116,6 +116,30 @@ def admin_create(args) -> int:
     return 0
 
 
+def _read_password(from_stdin: bool) -> str | None:
+    if from_stdin:  # one line, for scripts and tests; never an argument (ps shows it)
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("New console password: ")
+    if getpass.getpass("Again: ") != first:
+        return None
+    return first
+
+
+def admin_password(args) -> int:
+    password = _read_password(args.stdin)
+    if password is None:
+        return _fail("the two passwords differ; nothing changed", EXIT_FAIL)
+    with _opened_store(args) as store:
+        store.set_password(args.name, password)
+    print(
+        f"Console password of {args.name!r} set; its console sessions are ended.",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def admin_revoke(args) -> int:
     with _opened_store(args) as store:
         store.revoke_admin(None, args.name)
@@ -164,6 +188,16 @@ def register(subparsers) -> None:
     )
     action.add_argument("name")
     action.set_defaults(handler=_guarded(admin_create))
+    action = admin_actions.add_parser(
+        "password",
+        parents=[db],
+        help="set an admin's console password (prompts); lifts a lockout",
+    )
+    action.add_argument("name")
+    action.add_argument(
+        "--stdin", action="store_true", help="read the password from standard input"
+    )
+    action.set_defaults(handler=_guarded(admin_password))
     action = admin_actions.add_parser(
         "revoke", parents=[db], help="refuse an admin's token from now on"
     )

@@ -54,6 +54,9 @@ class Admin(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Set when revoked: the token is refused from then on (the row stays for audit).
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The console password (argon2id), set by `postguard central admin password`;
+    # None: this admin cannot log in to the console.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEntry(Base):
@@ -181,6 +184,28 @@ class TelemetryRow(Base):
     verdict: Mapped[str | None] = mapped_column(String(8))
     scans: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConsoleSession(Base):
+    """A logged-in console admin. The cookie holds the secret; this row holds its
+    SHA-256 only, so a copy of the database logs nobody in."""
+
+    __tablename__ = "console_sessions"
+    secret_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailures(Base):
+    """Failed console logins per ``subject`` ("name:alice" or "client:ADDR")
+    in the current window, and until when that subject is locked out."""
+
+    __tablename__ = "console_login_failures"
+    subject: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # The rule-authoring tables live in their own module; importing it here puts

@@ -14,6 +14,8 @@ from . import health_gate
 
 PREFIX = "POSTGUARD_CENTRAL_"
 DEFAULT_PORT = 17660
+DEFAULT_MIN_DEVICES = 5  # k-anonymity of the console's reports
+COOKIE_SECURE = ("auto", "1", "0")
 DOCS = {
     "HOME": "folder for the SQLite database and the static bundle file; "
     "default $POSTGUARD_HOME/central",
@@ -30,6 +32,10 @@ DOCS = {
     "HEALTH_BLOCK_JUMP": "block-rate rise, as a fraction, that pauses a pilot "
     "(default 0.05)",
     "HEALTH_ERROR_JUMP": "scan-error-rate rise that pauses a pilot (default 0.02)",
+    "COOKIE_SECURE": "console cookie's Secure flag: auto (default: set unless the "
+    "console is opened on a loopback address), 1 or 0",
+    "REPORT_MIN_DEVICES": "reports hide every cell computed from fewer devices "
+    f"than this (default {DEFAULT_MIN_DEVICES}; never below it)",
 }
 
 
@@ -46,10 +52,18 @@ def load(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, 
             block_jump=float(get("HEALTH_BLOCK_JUMP") or 0.05),
             error_jump=float(get("HEALTH_ERROR_JUMP") or 0.02),
         )
+        min_devices = int(get("REPORT_MIN_DEVICES") or DEFAULT_MIN_DEVICES)
     except ValueError:
         raise config.ConfigError(
-            f"{PREFIX}PORT, WORKERS and HEALTH_* must be numbers"
+            f"{PREFIX}PORT, WORKERS, HEALTH_* and REPORT_MIN_DEVICES must be numbers"
         ) from None
+    if min_devices < DEFAULT_MIN_DEVICES:
+        raise config.ConfigError(
+            f"{PREFIX}REPORT_MIN_DEVICES cannot be below {DEFAULT_MIN_DEVICES}"
+        )
+    cookie_secure = (get("COOKIE_SECURE") or "auto").lower()
+    if cookie_secure not in COOKIE_SECURE:
+        raise config.ConfigError(f"{PREFIX}COOKIE_SECURE is auto, 1 or 0")
     return {
         "HOME": home,
         "DB": get("DB") or f"sqlite:///{home / 'central.sqlite3'}",
@@ -59,4 +73,6 @@ def load(environ: Mapping[str, str], overrides: Mapping[str, Any]) -> dict[str, 
         "WORKERS": workers,
         "STATIC_DIR": home / "static",
         "HEALTH": health,
+        "COOKIE_SECURE": cookie_secure,
+        "REPORT_MIN_DEVICES": min_devices,
     }

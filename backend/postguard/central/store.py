@@ -21,6 +21,7 @@ from ..atomic_file import write_atomic
 from . import health_gate
 from . import rollout
 from .admins import AdminStore
+from .console_accounts import ConsoleAccountStore
 from .devices import DeviceStore
 from .enrolment import EnrolmentStore
 from .errors import StoreError
@@ -44,7 +45,13 @@ def make_engine(url: str) -> Engine:
 
 
 class Store(
-    AdminStore, EnrolmentStore, ReleaseStore, DeviceStore, TelemetryStore, TermsStore
+    AdminStore,
+    ConsoleAccountStore,
+    EnrolmentStore,
+    ReleaseStore,
+    DeviceStore,
+    TelemetryStore,
+    TermsStore,
 ):
     def __init__(
         self,
