@@ -23,6 +23,7 @@ from ..errors import APIError
 from . import eval_sets
 from . import playground
 from .auth import require_admin
+from .console.session import admin_api as console_admin_api
 from .rule_drafts import MAX_DRAFT_BYTES
 from .rule_drafts import RuleDrafts
 from .rule_fields import FieldError
@@ -33,6 +34,9 @@ from .rule_workspace import RulesUnavailable
 from .rule_workspace import RuleWorkspace
 
 bp = Blueprint("central_rules", __name__, url_prefix="/api/v1/admin")
+# The same routes for the console's pages: its session cookie (scoped to
+# /console) and its CSRF check instead of an admin token (console/session.py).
+console_bp = Blueprint("console_rules_api", __name__, url_prefix="/console/api")
 
 # A sample is at most the bundle's max_chars (100,000) code points: 400 KB.
 MAX_SAMPLE_BODY = 1024 * 1024
@@ -40,6 +44,18 @@ _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 _PLATFORM = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _RULE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _workspace_lock = threading.Lock()
+
+
+def _route(rule: str, method: str):
+    """Register a view on both blueprints, each with its own authentication."""
+
+    def register(view):
+        name = view.__name__
+        bp.add_url_rule(rule, name, require_admin(view), methods=[method])
+        console_bp.add_url_rule(rule, name, console_admin_api(view), methods=[method])
+        return view
+
+    return register
 
 
 def _workspace() -> RuleWorkspace:
@@ -118,8 +134,7 @@ def _validate(source: str) -> tuple[ParsedDraft, list[FieldError]]:
 # --- rules and drafts ---------------------------------------------------------
 
 
-@bp.get("/rules")
-@require_admin
+@_route("/rules", "GET")
 def rules():
     """The packaged rules and the drafts; a draft with a packaged rule's id is
     an edit of that rule."""
@@ -143,8 +158,7 @@ def rules():
     return jsonify(rules=listed)
 
 
-@bp.get("/rules/<rule_id>")
-@require_admin
+@_route("/rules/<rule_id>", "GET")
 def rule(rule_id: str):
     packaged = _workspace().packaged_source(rule_id)
     draft = _drafts().get(rule_id)
@@ -153,14 +167,12 @@ def rule(rule_id: str):
     return jsonify(rule_id=rule_id, packaged_source=packaged, draft=draft)
 
 
-@bp.get("/rules/<rule_id>/history")
-@require_admin
+@_route("/rules/<rule_id>/history", "GET")
 def history(rule_id: str):
     return jsonify(rule_id=rule_id, changes=_drafts().history(rule_id))
 
 
-@bp.post("/rules/validate")
-@require_admin
+@_route("/rules/validate", "POST")
 def validate():
     """Body: a rule file (or ``{"source"}``). Stores nothing."""
     draft, errors = _validate(_uploaded_source())
@@ -185,15 +197,13 @@ def _save(source: str, rule_id: str | None, revision: int | None):
     return jsonify(answer), 201 if revision is None else 200
 
 
-@bp.post("/rules")
-@require_admin
+@_route("/rules", "POST")
 def upload():
     """Body: a rule file (YAML) or ``{"source"}``: a new draft, validated."""
     return _save(_uploaded_source(), None, None)
 
 
-@bp.put("/rules/<rule_id>")
-@require_admin
+@_route("/rules/<rule_id>", "PUT")
 def save(rule_id: str):
     """Body ``{"source", "revision"}``: ``revision`` is the draft's revision
     the edit started from, or null to create the draft (say, to edit a
@@ -205,8 +215,7 @@ def save(rule_id: str):
     return _save(_source_from(data.get("source")), _rule_id(rule_id), revision)
 
 
-@bp.delete("/rules/<rule_id>")
-@require_admin
+@_route("/rules/<rule_id>", "DELETE")
 def delete(rule_id: str):
     """``?revision=N`` refuses the deletion if someone saved since."""
     _drafts().delete(g.admin, rule_id, request.args.get("revision", type=int))
@@ -258,8 +267,7 @@ def _build(drafts: list[ParsedDraft], with_packaged: bool):
     return bundle, workspace.engine(bundle), workspace.policy(bundle)
 
 
-@bp.post("/playground")
-@require_admin
+@_route("/playground", "POST")
 def run_playground():
     """Body ``{"text", "locale"?, "platform"?, "bundle": "drafts" | "draft",
     "rule_id"?, "source"?}``: ``drafts`` runs the packaged rules with every
@@ -300,8 +308,7 @@ def run_playground():
 # --- evaluation sets ----------------------------------------------------------
 
 
-@bp.get("/eval-sets")
-@require_admin
+@_route("/eval-sets", "GET")
 def list_eval_sets():
     return jsonify(eval_sets=_sets().list())
 
@@ -326,8 +333,7 @@ def _capped_body(limit: int) -> bytes:
     return raw
 
 
-@bp.post("/eval-sets")
-@require_admin
+@_route("/eval-sets", "POST")
 def upload_eval_set():
     """Query ``name``; body: the JSONL file as is."""
     name = request.args.get("name", "")
@@ -335,15 +341,13 @@ def upload_eval_set():
     return jsonify(_sets().upload(g.admin, name, raw)), 201
 
 
-@bp.delete("/eval-sets/<name>")
-@require_admin
+@_route("/eval-sets/<name>", "DELETE")
 def delete_eval_set(name: str):
     _sets().delete(g.admin, name)
     return jsonify(name=name, deleted=True)
 
 
-@bp.post("/eval-sets/<name>/run")
-@require_admin
+@_route("/eval-sets/<name>/run", "POST")
 def run_eval_set(name: str):
     """Body ``{"rule_id"}`` (its draft, else the packaged rule) or
     ``{"source"}`` (an unsaved rule): that rule alone over the set."""

@@ -57,5 +57,6 @@ def create_central_app(settings: dict, store: Store | None = None) -> Flask:
     app.register_blueprint(api_terms.admin_bp)
     app.register_blueprint(api_terms.device_bp)
     app.register_blueprint(api_rules.bp)
+    app.register_blueprint(api_rules.console_bp)
     console.init_app(app, settings)
     return app

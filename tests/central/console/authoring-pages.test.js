@@ -82,7 +82,7 @@ test('the playground posts the form and shows verdict, marks and trace', async (
   form.elements.platform.value = 'x';
   form.dispatchEvent(new doc.defaultView.Event('submit', { cancelable: true }));
   await new Promise((resolve) => setTimeout(resolve, 0));
-  assert.equal(sent[0].url, '/api/v1/admin/playground');
+  assert.equal(sent[0].url, '/console/api/playground');
   assert.deepEqual(JSON.parse(sent[0].options.body), { text: sample, bundle: 'drafts', platform: 'x' });
   assert.equal(doc.getElementById('playground-result').hidden, false);
   assert.equal(doc.querySelector('#playground-highlighted mark').textContent, 'acme_7f3k9q2m8x4v1z6b');

@@ -26,6 +26,7 @@ from flask import Flask
 
 def views() -> None:
     from . import views_audit  # noqa: F401
+    from . import views_authoring  # noqa: F401
     from . import views_bundles  # noqa: F401
     from . import views_devices  # noqa: F401
     from . import views_login  # noqa: F401

@@ -17,6 +17,9 @@ NAV = [
     NavItem("console.dashboard", "Dashboard"),
     NavItem("console.bundles", "Publishing"),
     NavItem("console.devices", "Devices"),
+    NavItem("console.rules", "Rules"),
+    NavItem("console.playground", "Playground"),
+    NavItem("console.eval_sets", "Evaluation sets"),
     NavItem("console.audit", "Audit log"),
 ]
 

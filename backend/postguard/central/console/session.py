@@ -17,6 +17,7 @@ from flask import redirect
 from flask import request
 from flask import url_for
 
+from ...errors import APIError
 from ..console_accounts import LIFETIME
 from .blueprint import PREFIX
 from .blueprint import store
@@ -72,6 +73,21 @@ def admin_page(view: Callable) -> Callable:
         if admin is None:
             target = request.full_path.rstrip("?") if request.method == "GET" else None
             return redirect(url_for("console.login", next=target))
+        g.admin = admin
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_api(view: Callable) -> Callable:
+    """A JSON route for the console's own scripts: the session cookie instead of
+    an admin token (401 without it); CSRF is checked app-wide (csrf.py)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        admin = current_admin()
+        if admin is None:
+            raise APIError(401, "unauthorized", "Log in to the console first.")
         g.admin = admin
         return view(*args, **kwargs)
 

@@ -1,8 +1,8 @@
-// How the authoring pages call central's admin JSON API, in one place: the
-// session cookie (same origin) and the CSRF token the console's base template
-// puts in <meta name="csrf-token">.
+// How the authoring pages call central's authoring API, in one place: its
+// console mount (/console/api, where the session cookie goes), and the CSRF
+// token the console's base template puts in <meta name="csrf-token">.
 
-const PREFIX = '/api/v1/admin';
+const PREFIX = '/console/api';
 
 export async function api(method, path, body, { contentType } = {}) {
   const headers = { Accept: 'application/json' };
