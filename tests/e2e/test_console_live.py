@@ -1,7 +1,8 @@
 """The admin console in real headless Chromium against real processes: a
 `postguard central serve` (gunicorn) and a `postguard serve` that enrols with it.
 
-An admin logs in (by keyboard), puts the laptop in a pilot group, publishes a
+An admin logs in (by keyboard), writes a rule in the playground and sees its
+span highlighted, puts the laptop in a pilot group, publishes a
 signed bundle to that pilot, sees the laptop pick it up on the devices page,
 promotes it, and sees the dashboard chart drawn from telemetry rows. Four more
 devices enrol and send rows through the real device API, because a cell shows
@@ -38,6 +39,23 @@ PACKAGED = REPO / "backend/postguard/data/ruleset.json"
 PASSWORD = "a long console password"
 CARD = "4539 1488 0343 6467"  # Luhn-valid; in no rule example
 OTHER_DEVICES = 4  # with the laptop: the 5 a report cell needs
+DRAFT_KEY = "acme_7f3k9q2m8x4v1z6b"
+DRAFT_RULE = """\
+id: draft-acme-key
+name: Acme key (draft)
+category: credential
+type: SECRET
+severity: high
+pattern: '(?<![A-Za-z0-9_])acme_[a-z0-9]{16}(?![A-Za-z0-9_])'
+keywords: [acme_]
+message: An Acme key.
+examples:
+  match:
+    - {text: "key acme_7f3k9q2m8x4v1z6b here", value: acme_7f3k9q2m8x4v1z6b, why: a key}
+  no_match:
+    - {text: "acme_short", why: too short}
+references: [https://example.com/acme-keys]
+"""
 
 
 def cli(env, *args, stdin: str | None = None) -> str:
@@ -173,6 +191,18 @@ def test_an_admin_publishes_to_a_pilot_promotes_and_reads_the_dashboard(
         page.keyboard.press("Enter")
         expect(page.locator("main")).to_be_focused()
 
+        # Write a rule in the playground and see its span highlighted.
+        page.get_by_role("link", name="Playground").click()
+        page.get_by_label("Sample text").fill(f"deploy with {DRAFT_KEY} today")
+        page.get_by_label("Rules", exact=True).select_option("draft")
+        page.get_by_label("Unsaved rule YAML (optional)").fill(DRAFT_RULE)
+        page.get_by_role("button", name="Run").click()
+        marked = page.locator("#playground-highlighted mark")
+        expect(marked).to_have_count(1)
+        expect(marked).to_have_text(DRAFT_KEY)
+        expect(page.locator("#playground-findings")).to_contain_text("draft-acme-key")
+        expect(page.locator("#playground-findings")).not_to_contain_text(DRAFT_KEY)
+
         # Put the laptop in the pilot group.
         page.get_by_role("link", name="Devices").click()
         page.get_by_label(f"Select device {laptop}").check()
@@ -256,3 +286,4 @@ def test_an_admin_publishes_to_a_pilot_promotes_and_reads_the_dashboard(
             service.stop()
         central.stop()
     assert CARD not in central.log() and PASSWORD not in central.log()
+    assert DRAFT_KEY not in central.log()
