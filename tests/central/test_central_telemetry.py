@@ -289,53 +289,44 @@ def test_thresholds_come_from_central_settings():
 
 def test_the_simulation_report_counts_would_be_actions_per_rule(store, client):
     admin = store.create_admin("alice")
-    first, second = add_devices(store, 2)
-    send(
-        client,
-        first,
-        [
+    devices = add_devices(store, 6)
+    for n, credential in enumerate(devices):
+        items = [
             finding(1, rule_id="draft-rule", simulated=True, policy_action="block"),
-            finding(2, rule_id="draft-rule", simulated=True, policy_action="block"),
-            finding(3, rule_id="draft-rule", simulated=True, policy_action="warn"),
-            finding(4, rule_id="payment-card"),  # enforced: not in the report
-        ],
-    )
-    send(
-        client,
-        second,
-        [
-            finding(1, rule_id="draft-rule", simulated=True, policy_action="block"),
-            finding(2, rule_id="other-draft", simulated=True, policy_action="warn"),
+            finding(2, rule_id="payment-card"),  # enforced: not in the report
+        ]
+        if n < 2:  # only two devices saw it warn: a cell too small to show
+            items.append(
+                finding(3, rule_id="draft-rule", simulated=True, policy_action="warn")
+            )
+        if n == 0:  # one device alone: not even the rule's name is shown
+            items.append(finding(4, rule_id="rare-draft", simulated=True))
+        items.append(
             finding(
-                3,
+                9,
                 rule_id="old-draft",
                 simulated=True,
                 day=(now() - timedelta(days=40)).date().isoformat(),
-            ),
-        ],
-    )
+            )
+        )
+        send(client, credential, items)
     answer = client.get("/api/v1/admin/reports/simulation", headers=bearer(admin))
     assert answer.status_code == 200
-    assert answer.get_json()["rules"] == [
+    body = answer.get_json()
+    assert body["rules"] == [
         {
             "rule_id": "draft-rule",
             "category": "account_number",
-            "hits": 4,
-            "devices": 2,
-            "would": {"block": 3, "warn": 1},
-        },
-        {
-            "rule_id": "other-draft",
-            "category": "account_number",
-            "hits": 1,
-            "devices": 1,
-            "would": {"warn": 1},
-        },
+            "hits": 8,
+            "devices": 6,
+            "would": {"block": 6},
+        }
     ]
+    assert body["suppressed_cells"] == 2  # draft-rule's warn, rare-draft
     longer = client.get(
         "/api/v1/admin/reports/simulation?days=60", headers=bearer(admin)
     ).get_json()
     assert "old-draft" in {r["rule_id"] for r in longer["rules"]}
     assert (
-        client.get("/api/v1/admin/reports/simulation", headers=bearer(first))
+        client.get("/api/v1/admin/reports/simulation", headers=bearer(devices[0]))
     ).status_code == 401

@@ -181,4 +181,5 @@ def simulation_report():
     days = request.args.get("days", 30, type=int)
     if not 1 <= days <= 400:
         raise APIError(400, "bad_request", "days must be 1 to 400.")
-    return jsonify(days=days, rules=_store().simulation_report(days))
+    least = current_app.config["CONSOLE"]["REPORT_MIN_DEVICES"]
+    return jsonify(days=days, **_store().simulation_report(days, least))

@@ -193,6 +193,10 @@ def simulation(args) -> str:
         + ", ".join(f"{action} {n}" for action, n in r["would"].items())
         for r in answer["rules"]
     ]
+    if answer["suppressed_cells"]:
+        lines.append(
+            f"({answer['suppressed_cells']} figure(s) hidden: fewer than 5 devices)"
+        )
     return "\n".join(lines) or f"no simulated rule fired in {args.days} days"
 
 

@@ -172,15 +172,22 @@ class TelemetryStore:
     def after_telemetry(self, versions: set) -> None:
         """Hook for the health gate (Store overrides it)."""
 
-    def simulation_report(self, days: int = 30) -> list[dict[str, Any]]:
+    def simulation_report(self, days: int = 30, min_devices: int = 5):
         """Per simulated rule: how many posts it would have acted on, with which
-        action, on how many devices, over the last ``days``."""
+        action, on how many devices, over the last ``days``. Like every report,
+        a figure made up by fewer than ``min_devices`` devices is left out."""
         since = utcnow().date() - timedelta(days=days)
         row = TelemetryRow
         simulated = (row.kind == "finding", row.simulated.is_(True), row.day >= since)
         with self.session() as s:
             by_action = s.execute(
-                select(row.rule_id, row.category, row.policy_action, func.count())
+                select(
+                    row.rule_id,
+                    row.category,
+                    row.policy_action,
+                    func.count(),
+                    func.count(distinct(row.device_key)),
+                )
                 .where(*simulated)
                 .group_by(row.rule_id, row.category, row.policy_action)
             ).all()
@@ -192,7 +199,11 @@ class TelemetryStore:
                 ).all()
             )
         report: dict[str, dict[str, Any]] = {}
-        for rule_id, category, action, hits in sorted(by_action):
+        suppressed = 0
+        for rule_id, category, action, hits, action_devices in sorted(by_action):
+            if devices[rule_id] < min_devices:
+                suppressed += 1
+                continue
             entry = report.setdefault(
                 rule_id,
                 {
@@ -204,8 +215,12 @@ class TelemetryStore:
                 },
             )
             entry["hits"] += hits
-            entry["would"][action] = hits
-        return sorted(report.values(), key=lambda e: (-e["hits"], e["rule_id"]))
+            if action_devices >= min_devices:
+                entry["would"][action] = hits
+            else:
+                suppressed += 1
+        rules = sorted(report.values(), key=lambda e: (-e["hits"], e["rule_id"]))
+        return {"rules": rules, "suppressed_cells": suppressed}
 
 
 def _checked_batch(body: Any) -> tuple[str, list[dict]]:
