@@ -31,6 +31,7 @@ def views() -> None:
     from . import views_devices  # noqa: F401
     from . import views_login  # noqa: F401
     from . import views_reports  # noqa: F401
+    from . import views_terms  # noqa: F401
 
 
 def init_app(app: Flask, settings: dict) -> None:

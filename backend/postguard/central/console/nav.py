@@ -20,6 +20,7 @@ NAV = [
     NavItem("console.rules", "Rules"),
     NavItem("console.playground", "Playground"),
     NavItem("console.eval_sets", "Evaluation sets"),
+    NavItem("console.terms", "Confidential terms"),
     NavItem("console.audit", "Audit log"),
 ]
 
