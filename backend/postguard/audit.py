@@ -28,6 +28,8 @@ from datetime import timedelta
 from datetime import timezone
 from pathlib import Path
 
+from .private_sqlite import open_durable
+
 COLUMNS = (
     "id",
     "ts",
@@ -115,14 +117,7 @@ class AuditStore:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # Create the file user-only; SQLite gives -wal/-shm the same mode.
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=5
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
+            conn = open_durable(self.path)
             conn.execute("PRAGMA secure_delete=ON")  # purged rows are overwritten
             _upgrade_old_schema(conn)
             conn.executescript(SCHEMA)

@@ -31,6 +31,8 @@ from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 
+from .private_sqlite import open_durable
+
 log = logging.getLogger("postguard.telemetry")
 OUTBOX_NAME = "telemetry.sqlite3"
 MAX_ROWS = 50_000
@@ -93,13 +95,7 @@ class Outbox:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=5
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
+            conn = open_durable(self.path)
             conn.executescript(SCHEMA)
             conn.execute(
                 "INSERT OR IGNORE INTO meta (id, stream, dropped) VALUES (1, ?, 0)",

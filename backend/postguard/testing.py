@@ -36,6 +36,16 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
+def wait_until(predicate, timeout: float = 30.0, every: float = 0.2):
+    """Poll ``predicate`` until it returns something truthy; return that. Fails
+    the test (AssertionError) after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(every)
+    return value
+
+
 def serve_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "postguard.cli", "serve", *args]
 

@@ -21,20 +21,13 @@ from postguard.testing import central_command
 from postguard.testing import cli_env
 from postguard.testing import start_central
 from postguard.testing import start_service
+from postguard.testing import wait_until
 
 
 def cli(env, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
         central_command(*args), env=env, capture_output=True, text=True, timeout=60
     )
-
-
-def wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-    return value
 
 
 def health_bundle(server) -> dict:

@@ -22,18 +22,11 @@ from bundle_support import write_pem
 from postguard.central_client import LOCK_NAME
 from postguard.install_token import ensure_token
 from postguard.testing import start_gunicorn_service
+from postguard.testing import wait_until
 
 WORKERS = 3
 BUNDLE = "GET /api/v1/device/bundle"
 APPLIED = re.compile(r"applied signed rule bundle version (\d+) from (\S+)")
-
-
-def wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-    return value
 
 
 def applied(service, version: int) -> list[str]:

@@ -30,6 +30,7 @@ from postguard.testing import central_command
 from postguard.testing import cli_env
 from postguard.testing import start_central
 from postguard.testing import start_service
+from postguard.testing import wait_until
 
 CANARY = "CANARY-tlm4Qv-do-not-send"
 CARD = "4539 1488 0343 6467"  # Luhn-valid; in no rule example
@@ -41,14 +42,6 @@ def cli(env, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
         central_command(*args), env=env, capture_output=True, text=True, timeout=60
     )
-
-
-def wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)
-    return value
 
 
 def central_setup(tmp_path: Path, key, db_url: str | None = None):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import uuid
 from datetime import datetime
 from datetime import timedelta
@@ -32,6 +31,7 @@ from postguard.testing import central_command
 from postguard.testing import cli_env
 from postguard.testing import start_central
 from postguard.testing import start_service
+from postguard.testing import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "build" / "e2e-artifacts"
@@ -69,14 +69,6 @@ def cli(env, *args, stdin: str | None = None) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
-
-
-def wait_until(predicate, timeout=20.0, every=0.25):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(every)
-    return value
 
 
 def device_api(central, method, path, body, credential=None) -> dict:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import uuid
 from datetime import datetime
 from datetime import timezone
@@ -29,6 +28,7 @@ from conftest import pair
 from postguard.testing import central_command
 from postguard.testing import cli_env
 from postguard.testing import start_central
+from postguard.testing import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGED = REPO / "backend/postguard/data/ruleset.json"
@@ -43,14 +43,6 @@ def run(env, command: list[str], stdin: str | None = None) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()):
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.25)
-    return value
 
 
 def files_mentioning(root: Path, word: str) -> list[str]:
