@@ -133,14 +133,51 @@ def other_key():
     return Ed25519PrivateKey.generate()
 
 
-@pytest.fixture
-def store(db_url, key, tmp_path):
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory):
+    """Databases migrated to head once per session, copied for each ``store``:
+    seven migrations per test would cost more than most tests. The migrations
+    themselves are tested from empty databases (``db_url``)."""
+    return {}
+
+
+def _from_template(db_url: str, templates: dict, root: Path) -> None:
+    """Make the empty database at ``db_url`` a copy of one migrated to head."""
     from postguard.central import migrate
+    from postguard.central.store import make_engine
+
+    if db_url.startswith("sqlite:///"):
+        if "sqlite" not in templates:
+            template = root / "template.sqlite3"
+            engine = make_engine(f"sqlite:///{template}")
+            migrate.upgrade(engine)
+            engine.dispose()
+            templates["sqlite"] = template
+        shutil.copyfile(templates["sqlite"], db_url.removeprefix("sqlite:///"))
+        return
+    import psycopg
+
+    server, name = db_url.rsplit("/", 1)
+    plain = server.replace("postgresql+psycopg://", "postgresql://")
+    if "postgresql" not in templates:
+        with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE migrated_template")
+        engine = make_engine(f"{server}/migrated_template")
+        migrate.upgrade(engine)
+        engine.dispose()
+        templates["postgresql"] = "migrated_template"
+    with psycopg.connect(f"{plain}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {templates['postgresql']}")
+
+
+@pytest.fixture
+def store(db_url, key, tmp_path, migrated_templates, tmp_path_factory):
     from postguard.central.store import Store
     from postguard.central.store import make_engine
 
+    _from_template(db_url, migrated_templates, tmp_path_factory.getbasetemp())
     engine = make_engine(db_url)
-    migrate.upgrade(engine)
     yield Store(engine, [key.public_key()], tmp_path / "static")
     engine.dispose()
 
