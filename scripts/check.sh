@@ -26,7 +26,8 @@ echo "== eslint"
 npx --no-install eslint .
 
 echo "== pytest"
-python -m pytest -q "$@"
+# One worker per core; a test file stays on one worker (its module fixtures).
+python -m pytest -q -n auto --dist loadfile "$@"
 
 echo "== node --test"
 # Listed, not `node --test tests/`: Node >= 21 takes a directory for a file name.
