@@ -29,7 +29,7 @@ let router;
 let saved;
 let maxChars;
 
-function setup({ managed = {}, local = { token: TOKEN, serviceUrl: 'http://127.0.0.1:17653' } } = {}) {
+function setup({ managed = {}, local = { token: TOKEN, serviceUrl: 'http://127.0.0.1:17653' }, now } = {}) {
   installChrome();
   saved = null;
   maxChars = 100_000;
@@ -43,7 +43,7 @@ function setup({ managed = {}, local = { token: TOKEN, serviceUrl: 'http://127.0
   service = createFakeService({ token: TOKEN, routes: new Proxy({}, { get: (_, key) => routes[key] }) });
   const client = createServiceClient({ fetchImpl: service.fetchImpl });
   const status = createStatus();
-  const connection = createConnection({ client, status });
+  const connection = createConnection({ client, status, ...(now ? { now } : {}) });
   const settings = {
     load: async () => mergeSettings({ local, managed }),
     save: async (values) => ((saved = values), { saved: Object.keys(values), errors: {} }),
@@ -159,6 +159,28 @@ test('events: reason codes travel, free text never; queued while the service is 
   assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event: masked }, CONTENT), { recorded: false, queued: true });
   const bad = await router.dispatch({ type: MSG.EVENT, event: { ...event, action: 'leaked' } }, CONTENT);
   assert.ok(bad.error);
+});
+
+test('events: one the service refuses is not kept, and never holds back the ones after it', async () => {
+  const event = { rule_ids: ['credit-card'], categories: ['account_number'], action: 'masked', platform: 'x',
+    rules_version: 'r1' };
+  let clock = 1_000_000;
+  setup({ now: () => clock });
+  const posted = () => service.requests.filter((r) => r.path === '/api/v1/events').map((r) => JSON.parse(r.text));
+  // Queued while the service is down; by the time it is back, it refuses that one.
+  routes['POST /api/v1/events'] = () => ({ networkError: true });
+  assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event }, CONTENT), { recorded: false, queued: true });
+  clock += 10 * 60_000; // past the pause after a failure
+  routes['POST /api/v1/events'] = (request) => (JSON.parse(request.text).action === 'masked'
+    ? { status: 400, json: { error: { code: 'unknown_rule', message: 'no' } } }
+    : { status: 201, json: { id: 7 } });
+  const edited = { ...event, action: 'edited' };
+  assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event: edited }, CONTENT), { recorded: true, id: 7 });
+  // Refused on its own: answered as such, not queued in front of the next one.
+  assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event }, CONTENT), { recorded: false, refused: true });
+  assert.deepEqual(await router.dispatch({ type: MSG.EVENT, event: edited }, CONTENT), { recorded: true, id: 7 });
+  // Tried while down, sent again once (refused, dropped), then never again.
+  assert.deepEqual(posted().map((e) => e.action), ['masked', 'masked', 'edited', 'masked', 'edited']);
 });
 
 test('senders are checked: settings only from extension pages, scans only from tabs', async () => {

@@ -25,9 +25,17 @@ async function withPlatformFallback(payload, call) {
 export function createHandlers({ settings, client, connection, rules, offline, status, sites, extId }) {
   const queuedEvents = [];
 
+  // The service refused the event itself (a 4xx it answered): sending it again
+  // cannot help, and kept first in the queue it would hold back every later one.
+  const refused = (err) => err?.kind === 'rejected';
+
   async function flushEvents(current) {
     while (queuedEvents.length) {
-      await connection.call(current, () => client.sendEvent(current, queuedEvents[0]));
+      try {
+        await connection.call(current, () => client.sendEvent(current, queuedEvents[0]));
+      } catch (err) {
+        if (!refused(err)) throw err; // down or busy: it waits for the next try
+      }
       queuedEvents.shift();
     }
   }
@@ -76,7 +84,8 @@ export function createHandlers({ settings, client, connection, rules, offline, s
             withPlatformFallback(event, (e) => client.sendEvent(s, e)),
           );
           return { recorded: true, id: reply?.id };
-        } catch {
+        } catch (err) {
+          if (refused(err)) return { recorded: false, refused: true };
           if (queuedEvents.length < MAX_QUEUED_EVENTS) queuedEvents.push(event);
           return { recorded: false, queued: true };
         }
