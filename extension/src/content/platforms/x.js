@@ -1,5 +1,5 @@
-// X (Twitter): Draft.js composer for posts, replies and DMs.
-import { MOD_ENTER, defineAdapter } from './define-adapter.js';
+// X (Twitter): Draft.js composer for posts, replies and DMs; Enter sends a DM.
+import { ENTER, MOD_ENTER, defineAdapter } from './define-adapter.js';
 import { labelNear, near, pathOf, targetsFrom } from '../page-context.js';
 
 const HOSTS = ['x.com', 'twitter.com'];
@@ -33,7 +33,8 @@ export default defineAdapter({
   composer: COMPOSER,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,
+  submitKeysFor: (editor) => (editor.closest(DM_BOX) ? ENTER : MOD_ENTER),
   context,
 });
 
-// Test URLs: https://x.com/home, https://x.com/compose/post, https://x.com/messages
+// Test URLs: https://x.com/home, https://x.com/compose/post, https://x.com/<user>/status/<id>, https://x.com/messages/<id>
