@@ -23,11 +23,6 @@ async function withPlatformFallback(payload, call) {
   }
 }
 
-// A service from before the context guards refuses a `context` it does not
-// know (400): the scan then goes again without it, and later ones skip it
-// until the worker restarts.
-let contextRefused = false;
-
 // The scan's context: what the page showed (checked again here: the content
 // script runs in the page's process) plus the admin's device groups.
 export function scanContext(msg, settings) {
@@ -39,20 +34,27 @@ export function scanContext(msg, settings) {
 
 const withoutContext = (payload) => Object.fromEntries(Object.entries(payload).filter(([key]) => key !== 'context'));
 
-async function withContextFallback(payload, call) {
-  if (!payload.context) return call(payload);
-  if (contextRefused) return call(withoutContext(payload));
-  try {
-    return await call(payload);
-  } catch (err) {
-    if (err?.kind !== 'rejected' || err.status !== 400) throw err;
-    contextRefused = true;
-    return call(withoutContext(payload));
-  }
+// A service from before the context guards refuses a `context` it does not
+// know (400): the scan then goes again without it, and later ones skip it
+// until the worker restarts.
+function contextFallback() {
+  let refused = false;
+  return async function withContextFallback(payload, call) {
+    if (!payload.context) return call(payload);
+    if (refused) return call(withoutContext(payload));
+    try {
+      return await call(payload);
+    } catch (err) {
+      if (err?.kind !== 'rejected' || err.status !== 400) throw err;
+      refused = true;
+      return call(withoutContext(payload));
+    }
+  };
 }
 
 export function createHandlers({ settings, client, connection, rules, offline, status, sites, extId }) {
   const queuedEvents = [];
+  const withContextFallback = contextFallback();
 
   // The service refused the event itself (a 4xx it answered): sending it again
   // cannot help, and kept first in the queue it would hold back every later one.
