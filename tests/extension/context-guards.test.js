@@ -14,16 +14,18 @@ const { createActionHandler } = await import('../../extension/src/content/sessio
 const { hasSpan, maskable, suggestionOf } = await import('../../extension/src/content/session-view.js');
 const { withGuards } = await import('../../extension/src/engine-host/offline-result.js');
 
-const byId = Object.fromEntries(SITE_ADAPTERS.map((a) => [a.id, a]));
 
-// Renders `html` at `url` and returns the adapter's context for the element
-// matching `editor`.
-function contextAt(site, url, html, editor) {
+// Renders `html` at `url` and returns the context the site's adapter (the one
+// that matches the URL) reads for the element matching `editor`.
+function contextAt(url, html, editor) {
   installDom(`<!doctype html><html><body>${html}</body></html>`, url);
   const el = document.querySelector(editor);
-  assert.ok(el, `no ${editor} in the ${site} snippet`);
-  return byId[site].contextOf(el);
+  assert.ok(el, `no ${editor} in the snippet for ${url}`);
+  const [adapter] = SITE_ADAPTERS.filter((a) => a.matches(new URL(url), {}));
+  return adapter.contextOf(el);
 }
+
+const X = SITE_ADAPTERS.find((a) => a.matches(new URL('https://x.com/'), {}));
 
 const reply = (...handles) => ({ audience: 'reply', targets: handles.map((handle) => ({ handle, kind: 'reply_to' })) });
 const dm = (...handles) => ({ audience: 'dm', targets: handles.map((handle) => ({ handle, kind: 'dm' })) });
@@ -35,96 +37,96 @@ const X_BOX = `<label data-testid="tweetTextarea_0_label"><div class="DraftEdito
   <div data-testid="toolBar"><button data-testid="tweetButtonInline">Reply</button></div>`;
 
 const CASES = [
-  ['x: a post on the home timeline is public (a timeline reply line is not ours)', 'x', 'https://x.com/home',
+  ['x: a post on the home timeline is public (a timeline reply line is not ours)', 'https://x.com/home',
     `<div data-testid="primaryColumn"><div class="x-compose">${X_BOX}</div>
      <section><article data-testid="tweet"><div>Replying to <a href="/Other">@Other</a></div></article></section></div>`,
     '[data-testid="tweetTextarea_0"]', only('public')],
-  ['x: the "Replying to @name" line above the box', 'x', 'https://x.com/AcmeSupp0rt/status/1',
+  ['x: the "Replying to @name" line above the box', 'https://x.com/AcmeSupp0rt/status/1',
     `<div class="x-compose"><div dir="ltr"><span>Replying to </span><a href="/AcmeSupp0rt"><span>@AcmeSupp0rt</span></a></div>${X_BOX}</div>`,
     '[data-testid="tweetTextarea_0"]', reply('@AcmeSupp0rt')],
-  ['x: a DM names the account in the conversation header', 'x', 'https://x.com/messages/1-2',
+  ['x: a DM names the account in the conversation header', 'https://x.com/messages/1-2',
     `<section><div data-testid="DMConversationHeader"><h2><span>Jordan</span> <span>@jordan_lee</span></h2></div>
      <aside><div class="DraftEditor-root"><div class="public-DraftEditor-content" contenteditable="true"
        role="textbox" data-testid="dmComposerTextInput"></div></div></aside></section>`,
     '[data-testid="dmComposerTextInput"]', dm('@jordan_lee')],
-  ['threads: the reply placeholder names the account', 'threads', 'https://www.threads.com/@acme/post/1',
+  ['threads: the reply placeholder names the account', 'https://www.threads.com/@acme/post/1',
     `<div role="dialog"><div contenteditable="true" role="textbox" aria-placeholder="Reply to acmesupp0rt..."><p></p></div></div>`,
     '[role="textbox"]', reply('@acmesupp0rt')],
-  ['threads: a new thread is public', 'threads', 'https://www.threads.com/',
+  ['threads: a new thread is public', 'https://www.threads.com/',
     `<div role="dialog"><div contenteditable="true" role="textbox" aria-placeholder="What's new?"><p></p></div></div>`,
     '[role="textbox"]', only('public')],
-  ['bluesky: the post replied to, with its author\'s profile link', 'bluesky', 'https://bsky.app/',
+  ['bluesky: the post replied to, with its author\'s profile link', 'https://bsky.app/',
     `<div role="dialog"><div aria-label="Expand or collapse the full post you are replying to">
        <a href="/profile/acmesupp0rt.bsky.social">Acme Support</a><div>my order?</div></div>
      <div class="ProseMirror" contenteditable="true" role="textbox" aria-label="Rich-Text Editor"></div></div>`,
     '.ProseMirror', reply('@acmesupp0rt.bsky.social')],
-  ['mastodon: the visibility button says "Specific people"', 'mastodon', 'https://social.example.org/home',
+  ['mastodon: the visibility button says "Specific people"', 'https://mastodon.social/home',
     `<form class="compose-form"><div class="autosuggest-textarea"><textarea class="autosuggest-textarea__textarea"></textarea></div>
      <div class="compose-form__dropdowns"><button type="button" title="Change post privacy" class="dropdown-button">
        <span class="dropdown-button__label">Specific people</span></button></div></form>`,
     'textarea', only('dm')],
-  ['mastodon: a public reply names the account replied to', 'mastodon', 'https://social.example.org/home',
+  ['mastodon: a public reply names the account replied to', 'https://mastodon.social/home',
     `<form class="compose-form"><div class="reply-indicator"><span class="display-name__account">@AcmeSupp0rt@social.example.org</span></div>
      <div class="autosuggest-textarea"><textarea class="autosuggest-textarea__textarea"></textarea></div>
      <button type="button" class="dropdown-button"><span class="dropdown-button__label">Public</span></button></form>`,
     'textarea', reply('@AcmeSupp0rt@social.example.org')],
-  ['mastodon: followers only', 'mastodon', 'https://social.example.org/home',
+  ['mastodon: followers only', 'https://mastodon.social/home',
     `<form class="compose-form"><textarea class="autosuggest-textarea__textarea"></textarea>
      <button type="button" class="dropdown-button"><span class="dropdown-button__label">Followers</span></button></form>`,
     'textarea', only('followers')],
-  ['linkedin: the share box says "Post to Anyone"', 'linkedin', 'https://www.linkedin.com/feed/',
+  ['linkedin: the share box says "Post to Anyone"', 'https://www.linkedin.com/feed/',
     `<div class="share-box" role="dialog"><button class="share-unified-settings-entry-button">Post to Anyone</button>
      <div class="share-creation-state__text-editor"><div class="ql-editor" contenteditable="true" role="textbox"></div></div></div>`,
     '.ql-editor', only('public')],
-  ['linkedin: connections only', 'linkedin', 'https://www.linkedin.com/feed/',
+  ['linkedin: connections only', 'https://www.linkedin.com/feed/',
     `<div class="share-box" role="dialog"><button class="share-unified-settings-entry-button">Connections only</button>
      <div class="ql-editor" contenteditable="true" role="textbox"></div></div>`,
     '.ql-editor', only('followers')],
-  ['linkedin: a message names the recipient by profile link', 'linkedin', 'https://www.linkedin.com/messaging/thread/1/',
+  ['linkedin: a message names the recipient by profile link', 'https://www.linkedin.com/messaging/thread/1/',
     `<div class="msg-overlay-conversation-bubble"><div class="msg-overlay-bubble-header"><a href="/in/acme-supp0rt/">Acme Support</a></div>
      <form class="msg-form"><div class="msg-form__contenteditable" contenteditable="true" role="textbox"></div>
      <button class="msg-form__send-button">Send</button></form></div>`,
     '.msg-form__contenteditable', dm('@acme-supp0rt')],
-  ['facebook: the Create post dialog\'s audience button', 'facebook', 'https://www.facebook.com/',
+  ['facebook: the Create post dialog\'s audience button', 'https://www.facebook.com/',
     `<div role="dialog" aria-label="Create post"><div role="button" aria-label="Edit privacy. Sharing with Friends."><span>Friends</span></div>
      <div contenteditable="true" role="textbox" data-lexical-editor="true" aria-label="What's on your mind, Alex?"></div></div>`,
     '[data-lexical-editor]', only('followers')],
-  ['facebook: a reply to a comment names its author', 'facebook', 'https://www.facebook.com/permalink.php?story_fbid=1&id=1',
+  ['facebook: a reply to a comment names its author', 'https://www.facebook.com/permalink.php?story_fbid=1&id=1',
     `<div role="article" aria-label="Comment by Acme Supp0rt"><a href="/acmesupp0rt">Acme Supp0rt</a><div>Hello</div>
      <form role="presentation"><div contenteditable="true" role="textbox" data-lexical-editor="true" aria-label="Reply to Acme Supp0rt"></div></form></div>`,
     '[data-lexical-editor]', reply('@acmesupp0rt')],
-  ['facebook: Messenger', 'facebook', 'https://www.facebook.com/messages/t/100',
+  ['facebook: Messenger', 'https://www.facebook.com/messages/t/100',
     `<div role="main"><div role="banner"><a href="/jordan.lee">Jordan Lee</a></div>
      <div contenteditable="true" role="textbox" aria-label="Message"></div></div>`,
     '[role="textbox"]', dm('@jordan.lee')],
-  ['instagram: a comment answers the post\'s author', 'instagram', 'https://www.instagram.com/p/C0ffee123/',
+  ['instagram: a comment answers the post\'s author', 'https://www.instagram.com/p/C0ffee123/',
     `<article><header><a href="/acme.supp0rt/">acme.supp0rt</a></header><section><form>
      <textarea aria-label="Add a comment…"></textarea></form></section></article>`,
     'textarea', reply('@acme.supp0rt')],
-  ['instagram: Direct names the other account', 'instagram', 'https://www.instagram.com/direct/t/1/',
+  ['instagram: Direct names the other account', 'https://www.instagram.com/direct/t/1/',
     `<section aria-label="Conversation"><header><a href="/jordan.lee/">Jordan Lee</a></header>
      <div class="ig-dm"><div contenteditable="true" role="textbox" aria-label="Message"></div></div></section>`,
     '[role="textbox"]', dm('@jordan.lee')],
-  ['youtube: a reply inside a comment names its author', 'youtube', 'https://www.youtube.com/watch?v=1',
+  ['youtube: a reply inside a comment names its author', 'https://www.youtube.com/watch?v=1',
     `<ytd-comment-thread-renderer><ytd-comment-view-model><a id="author-text" href="/@AcmeSupp0rt"><span>@AcmeSupp0rt</span></a>
      <ytd-commentbox><div id="contenteditable-root" contenteditable="true"></div></ytd-commentbox></ytd-comment-view-model></ytd-comment-thread-renderer>`,
     '#contenteditable-root', reply('@AcmeSupp0rt')],
-  ['youtube: a comment on the video', 'youtube', 'https://www.youtube.com/watch?v=1',
+  ['youtube: a comment on the video', 'https://www.youtube.com/watch?v=1',
     `<ytd-comment-simplebox-renderer><ytd-commentbox><div id="contenteditable-root" contenteditable="true"></div></ytd-commentbox></ytd-comment-simplebox-renderer>`,
     '#contenteditable-root', only('reply')],
-  ['tiktok: "Reply to @name" by the box', 'tiktok', 'https://www.tiktok.com/@acme/video/1',
+  ['tiktok: "Reply to @name" by the box', 'https://www.tiktok.com/@acme/video/1',
     `<div class="comment-bar"><div class="reply-hint"><span>Reply to @acmesupp0rt</span></div><div data-e2e="comment-input">
      <div class="DraftEditor-root"><div class="public-DraftEditor-content" contenteditable="true" role="textbox"></div></div></div></div>`,
     '[role="textbox"]', reply('@acmesupp0rt')],
-  ['reddit: a reply inside a comment names its author', 'reddit', 'https://www.reddit.com/r/test/comments/1/a/',
+  ['reddit: a reply inside a comment names its author', 'https://www.reddit.com/r/test/comments/1/a/',
     `<shreddit-comment author="AcmeSupp0rt"><shreddit-composer><div slot="rte" contenteditable="true" role="textbox"
       data-lexical-editor="true"></div></shreddit-composer></shreddit-comment>`,
     '[data-lexical-editor]', reply('@AcmeSupp0rt')],
 ];
 
-for (const [name, site, url, html, editor, expected] of CASES) {
+for (const [name, url, html, editor, expected] of CASES) {
   test(`contextOf: ${name}`, () => {
-    assert.deepEqual(contextAt(site, url, html, editor), expected);
+    assert.deepEqual(contextAt(url, html, editor), expected);
   });
 }
 
@@ -137,11 +139,11 @@ test('every site adapter reads a context; the generic one says unknown', () => {
 test('contextOf never throws: a broken page gives "unknown"', () => {
   const weird = new Proxy({}, { get: () => { throw new Error('boom'); } }); // a node that fails on any read
   for (const adapter of SITE_ADAPTERS) assert.deepEqual(adapter.contextOf(weird), only('unknown'), adapter.id);
-  assert.deepEqual(byId.x.contextOf(null), only('unknown'));
+  assert.deepEqual(X.contextOf(null), only('unknown'));
 });
 
 test('the draft\'s own @mentions are never taken for the page\'s reply line', () => {
-  const ctx = contextAt('x', 'https://x.com/home', `<div class="x-compose">${X_BOX}</div>`, '[data-testid="tweetTextarea_0"]');
+  const ctx = contextAt('https://x.com/home', `<div class="x-compose">${X_BOX}</div>`, '[data-testid="tweetTextarea_0"]');
   assert.deepEqual(ctx, only('public'));
 });
 
