@@ -35,7 +35,7 @@ async function run({ text, platform, context = null }) {
     const result = scan(loaded.compiled, text, { termKeys: loaded.termKeys });
     const unlisted = ruleKinds(loaded.compiled, result.omitted_rules);
     const guarded = withGuards(result, guards, { text, context, platform, bundle: loaded.bundle, policyData: loaded.policyData });
-    return { result: decide(loaded.policy, guarded, platform, unlisted) };
+    return { result: decide(loaded.policy, guarded, platform, unlisted, context?.audience ?? null) };
   } catch (error) {
     return { error: `scan: ${error.name}` };
   }

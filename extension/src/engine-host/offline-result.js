@@ -5,12 +5,14 @@ import { applyPolicy, policyPlatform } from '../engine/policy.js';
 
 /**
  * The engine's result decided by the policy (none: the engine's own verdict, no
- * actions). `unlisted`: the kinds of the findings past the engine's cap.
+ * actions). `unlisted`: the kinds of the findings past the engine's cap;
+ * `audience`: where the draft goes, from the scan's context.
  */
-export function decide(policy, result, platform, unlisted = []) {
+export function decide(policy, result, platform, unlisted = [], audience = null) {
   if (!policy) return result;
   const where = policyPlatform(policy, platform);
-  const { findings, verdict } = applyPolicy(policy, result.findings, where, result.complete, unlisted);
+  // `audience` (public, reply, followers, dm): for the policy's `audiences`.
+  const { findings, verdict } = applyPolicy(policy, result.findings, where, result.complete, unlisted, audience);
   return { ...result, findings, verdict, mode: policy.mode };
 }
 
