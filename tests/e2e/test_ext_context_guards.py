@@ -106,8 +106,7 @@ def test_a_reply_to_a_lookalike_handle_warns_before_anything_is_typed(
     c.editor.click()
     c.wait_state("flagged")
     assert c.state() == ""
-    text = c.banner_text()
-    assert "@AcmeSupport" in text and "is not it" in text
+    assert "@AcmeSupport" in c.banner_text()  # names the official account
     assert "post-anyway" in c.banner_actions()  # a warning, not a block
     assert c.highlights() == []  # the finding is about the recipient, not the text
 
@@ -118,7 +117,8 @@ def test_a_product_post_gets_the_disclosure_reminder_and_add_disclosure_fixes_it
     c = compose("x", platform=True)
     c.type(PRODUCT_POST)
     c.wait_state("flagged")
-    assert "work there" in c.banner_text()
+    assert "Acme" in c.banner_text()
+    assert "add-disclosure" in c.banner_actions()
     assert c.state() == PRODUCT_POST  # nothing changes before the click
 
     c.banner_click("add-disclosure")
