@@ -60,6 +60,14 @@ const CASES = [
        <a href="/profile/acmesupp0rt.bsky.social">Acme Support</a><div>my order?</div></div>
      <div class="ProseMirror" contenteditable="true" role="textbox" aria-label="Rich-Text Editor"></div></div>`,
     '.ProseMirror', reply('@acmesupp0rt.bsky.social')],
+  ['bluesky: an author without a display name shows the bare domain handle', 'https://bsky.app/',
+    `<div role="dialog"><div role="text" aria-label="Expand or collapse the full post you are replying to">
+       <div>acmesupp0rt.bsky.social</div><div>my order never arrived. help.me</div></div>
+     <div class="ProseMirror" contenteditable="true" role="textbox"></div></div>`,
+    '.ProseMirror', reply('@acmesupp0rt.bsky.social')],
+  ['threads: Lexical\'s placeholder element by the box', 'https://www.threads.com/@acme/post/1',
+    `<div role="dialog"><div class="ph">Reply to acmesupp0rt...</div><div contenteditable="true" role="textbox"><p></p></div></div>`,
+    '[role="textbox"]', reply('@acmesupp0rt')],
   ['mastodon: the visibility button says "Specific people"', 'https://mastodon.social/home',
     `<form class="compose-form"><div class="autosuggest-textarea"><textarea class="autosuggest-textarea__textarea"></textarea></div>
      <div class="compose-form__dropdowns"><button type="button" title="Change post privacy" class="dropdown-button">
