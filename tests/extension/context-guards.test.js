@@ -292,3 +292,14 @@ test('offline without the guards: listed as not run only when the policy uses th
   const out = withGuards(result, null, { policyData: { organization: { names: ['Acme'] } } });
   assert.deepEqual(out.not_run.map((r) => r.rule_id), ['context-guards']);
 });
+
+test('labelNear reads a bounded number of text nodes, nearest first', async () => {
+  const { labelNear } = await import('../../extension/src/content/page-context.js');
+  const filler = Array.from({ length: 3000 }, (_, i) => `<p>line ${i}</p>`).join('');
+  installDom(`<!doctype html><html><body><main><div>${filler}<div>Replying to @far</div></div>
+    <section><div><div id="box" contenteditable="true"></div></div><div>Replying to <a>@near</a></div></section></main></body></html>`);
+  const box = document.getElementById('box');
+  assert.equal(labelNear(box, /^\s*Replying to\s+@/)?.textContent, 'Replying to @near');
+  document.querySelector('section > div:last-child').remove();
+  assert.equal(labelNear(box, /^\s*Replying to\s+@/), null); // past the budget: not read
+});

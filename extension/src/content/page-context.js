@@ -7,7 +7,6 @@ import { NO_CONTEXT, cleanHandle, handlesIn, normalizeContext } from '../shared/
 import { composedContains, composedParent } from './dom.js';
 
 export const WALK_LEVELS = 8;
-const MAX_ELEMENTS = 400;
 const MAX_LABEL = 200;
 
 // The editor's ancestors (through open shadow roots), nearest first.
@@ -33,23 +32,43 @@ export function near(editor, selector, levels = WALK_LEVELS) {
 }
 
 // The first short element near the editor whose text matches `re` (e.g. the
-// "Replying to @name" line), checked over at most MAX_ELEMENTS elements a level.
+// "Replying to @name" line). Walks the text nodes around the editor, nearest
+// level first (each level skips the one inside it, the editor's own text
+// first), at most MAX_TEXT_NODES in all, and tries the few elements just above
+// each text node while their text stays short: no large subtree is read.
 // `skip`: containers whose text is someone else's (a timeline's posts).
-export function labelNear(editor, re, {
-  selector = 'div, span, p, a, h1, h2, h3, header',
-  levels = WALK_LEVELS,
-  skip = 'article',
-} = {}) {
+const MAX_TEXT_NODES = 1500;
+const CLIMB = 3;
+const SHOW_ELEMENTS_AND_TEXT = 1 | 4;
+const ACCEPT = 1;
+const REJECT = 2; // the node and its subtree
+const SKIP = 3; // the node, not its children
+
+export function labelNear(editor, re, { levels = WALK_LEVELS, skip = 'article' } = {}) {
+  let inner = editor;
+  let budget = MAX_TEXT_NODES;
+  const ownSkip = skip && editor.closest?.(skip);
   for (const node of ancestors(editor, levels)) {
-    const list = node.querySelectorAll(selector);
-    const n = Math.min(list.length, MAX_ELEMENTS);
-    for (let i = 0; i < n; i++) {
-      const el = list[i];
-      const text = el.textContent ?? '';
-      if (text.length > MAX_LABEL || !re.test(text) || !apart(el, editor)) continue;
-      if (skip && el.closest(skip) && !editor.closest?.(skip)) continue;
-      return el;
+    const doc = node.ownerDocument ?? node;
+    const done = inner;
+    const acceptNode = (n) => {
+      if (n === done) return REJECT;
+      return n.nodeType === 3 ? ACCEPT : SKIP;
+    };
+    const walker = doc.createTreeWalker(node, SHOW_ELEMENTS_AND_TEXT, { acceptNode });
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (--budget < 0) return null;
+      if (!t.data.trim() || t.data.length > MAX_LABEL) continue;
+      let el = t.parentElement;
+      for (let up = 0; el && up < CLIMB && el !== node; up++, el = el.parentElement) {
+        const text = el.textContent ?? '';
+        if (text.length > MAX_LABEL) break;
+        if (!re.test(text) || !apart(el, editor)) continue;
+        if (skip && !ownSkip && el.closest(skip)) break;
+        return el;
+      }
     }
+    inner = node;
   }
   return null;
 }
