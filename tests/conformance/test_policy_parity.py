@@ -238,7 +238,8 @@ def test_a_simulated_jwt_is_only_audited_offline_as_by_the_service(js, how, comp
 
 
 def _bundle_rule(rule_id: str) -> dict:
-    return next(r for r in json.loads(BUNDLE.read_text())["rules"] if r["id"] == rule_id)
+    rules = json.loads(BUNDLE.read_text(encoding="utf-8"))["rules"]
+    return next(rule for rule in rules if rule["id"] == rule_id)
 
 
 @pytest.mark.parametrize(
@@ -265,13 +266,19 @@ def test_a_regulated_pack_finding_counts_only_when_its_pack_is_on(js, packs, kep
     rules = [rule]
     for platform in [None, *sorted(data["platforms"])]:
         for complete in (True, False):
-            # Listed, and again past the engine's cap: both follow the pack.
-            args = (data, [finding, JWT], platform, complete, [finding], rules)
-            expected = _python(*args)
-            assert js.apply(*args) == expected
-            ids = [f["rule_id"] for f in expected["findings"]]
-            assert ids == ([rule["id"], "jwt"] if kept else ["jwt"])
-    alone = _python(data, [finding], "x", True, [], rules)
-    assert alone["verdict"] == ("warn" if kept else "allow")
+            # Listed beside another finding, alone, and past the engine's cap.
+            for found, unlisted in (
+                ([finding, JWT], []),
+                ([finding], []),
+                ([], [finding]),
+            ):
+                args = (data, found, platform, complete, unlisted, rules)
+                expected = _python(*args)
+                assert js.apply(*args) == expected
+                ids = [f["rule_id"] for f in expected["findings"]]
+                assert ids == [f["rule_id"] for f in found if kept or f is JWT]
+    for found, unlisted in (([finding], []), ([], [finding])):
+        decided = _python(data, found, "x", True, unlisted, rules)
+        assert (decided["verdict"] != "allow") is kept
     # Without the bundle's rules the policy knows no pack: nothing is dropped.
     assert _python(data, [finding], "x", True)["findings"]
