@@ -8,6 +8,10 @@ Positive files (``pii_*``, ``secrets_*``, ``values_*``): per-type recall (a labe
 span counts as found when a finding of the same type overlaps it) and precision (a
 finding counts as correct when it overlaps a labelled span of its type). Clean and
 negative files: posts flagged per 1,000, by type. Nothing from the text is printed.
+
+Everything runs under the bundle's default policy, where no regulated wording pack
+is enabled: their findings are left out, as the service drops them. Apart, per
+pack: clean posts flagged per 1,000 with that pack enabled.
 """
 
 from __future__ import annotations
@@ -266,14 +270,66 @@ class TargetTally:
         return rows
 
 
+class PackTally:
+    """Clean posts flagged at warn or above by each regulated wording pack, with
+    only that pack enabled in the default policy."""
+
+    def __init__(self, policy: Policy, bundle: dict) -> None:
+        self.enabled = {
+            pack: Policy.from_data(
+                {**policy.data, "regulated_packs": [pack]}, bundle["rules"]
+            )
+            for pack in sorted(set(policy.packs.values()))
+        }
+        self.posts = 0
+        self.flagged: Counter[str] = Counter()
+        self.rules: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, findings) -> None:
+        self.posts += 1
+        for pack, policy in self.enabled.items():
+            loud = {
+                f.rule_id
+                for f in findings
+                if policy.packs.get(f.rule_id) == pack
+                and policy.action_for(f.to_dict()) not in ("allow", "audit")
+            }
+            self.flagged[pack] += bool(loud)
+            self.rules[pack].update(loud)
+
+    def summary(self) -> dict:
+        return {
+            pack: {
+                "posts": self.posts,
+                "flagged": self.flagged[pack],
+                "flagged_per_1000": round(1000 * self.flagged[pack] / self.posts, 2)
+                if self.posts
+                else None,
+                "target": PACK_TARGET,
+                "rules": dict(self.rules[pack].most_common(12)),
+            }
+            for pack in self.enabled
+        }
+
+
+PACK_TARGET = 0.5  # clean posts per 1,000 flagged by one regulated pack (issue 14)
+
+
 def evaluate(paths: list[Path], engine: Engine, locale: str | None) -> dict:
     tallies: dict[str, Tally] = defaultdict(Tally)
     totals = {"positive": Tally(), "clean": Tally(), "negative": Tally()}
-    targets = TargetTally(Policy.load(None, json.loads(engine.bundle_bytes)))
+    bundle = json.loads(engine.bundle_bytes)
+    policy = Policy.load(None, bundle)
+    targets = TargetTally(policy)
+    packs = PackTally(policy, bundle)
     for path in paths:
         kind = kind_of(path)
         for record in records(path):
-            findings = engine.scan(record["text"], locale=locale).findings
+            raw = engine.scan(record["text"], locale=locale).findings
+            if kind == "clean":
+                packs.add(raw)
+            # The default policy drops the packs it leaves off, as the service does.
+            findings = [f for f in raw if not policy.drops(f.rule_id)]
             targets.add(path, kind, record, findings)
             for tally in (tallies[path.name], totals.get(kind)):
                 if tally is None:
@@ -288,6 +344,7 @@ def evaluate(paths: list[Path], engine: Engine, locale: str | None) -> dict:
         "files": {name: t.summary(detected) for name, t in sorted(tallies.items())},
         "totals": {kind: t.summary(detected) for kind, t in totals.items() if t.posts},
         "targets": targets.summary(),
+        "packs": packs.summary() if packs.posts else {},
     }
 
 
@@ -372,6 +429,15 @@ def print_report(report: dict) -> None:
             print(
                 f"  {'ALL ' + kind:42}{total['posts']:>7} posts "
                 f"{total['flagged_per_1000']:>8}"
+            )
+    if report["packs"]:
+        print("\nRegulated wording packs: clean posts flagged per 1,000, pack enabled")
+        for pack, row in report["packs"].items():
+            mark = "met" if row["flagged_per_1000"] <= row["target"] else "NOT MET"
+            fired = ", ".join(f"{k} {v}" for k, v in row["rules"].items())
+            print(
+                f"  {pack:42}{row['posts']:>7} posts {row['flagged_per_1000']:>8}"
+                f"  target {row['target']} {mark}  {fired}"
             )
     print(
         "\nChance passes: random digits in each checksum rule's own example forms, "

@@ -11,6 +11,10 @@ A rule in simulation (named in the policy's ``simulate``, or flagged
 ``simulate: true`` in its YAML and so in the bundle) runs and is recorded, but
 its findings get action ``audit`` plus ``simulated_action`` and never change the
 verdict: admins see how often it would fire before they enforce it.
+
+A rule of a regulated wording pack (``pack: health`` in its YAML and so in the
+bundle) is off unless the policy's ``regulated_packs`` lists its pack: its
+findings are dropped, as if it had found nothing.
 """
 
 from __future__ import annotations
@@ -146,6 +150,9 @@ class Policy:
     # (engine/org.py), so the policy does not carry them twice.
     org_lists: dict = field(default_factory=dict)
     simulated: frozenset[str] = frozenset()  # rule ids in simulation
+    # rule id -> pack of the bundle's regulated wording rules, and the packs on
+    packs: dict = field(default_factory=dict)
+    regulated_packs: frozenset[str] = frozenset()
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -168,7 +175,8 @@ class Policy:
     @classmethod
     def from_data(cls, data: dict, bundle_rules: Iterable[dict] = ()) -> Policy:
         """``bundle_rules``: the bundle's rules, whose ``simulate`` flags join
-        the policy's own ``simulate`` list."""
+        the policy's own ``simulate`` list and whose ``pack`` says which are off."""
+        bundle_rules = tuple(bundle_rules)
         simulated = frozenset(data.get("simulate") or ()) | flagged_rule_ids(
             bundle_rules
         )
@@ -198,6 +206,8 @@ class Policy:
             {key: value for key, value in data.items() if key not in ORG_LISTS},
             org_lists,
             simulated,
+            rule_packs(bundle_rules),
+            frozenset(data.get("regulated_packs") or ()),
         )
 
     def action_for(self, finding: dict, platform: str | None = None) -> str:
@@ -225,6 +235,8 @@ class Policy:
         verdict = "allow" if complete else self.on_incomplete
         decided = []
         for finding in findings:
+            if self.drops(finding["rule_id"]):
+                continue
             action = self.action_for(finding, platform)
             if self.simulates(finding["rule_id"]):
                 decided.append(
@@ -234,7 +246,7 @@ class Policy:
             decided.append({**finding, "action": action})
             verdict = _stronger(verdict, VERDICT_BY_ACTION[action])
         for kind in unlisted:
-            if self.simulates(kind["rule_id"]):
+            if self.simulates(kind["rule_id"]) or self.drops(kind["rule_id"]):
                 continue
             verdict = _stronger(
                 verdict, VERDICT_BY_ACTION[self.action_for(kind, platform)]
@@ -242,6 +254,13 @@ class Policy:
         if self.mode == "simulation":
             verdict = "allow"
         return decided, verdict
+
+    def drops(self, rule_id: str) -> bool:
+        """The rule belongs to a regulated wording pack the policy leaves off."""
+        if rule_id not in self.packs:
+            return False
+        pack = self.packs[rule_id]
+        return not (isinstance(pack, str) and pack in self.regulated_packs)
 
     def simulates(self, rule_id: str) -> bool:
         return self.mode == "simulation" or rule_id in self.simulated
@@ -280,6 +299,11 @@ def simulate_problem(
 def flagged_rule_ids(rules: Iterable[dict]) -> frozenset[str]:
     """Ids of the bundle rules whose YAML says ``simulate: true``."""
     return frozenset(rule["id"] for rule in rules if rule.get("simulate") is True)
+
+
+def rule_packs(rules: Iterable[dict]) -> dict:
+    """Rule id -> ``pack`` of the bundle rules that name one (not null)."""
+    return {rule["id"]: rule["pack"] for rule in rules if rule.get("pack") is not None}
 
 
 def policy_line(path: Path, keys: list) -> int:

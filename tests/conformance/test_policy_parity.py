@@ -2,8 +2,10 @@
 what the service's ``Policy.from_data(data, rules).apply(...)`` decides: the same
 action on every finding and the same verdict, for random policies (with rules in
 simulation by the policy's list or by the bundle rule's own flag), findings,
-platforms and completeness. The policies are drawn from the enums of
-policy.schema.json and checked against it, so a schema change shows up here.
+platforms and completeness, with the bundle rules of regulated wording packs
+dropped unless the policy enables their pack. The policies are drawn from the
+enums of policy.schema.json and checked against it, so a schema change shows up
+here.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ CATEGORIES = list(DEFS["category_table"]["properties"])
 SEVERITIES = list(DEFS["severity_table"]["properties"])
 MODES = SCHEMA["properties"]["mode"]["enum"]
 ON_INCOMPLETE = SCHEMA["properties"].get("on_incomplete", {}).get("enum", [])
+PACKS = SCHEMA["properties"]["regulated_packs"]["items"]["enum"]
 # "constructor" is a member of every JS object: a lookup table built from a
 # plain object would find it for a rule the policy never names.
 RULE_IDS = [
@@ -119,6 +122,8 @@ def policies(draw) -> dict:
         data["rules"] = draw(rule_tables)
     if draw(st.booleans()):
         data["simulate"] = draw(st.lists(st.sampled_from(RULE_IDS), unique=True))
+    if draw(st.booleans()):
+        data["regulated_packs"] = draw(st.lists(st.sampled_from(PACKS), unique=True))
     VALIDATOR.validate(data)  # only policies the service would load
     return data
 
@@ -137,12 +142,16 @@ findings = st.lists(
     ),
     max_size=6,
 )
-# The bundle's rules as the policy reads them: only `simulate: true` simulates
-# (a bundle is not schema-checked where it runs, so odd values are drawn too).
+# The bundle's rules as the policy reads them: only `simulate: true` simulates,
+# and a rule with a `pack` runs only when the policy lists that pack (a bundle is
+# not schema-checked where it runs, so odd values are drawn too).
 bundle_rules = st.lists(
     st.fixed_dictionaries(
         {"id": st.sampled_from(RULE_IDS)},
-        optional={"simulate": st.sampled_from([True, False, None, 1, "true"])},
+        optional={
+            "simulate": st.sampled_from([True, False, None, 1, "true"]),
+            "pack": st.sampled_from([*PACKS, None, "", "other", 1, ["health"]]),
+        },
     ),
     max_size=4,
 )
@@ -226,3 +235,50 @@ def test_a_simulated_jwt_is_only_audited_offline_as_by_the_service(js, how, comp
         # The verdict is what a scan that found nothing gets.
         empty = _python(data, [], platform, complete)
         assert expected["verdict"] == empty["verdict"] != enforced["verdict"]
+
+
+def _bundle_rule(rule_id: str) -> dict:
+    rules = json.loads(BUNDLE.read_text(encoding="utf-8"))["rules"]
+    return next(rule for rule in rules if rule["id"] == rule_id)
+
+
+@pytest.mark.parametrize(
+    ("packs", "kept"),
+    [
+        pytest.param(None, False, id="default"),
+        pytest.param(["legal", "health"], False, id="others"),
+        pytest.param(["financial-promotion"], True, id="enabled"),
+    ],
+)
+def test_a_regulated_pack_finding_counts_only_when_its_pack_is_on(js, packs, kept):
+    rule = _bundle_rule("guaranteed-returns")
+    finding = {
+        "rule_id": rule["id"],
+        "category": rule["category"],
+        "severity": rule["severity"],
+        "start": 0,
+        "end": 18,
+        "preview": "gua•••",
+    }
+    data = _shipped_policy()
+    if packs is not None:
+        data = {**data, "regulated_packs": packs}
+    rules = [rule]
+    for platform in [None, *sorted(data["platforms"])]:
+        for complete in (True, False):
+            # Listed beside another finding, alone, and past the engine's cap.
+            for found, unlisted in (
+                ([finding, JWT], []),
+                ([finding], []),
+                ([], [finding]),
+            ):
+                args = (data, found, platform, complete, unlisted, rules)
+                expected = _python(*args)
+                assert js.apply(*args) == expected
+                ids = [f["rule_id"] for f in expected["findings"]]
+                assert ids == [f["rule_id"] for f in found if kept or f is JWT]
+    for found, unlisted in (([finding], []), ([], [finding])):
+        decided = _python(data, found, "x", True, unlisted, rules)
+        assert (decided["verdict"] != "allow") is kept
+    # Without the bundle's rules the policy knows no pack: nothing is dropped.
+    assert _python(data, [finding], "x", True)["findings"]

@@ -216,6 +216,8 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
         rule["builtin"] = data["builtin"]
     if data.get("simulate"):
         rule["simulate"] = True  # the policy gives its findings action audit
+    if data.get("pack"):
+        rule["pack"] = data["pack"]  # dropped unless the policy enables the pack
     if data.get("gate"):
         rule["gate"] = data["gate"]
     if data.get("escalate"):

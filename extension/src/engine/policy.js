@@ -8,6 +8,9 @@
 // bundle's rule) runs, but its findings get action 'audit' plus
 // `simulated_action` and never change the verdict.
 //
+// A rule of a regulated wording pack (`pack` on the bundle's rule) is off unless
+// the policy's `regulated_packs` lists its pack: its findings are dropped.
+//
 //   const policy = compilePolicy(bundle.policy, bundle.rules);
 //   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete);
 const VERDICT_BY_ACTION = Object.freeze({
@@ -37,6 +40,13 @@ export function flaggedRuleIds(rules) {
   return (rules ?? []).filter((rule) => rule?.simulate === true).map((rule) => rule.id);
 }
 
+/** Rule id -> `pack` of the bundle rules that name one (rule_packs). */
+export function rulePacks(rules) {
+  const packs = new Map();
+  for (const rule of rules ?? []) if (rule?.pack !== undefined && rule?.pack !== null) packs.set(rule.id, rule.pack);
+  return packs;
+}
+
 /**
  * Compile policy data (the shape of shared_rules/policy.yaml) once per bundle;
  * `rules`: the bundle's rules, whose `simulate` flags join the policy's list.
@@ -57,6 +67,8 @@ export function compilePolicy(data, rules = []) {
     tables,
     rules: actionsByRule,
     simulated: new Set([...(data.simulate ?? []), ...flaggedRuleIds(rules)]),
+    packs: rulePacks(rules),
+    regulatedPacks: new Set(data.regulated_packs ?? []),
   });
 }
 
@@ -83,6 +95,13 @@ function floorVerdict(policy, complete) {
   return Object.hasOwn(VERDICT_RANK, policy.onIncomplete) ? policy.onIncomplete : 'warn';
 }
 
+/** The rule belongs to a regulated wording pack the policy leaves off (Policy.drops). */
+export function drops(policy, ruleId) {
+  if (!policy.packs.has(ruleId)) return false;
+  const pack = policy.packs.get(ruleId);
+  return !(typeof pack === 'string' && policy.regulatedPacks.has(pack));
+}
+
 /** The whole policy or this rule is in simulation (Policy.simulates). */
 export function simulates(policy, ruleId) {
   return policy.mode === 'simulation' || policy.simulated.has(ruleId);
@@ -101,12 +120,12 @@ export function applyPolicy(policy, findings, platform, complete, unlisted = [])
     const implied = VERDICT_BY_ACTION[action];
     if (VERDICT_RANK[implied] > VERDICT_RANK[verdict]) verdict = implied;
   };
-  const decided = findings.map((finding) => {
+  const decided = findings.filter((finding) => !drops(policy, finding.rule_id)).map((finding) => {
     const action = actionFor(policy, finding, platform);
     if (simulates(policy, finding.rule_id)) return { ...finding, action: 'audit', simulated_action: action };
     stronger(action);
     return { ...finding, action };
   });
-  for (const kind of unlisted) if (!simulates(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform));
+  for (const kind of unlisted) if (!simulates(policy, kind.rule_id) && !drops(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform));
   return { findings: decided, verdict: policy.mode === 'simulation' ? 'allow' : verdict };
 }
