@@ -27,6 +27,7 @@ from postguard.policy import flagged_rule_ids
 from postguard.policy import read_policy_data
 from postguard.term_fold import fold_table
 
+from .guards import compile_guards
 from .reach import reach_of
 from .source import RuleSource
 from .source import RuleTree
@@ -327,6 +328,8 @@ def build_bundle(
         # How hashed confidential terms and texts are folded before hashing
         # (from Unicode's confusables data; see postguard/term_fold.py).
         "term_fold": fold_table(),
+        # The context guards' word lists (shared_rules/guards.yaml; issue 14).
+        "guards": compile_guards(tree.root),
         # The default policy: the offline engine applies it like the service.
         "policy": simulated_policy(policy, rules),
     }
