@@ -62,7 +62,7 @@ def _load_engine(settings, raw: bytes | None):
         ) from None
 
 
-def _rule_parts(settings, raw: bytes | None = None) -> dict:
+def rule_parts(settings, raw: bytes | None = None) -> dict:
     """The Services fields that depend on the rule bundle: ``raw`` (verified
     signed-bundle payload) or, when None, ``rules_bundle`` / the packaged one."""
     from .engine import BundleError
@@ -139,7 +139,7 @@ def _bundle_updater(app: Flask) -> BundleUpdater:
     def build(raw: bytes | None) -> Services:
         if not shared:
             shared.update(_shared_parts(settings))
-        return Services(**shared, **_rule_parts(settings, raw))
+        return Services(**shared, **rule_parts(settings, raw))
 
     def publish(new: Services) -> None:
         app.extensions["postguard"] = new  # one assignment: old or new, never a mix
