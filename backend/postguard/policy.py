@@ -230,7 +230,8 @@ class Policy:
             tables[name] = {**base_table, **table(override.get("actions"))}
             rules[name] = {**base_rules, **(override.get("rules") or {})}
         audiences = {
-            name: override or {} for name, override in (data.get("audiences") or {}).items()
+            name: override or {}
+            for name, override in (data.get("audiences") or {}).items()
         }
         events = data.get("events") or {}
         org_lists = {key: data[key] for key in ORG_LISTS if data.get(key)}

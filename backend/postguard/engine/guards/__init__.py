@@ -1,8 +1,9 @@
 """Context guards: who a draft talks to, about whom, and when (issue 14).
 
-    guards = GuardData.from_bundle(bundle)          # the bundle's `guards` + `term_fold`
-    context_findings(text, context={...}, policy_data=policy.data, guard_data=guards,
-                     platform="x", today="2026-12-02", groups=["finance"])
+    guards = GuardData.from_bundle(bundle)  # the bundle's guards and term_fold
+    context_findings(text, context={...}, policy_data=policy.data,
+                     guard_data=guards, platform="x", today="2026-12-02",
+                     groups=["finance"])
 
 Pure: the organisation's names, handles and quiet periods come from the policy
 (``organization``, ``quiet_periods``), the word lists from the bundle. With no
@@ -140,9 +141,7 @@ def context_findings(
         return []
     context = context or {}
     g = guard_data
-    org = _compile_org(
-        json.dumps(organization, sort_keys=True), g.disclosure_words, g.suggest
-    )
+    org = _compile_org(json.dumps(organization), g.disclosure_words, g.suggest)
     found = []
     for start, end, handle, target, official in impostor_spans(
         text, context.get("targets") or (), org.handles, platform, g.handles

@@ -99,9 +99,7 @@ class HandleRules:
                 return distance
         return 0
 
-    def distance(
-        self, candidate: str, official: str
-    ) -> tuple[int, int, int] | None:
+    def distance(self, candidate: str, official: str) -> tuple[int, int, int] | None:
         """How close ``candidate`` is to ``official`` if it looks like it, else
         None: (edit distance, 1 if only with affixes cut, the official's length),
         smaller is closer, so "@Acme_Help" is named after @Acme, not @AcmeSupport."""

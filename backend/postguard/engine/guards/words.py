@@ -89,7 +89,7 @@ class Layout:
         return low
 
     def near(self, a: int, b: int, window: int) -> bool:
-        """Spans starting at ``a`` and ``b``: one sentence, at most ``window`` words apart."""
+        """Spans starting at ``a`` and ``b``: one sentence, near in words."""
         if self._index(self.sentence_ends, a - 1) != self._index(
             self.sentence_ends, b - 1
         ):
