@@ -111,7 +111,7 @@ def read_policy_data(path: Path) -> dict:
     if root is None:
         raise PolicyError(f"{path}: the policy file is empty")
     _check_duplicate_keys(root, path)
-    data = iso_dates(yaml.safe_load(text))
+    data = yaml.load(text, Loader=_PolicyLoader)
     error = first_schema_error(data)
     if error is not None:
         raise _schema_error(error, root, path)
@@ -122,9 +122,21 @@ def read_policy_data(path: Path) -> dict:
     return data
 
 
+class _PolicyLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as written (``2026-11-01``, a string): a
+    policy stays JSON (it travels in the bundle to the extension), and an
+    impossible date is reported with its line instead of failing the load."""
+
+
+_PolicyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def iso_dates(data):
-    """``data`` with YAML's dates as ``YYYY-MM-DD`` strings: a policy stays JSON
-    (it travels in the bundle to the extension)."""
+    """``data`` with date objects as ``YYYY-MM-DD`` strings (a policy built in
+    code or loaded by another YAML reader)."""
     if isinstance(data, dict):
         return {key: iso_dates(value) for key, value in data.items()}
     if isinstance(data, list):
