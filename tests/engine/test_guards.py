@@ -152,3 +152,46 @@ def test_preview_and_message_never_carry_the_post_text():
     )
     assert "AcmeSupp0rt" not in finding["preview"] + finding["message"]
     assert finding["preview"].startswith("••••")
+
+
+def test_only_the_first_50_distinct_handles_are_judged():
+    # A pasted list of thousands of handles must not cost seconds per scan.
+    many = " ".join(f"@person{n}" for n in range(50))
+    found = context_findings(
+        f"{many} @AcmeSupp0rt",
+        context=None,
+        policy_data=ORG,
+        guard_data=GUARDS,
+        platform="x",
+        today="2027-06-01",
+    )
+    assert found == []
+    fewer = " ".join(f"@person{n}" for n in range(49))
+    found = context_findings(
+        f"{fewer} @AcmeSupp0rt @AcmeSupp0rt",
+        context=None,
+        policy_data=ORG,
+        guard_data=GUARDS,
+        platform="x",
+        today="2027-06-01",
+    )
+    assert [f["rule_id"] for f in found] == ["impostor-handle"]
+
+
+def test_many_names_and_words_apart_stay_linear():
+    import time
+
+    # 10,000 names, then 6,000 opinion words in the next sentence: comparing
+    # every pair would take minutes; each name looks only at nearby words.
+    text = "Acme " * 10_000 + ". " + "great " * 6_000
+    started = time.perf_counter()
+    found = context_findings(
+        text,
+        context=None,
+        policy_data=ORG,
+        guard_data=GUARDS,
+        platform="x",
+        today="2027-06-01",
+    )
+    assert found == []
+    assert time.perf_counter() - started < 5

@@ -26,6 +26,9 @@ MENTION = regex.compile(
     r"(?<![\p{L}\p{M}\p{N}_@./])@[\p{L}\p{M}\p{N}_]+(?:[.\-][\p{L}\p{M}\p{N}_]+)*"
 )
 MAX_HANDLE = 100
+# Distinct handles judged per scan: a real post mentions a few; a pasted list of
+# thousands must not cost seconds. Later new handles are not judged.
+MAX_JUDGED = 50
 _MIN_CORE = 3  # an affix is never cut if less than this would remain
 
 
@@ -150,21 +153,32 @@ def impostor_spans(
     exact = {bare(h) for listed in handles.values() for h in listed}
     officials = officials_for(handles, platform)
     found: list[tuple[int, int, str, str | None, str]] = []
-    seen: set[str] = set()
+    # Each handle is judged once (a post may repeat one thousands of times) and
+    # reported once; the skeleton ignores case, so the bare handle is the key.
+    judged: dict[str, str | None] = {}
+    reported: set[str] = set()
+
+    def lookalike(handle: str) -> str | None:
+        key = bare(handle)
+        if key in exact or key in reported:
+            return None
+        if key not in judged:
+            if len(judged) >= MAX_JUDGED:
+                return None
+            judged[key] = rules.lookalike(handle, officials)
+        if judged[key] is not None:
+            reported.add(key)
+        return judged[key]
+
     for mention in MENTION.finditer(text):
-        handle = mention.group()
-        if bare(handle) in exact or bare(handle) in seen:
-            continue
-        official = rules.lookalike(handle, officials)
+        official = lookalike(mention.group())
         if official is not None:
-            seen.add(bare(handle))
-            found.append((mention.start(), mention.end(), handle, None, official))
+            found.append(
+                (mention.start(), mention.end(), mention.group(), None, official)
+            )
     for target in targets:
         handle = str(target.get("handle") or "")
-        if not handle or bare(handle) in exact or bare(handle) in seen:
-            continue
-        official = rules.lookalike(handle, officials)
+        official = lookalike(handle) if handle else None
         if official is not None:
-            seen.add(bare(handle))
             found.append((0, 0, handle, str(target.get("kind") or "mention"), official))
     return found

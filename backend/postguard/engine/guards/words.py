@@ -8,6 +8,8 @@ is not found inside a longer one.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -78,26 +80,17 @@ class Layout:
         ends = tuple(m.start() for m in _SENTENCE_END.finditer(text))
         return cls(words, ends)
 
-    def _index(self, offsets: tuple[int, ...], position: int) -> int:
-        low, high = 0, len(offsets)
-        while low < high:
-            middle = (low + high) // 2
-            if offsets[middle] <= position:
-                low = middle + 1
-            else:
-                high = middle
-        return low
+    def place(self, position: int) -> tuple[int, int]:
+        """(sentence number, word number) of the text at ``position``."""
+        return (
+            bisect_right(self.sentence_ends, position - 1),
+            bisect_right(self.word_starts, position),
+        )
 
     def near(self, a: int, b: int, window: int) -> bool:
         """Spans starting at ``a`` and ``b``: one sentence, near in words."""
-        if self._index(self.sentence_ends, a - 1) != self._index(
-            self.sentence_ends, b - 1
-        ):
-            return False
-        distance = abs(
-            self._index(self.word_starts, a) - self._index(self.word_starts, b)
-        )
-        return distance <= window
+        (sentence_a, word_a), (sentence_b, word_b) = self.place(a), self.place(b)
+        return sentence_a == sentence_b and abs(word_a - word_b) <= window
 
 
 def first_near(
@@ -107,7 +100,9 @@ def first_near(
     window: int,
 ) -> regex.Match[str] | None:
     """The first mention of a name with a word of ``words`` near it (a word
-    inside the name itself, as "best" in "Best Buy", does not count)."""
+    inside the name itself, as "best" in "Best Buy", does not count). Each
+    mention looks only at the hits within ``window`` words, so a long post full
+    of names and words stays linear."""
     mentions = list(names.finditer(text))
     if not mentions:
         return None
@@ -115,10 +110,17 @@ def first_near(
     if not hits:
         return None
     layout = Layout.of(text)
+    places = [layout.place(start) for start, _ in hits]
+    hit_words = [word for _, word in places]  # ascending, as the hits are
     for mention in mentions:
         start, end = mention.span()
-        for hit_start, hit_end in hits:
+        sentence, word = layout.place(start)
+        first = bisect_left(hit_words, word - window)
+        for n in range(first, len(hits)):
+            if hit_words[n] > word + window:
+                break
+            hit_start, hit_end = hits[n]
             inside = hit_start < end and start < hit_end
-            if not inside and layout.near(start, hit_start, window):
+            if not inside and places[n][0] == sentence:
                 return mention
     return None
