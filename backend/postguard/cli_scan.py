@@ -7,7 +7,7 @@ actions on each finding, the context guards (``--date``, ``--platform``,
 Exit codes: 0 allow, 1 warn, 2 block (in batch mode the worst of all lines, where
 a line that cannot be scanned counts as warn); 64 usage error, 65 bad input (not
 UTF-8; in batch mode, no line could be scanned), 66 input file not found, 70 the
-rule bundle is unusable.
+rule bundle (or the --policy file) is unusable.
 """
 
 from __future__ import annotations

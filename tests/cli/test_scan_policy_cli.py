@@ -5,6 +5,7 @@ import datetime
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,60 @@ def test_as_a_subprocess_the_human_output_is_masked(policy):
     out = done.stdout.decode()
     assert done.returncode == 1
     assert "looks like @AcmeSupport" in out and "AcmeSupp0rt" not in out
+
+
+SAME_AS_SERVICE = [
+    "Acme Q3 revenue numbers look great, we beat guidance",
+    "card 4111 1111 1111 1111 and mail jane@acme-corp.com",
+    "@AcmeSupp0rt my order never arrived",
+    "lunch at noon with the team",
+]
+
+
+@pytest.mark.parametrize("text", SAME_AS_SERVICE)
+def test_the_cli_answers_what_the_service_answers(tmp_path, capsys, text):
+    from postguard.app import create_app
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "service"))
+    from service_support import TOKEN
+    from service_support import Api
+
+    path = tmp_path / "policy.yaml"
+    today = datetime.date.today()
+    path.write_text(
+        POLICY.replace(
+            "2026-11-01", (today - datetime.timedelta(days=1)).isoformat()
+        ).replace("2027-01-31", (today + datetime.timedelta(days=1)).isoformat())
+        # The audience matters: both must pass it on.
+        + "audiences:\n  public: {actions: {pii: {medium: block}}}\n",
+        encoding="utf-8",
+    )
+    app = create_app(
+        {
+            "TOKEN": TOKEN,
+            "HOME": str(tmp_path / "home"),
+            "TESTING": True,
+            "POLICY_FILE": str(path),
+        }
+    )
+    try:
+        body = {"text": text, "platform": "x", "context": {"audience": "public"}}
+        served = Api(app.test_client()).post("/api/v1/scan", json=body).get_json()
+    finally:
+        app.extensions["postguard"].audit.close()
+    code, answer = run(
+        tmp_path,
+        capsys,
+        text,
+        "--policy",
+        str(path),
+        "--platform",
+        "x",
+        "--audience",
+        "public",
+    )
+    keys = ("verdict", "findings", "findings_omitted", "complete", "incomplete")
+    assert {k: answer[k] for k in keys} == {k: served[k] for k in keys}
+    assert code == {"allow": 0, "warn": 1, "block": 2}[served["verdict"]]
+    if "jane@" in text:  # an e-mail address: pii, medium, blocked in public only
+        assert answer["verdict"] == "block"
