@@ -233,3 +233,24 @@ def test_a_bad_context_is_refused_without_echoing_it(api, context, field):
     body = response.get_data(as_text=True)
     assert field in body
     assert "a" * 100 not in body and "everyone" not in body
+
+
+def test_events_accept_the_guards_rule_ids(api):
+    version = api.get("/api/v1/health").get_json()["rules_version"]
+    event = {
+        "rule_ids": ["quiet-period", "impostor-handle"],
+        "categories": ["context"],
+        "action": "overridden",
+        "platform": "x",
+        "rules_version": version,
+    }
+    response = api.post("/api/v1/events", json=event)
+    assert response.status_code == 201, response.get_json()
+
+
+def test_a_guard_may_be_put_in_simulation(tmp_path, policy_path):
+    policy_path.write_text(POLICY_YAML + "simulate: [quiet-period]\n")
+    policy = Policy.load(policy_path, {})
+    held = finding("context", "critical", "quiet-period")
+    decided, verdict = policy.apply([held], "x", True)
+    assert (decided[0]["action"], verdict) == ("audit", "allow")

@@ -17,6 +17,7 @@ from pathlib import Path
 from postguard import __version__
 from postguard.engine import builtins
 from postguard.engine import validators
+from postguard.engine.guards import RULE_IDS as GUARD_RULE_IDS
 from postguard.engine.org import caseless_atoms
 from postguard.engine.org import escape as escape_literal
 from postguard.engine.org import possible_rule_ids
@@ -309,6 +310,7 @@ def build_bundle(
     )
     org_rules = compile_org_rules(settings)
     known = {*known_ids, *(r["id"] for r in rules), *possible_rule_ids(org_rules)}
+    known |= GUARD_RULE_IDS
     # A typo in `simulate` would leave enforced a rule meant to be silent.
     Policy.from_data(policy).check_simulated_ids(known, tree.root / "policy.yaml")
     body = {

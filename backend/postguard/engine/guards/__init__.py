@@ -34,9 +34,11 @@ from .quiet_period import results_mention
 from .words import names_pattern
 from .words import words_pattern
 
-__all__ = ["GuardData", "context_findings"]
+__all__ = ["RULE_IDS", "GuardData", "context_findings"]
 
 CATEGORY = "context"
+# The guards' rule ids: known to the events endpoint and to `simulate`.
+RULE_IDS = frozenset({"impostor-handle", "affiliation-disclosure", "quiet-period"})
 
 
 @dataclass(frozen=True)
