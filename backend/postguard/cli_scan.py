@@ -260,8 +260,14 @@ def _scan_jsonl(engine, stream, locale: str | None, decider=None) -> int:
         if decider is not None:  # --policy: the service's answer, per line
             answer = decider.scan(record["text"], line_locale)
             record.update(
-                {k: v for k, v in answer.items() if k not in ("rules_version", "mode")}
+                verdict=answer["verdict"],
+                complete=answer["complete"],
+                findings=answer["findings"],
             )
+            if answer["findings_omitted"]:
+                record["findings_omitted"] = answer["findings_omitted"]
+            if not answer["complete"]:
+                record["incomplete"] = answer["incomplete"]
             out.write(json.dumps(record) + "\n")
             worst = max(worst, EXIT_BY_VERDICT[answer["verdict"]])
             continue

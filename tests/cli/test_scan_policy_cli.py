@@ -269,3 +269,26 @@ def test_the_cli_answers_what_the_service_answers(tmp_path, capsys, text):
     assert code == {"allow": 0, "warn": 1, "block": 2}[served["verdict"]]
     if "jane@" in text:  # an e-mail address: pii, medium, blocked in public only
         assert answer["verdict"] == "block"
+
+
+def test_jsonl_applies_the_policy_per_line(tmp_path, capsys, policy):
+    lines = [
+        json.dumps({"id": 1, "text": "I love the new Acme phone"}),
+        "not json",
+        json.dumps({"id": 3, "text": "lunch at noon"}),
+    ]
+    batch = tmp_path / "posts.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    options = ["--policy", str(policy), "--date", "2026-12-02", "--format", "jsonl"]
+    assert main(["scan", str(batch), *options]) == 1
+    first, bad, third = (
+        json.loads(line) for line in capsys.readouterr().out.splitlines()
+    )
+    assert first["id"] == 1 and first["verdict"] == "warn"
+    assert first["findings"][0]["action"] == "warn"
+    assert bad["error"]["line"] == 2
+    assert (third["verdict"], third["findings"], third["complete"]) == (
+        "allow",
+        [],
+        True,
+    )
