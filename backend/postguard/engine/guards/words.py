@@ -25,9 +25,10 @@ EDGE_AFTER = r"(?![\p{L}\p{M}\p{N}_])"
 BLANK = r"[ \-_]{1,3}"
 APOSTROPHE = "['’]"
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}_'’]+")
-# A sentence ends at . ! ? … (and their full-width forms) before a blank or the
-# end, or at a line break; "acme.com" and "3.5" stay in one sentence.
-_SENTENCE_END = regex.compile(r"[.!?…。！？]+(?=\s|$)|\n")
+# A sentence ends at . ! ? … (their full-width forms, the Devanagari danda)
+# before a blank or the end, or at a line break; "acme.com" and "3.5" stay in
+# one sentence.
+_SENTENCE_END = regex.compile(r"[.!?…。！？।॥]+(?=\s|$)|\n")
 
 
 def _atoms(word: str, *, exact_case: bool = False) -> list[str]:
