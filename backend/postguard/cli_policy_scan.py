@@ -102,7 +102,7 @@ class PolicyScan:
 
         engine = self.parts["engine"]
         result = self.parts["scanner"].scan(text, locale)
-        findings, verdict = decide(
+        decision = decide(
             text[: engine.max_chars],
             result.findings,
             complete=result.complete,
@@ -113,11 +113,12 @@ class PolicyScan:
             context=self.context,
             today=self.today,
             groups=(),
+            max_findings=self.parts["scanner"].max_findings,
         )
         return {
-            "verdict": verdict,
-            "findings": findings,
-            "findings_omitted": result.findings_omitted,
+            "verdict": decision.verdict,
+            "findings": decision.findings,
+            "findings_omitted": result.findings_omitted + decision.omitted,
             "rules_version": result.rules_version,
             "complete": result.complete,
             "incomplete": result.incomplete,

@@ -11,11 +11,13 @@ import json
 from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from .engine.guards import GuardData
 from .engine.guards import context_findings
+from .paragraph_cache import cap_findings
 from .policy import Policy
 
 
@@ -27,6 +29,13 @@ def _guards_of(bundle_bytes: bytes) -> GuardData | None:
 def guard_data(engine) -> GuardData | None:
     """The bundle's guards, compiled once per bundle (None for an older bundle)."""
     return _guards_of(engine.bundle_bytes)
+
+
+@dataclass(frozen=True)
+class Decision:
+    findings: list[dict]  # with their actions, at most max_findings
+    verdict: str
+    omitted: int = 0  # guard findings past max_findings (the verdict counts them)
 
 
 def decide(
@@ -41,10 +50,13 @@ def decide(
     context: Mapping[str, Any] | None = None,
     today: datetime.date | None = None,
     groups: Collection[str] = (),
-) -> tuple[list[dict], str]:
+    max_findings: int | None = None,
+) -> Decision:
     """Findings with their actions, and the verdict. ``findings``: the engine's,
-    as dicts; ``today``: the local date (default: today's); ``groups``: the
-    device's own (the context's join them)."""
+    as dicts, already capped; ``today``: the local date (default: today's);
+    ``groups``: the device's own (the context's join them). With the guards'
+    findings added, the list keeps to ``max_findings`` as the engine's does:
+    the most severe, and the rest counted for the verdict."""
     extra = context_findings(
         text,
         context=context,
@@ -54,7 +66,15 @@ def decide(
         today=today or datetime.date.today(),
         groups=groups,
     )
+    listed, cut = [*findings, *extra], []
+    if max_findings is not None:
+        listed, cut = cap_findings(listed, max_findings)
+    unlisted = [
+        *unlisted,
+        *({k: f[k] for k in ("rule_id", "category", "severity")} for f in cut),
+    ]
     audience = (context or {}).get("audience")
-    return policy.apply(
-        [*findings, *extra], platform, complete, unlisted, audience=audience
+    decided, verdict = policy.apply(
+        listed, platform, complete, unlisted, audience=audience
     )
+    return Decision(decided, verdict, len(cut))

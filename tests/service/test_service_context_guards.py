@@ -254,3 +254,26 @@ def test_a_guard_may_be_put_in_simulation(tmp_path, policy_path):
     held = finding("context", "critical", "quiet-period")
     decided, verdict = policy.apply([held], "x", True)
     assert (decided[0]["action"], verdict) == ("audit", "allow")
+
+
+def test_guard_findings_keep_to_max_findings_most_severe_first(policy):
+    from postguard.decide import decide
+    from postguard.decide import guard_data
+    from postguard.engine import Engine
+
+    low = [
+        {**finding("pii", "low", "email-address"), "start": n, "end": n + 1}
+        for n in range(3)
+    ]
+    decision = decide(
+        "Acme revenue up",
+        low,
+        complete=True,
+        policy=policy,
+        guards=guard_data(Engine.load()),
+        platform="x",
+        max_findings=3,
+    )
+    kept = sorted(f["rule_id"] for f in decision.findings)
+    assert kept == ["email-address", "email-address", "quiet-period"]
+    assert (decision.omitted, decision.verdict) == (1, "block")

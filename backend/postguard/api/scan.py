@@ -33,7 +33,7 @@ def scan():
         )
         # The context (audience, reply/mention targets, groups) is used here
         # and never logged or stored.
-        findings, verdict = decide(
+        decision = decide(
             body["text"][: shared.engine.max_chars],
             result.findings,
             complete=result.complete,
@@ -44,7 +44,9 @@ def scan():
             context=body.get("context"),
             today=datetime.date.today(),  # the service's local date
             groups=current_app.config.get("GROUPS") or (),
+            max_findings=shared.scanner.max_findings,
         )
+        verdict = decision.verdict
     except Exception:
         if sink is not None:  # a broken bundle shows as a scan-error rate
             sink.scanned(platform, "error", FAILED, services.bundle_version())
@@ -53,8 +55,8 @@ def scan():
         sink.scanned(platform, verdict, result.incomplete, services.bundle_version())
     return jsonify(
         verdict=verdict,
-        findings=findings,
-        findings_omitted=result.findings_omitted,
+        findings=decision.findings,
+        findings_omitted=result.findings_omitted + decision.omitted,
         rules_version=result.rules_version,
         complete=result.complete,
         incomplete=result.incomplete,
