@@ -2,10 +2,10 @@
 what the service's ``Policy.from_data(data, rules).apply(...)`` decides: the same
 action on every finding and the same verdict, for random policies (with rules in
 simulation by the policy's list or by the bundle rule's own flag), findings,
-platforms and completeness, with the bundle rules of regulated wording packs
-dropped unless the policy enables their pack. The policies are drawn from the
-enums of policy.schema.json and checked against it, so a schema change shows up
-here.
+platforms, audiences and completeness, with the bundle rules of regulated wording
+packs dropped unless the policy enables their pack. The policies are drawn from
+the enums of policy.schema.json and checked against it, so a schema change shows
+up here.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ ACTIONS = DEFS["action"]["enum"]
 CATEGORIES = list(DEFS["category_table"]["properties"])
 SEVERITIES = list(DEFS["severity_table"]["properties"])
 MODES = SCHEMA["properties"]["mode"]["enum"]
+AUDIENCES = list(SCHEMA["properties"]["audiences"]["properties"])
 ON_INCOMPLETE = SCHEMA["properties"].get("on_incomplete", {}).get("enum", [])
 PACKS = SCHEMA["properties"]["regulated_packs"]["items"]["enum"]
 # "constructor" is a member of every JS object: a lookup table built from a
@@ -64,6 +65,7 @@ class JsPolicy(NodeDriver):
         complete: bool,
         unlisted=(),
         rules=(),
+        audience=None,
     ) -> dict:
         return self.request(
             {
@@ -73,6 +75,7 @@ class JsPolicy(NodeDriver):
                 "complete": complete,
                 "unlisted": list(unlisted),
                 "rules": list(rules),
+                "audience": audience,
             }
         )
 
@@ -85,10 +88,16 @@ def js():
 
 
 def _python(
-    data: dict, findings: list, platform, complete: bool, unlisted=(), rules=()
+    data: dict,
+    findings: list,
+    platform,
+    complete: bool,
+    unlisted=(),
+    rules=(),
+    audience=None,
 ) -> dict:
     decided, verdict = Policy.from_data(data, rules).apply(
-        findings, platform, complete, unlisted
+        findings, platform, complete, unlisted, audience=audience
     )
     return {"findings": decided, "verdict": verdict}
 
@@ -124,6 +133,9 @@ def policies(draw) -> dict:
         data["simulate"] = draw(st.lists(st.sampled_from(RULE_IDS), unique=True))
     if draw(st.booleans()):
         data["regulated_packs"] = draw(st.lists(st.sampled_from(PACKS), unique=True))
+        data["audiences"] = draw(
+            st.dictionaries(st.sampled_from(AUDIENCES), platform_entries)
+        )
     VALIDATOR.validate(data)  # only policies the service would load
     return data
 
@@ -185,9 +197,28 @@ def test_js_policy_decides_like_the_service(
     js, data, found, complete, unlisted, rules, choice
 ):
     platform = choice.draw(st.sampled_from([None, *sorted(data["platforms"])]))
-    assert js.apply(data, found, platform, complete, unlisted, rules) == _python(
-        data, found, platform, complete, unlisted, rules
+    # "unknown" and None: no override; "constructor": no Object.prototype lookup.
+    audience = choice.draw(
+        st.sampled_from([None, "unknown", "constructor", *AUDIENCES])
     )
+    assert js.apply(
+        data, found, platform, complete, unlisted, rules, audience
+    ) == _python(data, found, platform, complete, unlisted, rules, audience)
+
+
+def test_an_audience_override_decides_alike_in_both_runtimes(js):
+    data = {
+        **_shipped_policy(),
+        "audiences": {
+            "public": {"actions": {"credential": {"high": "block"}}},
+            "dm": {"rules": {"jwt": "warn"}},
+        },
+    }
+    VALIDATOR.validate(data)
+    for audience, action in [("public", "block"), ("dm", "warn"), (None, "block")]:
+        expected = _python(data, [JWT], "x", True, audience=audience)
+        assert js.apply(data, [JWT], "x", True, audience=audience) == expected
+        assert expected["findings"][0]["action"] == action
 
 
 def _shipped_policy() -> dict:

@@ -10,9 +10,11 @@
 //
 // A rule of a regulated wording pack (`pack` on the bundle's rule) is off unless
 // the policy's `regulated_packs` lists its pack: its findings are dropped.
+// `audiences` (public, reply, followers, dm) override the platform's actions for
+// a draft going there; an audience the policy does not list changes nothing.
 //
 //   const policy = compilePolicy(bundle.policy, bundle.rules);
-//   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete);
+//   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete, [], 'dm');
 const VERDICT_BY_ACTION = Object.freeze({
   audit: 'allow',
   warn: 'warn',
@@ -60,12 +62,21 @@ export function compilePolicy(data, rules = []) {
     tables.set(name, new Map([...baseTable, ...table(override?.actions)]));
     actionsByRule.set(name, new Map([...baseRules, ...ruleMap(override?.rules)]));
   }
+  // Only the audience's own entries: they are looked up before the platform's.
+  const audienceTables = new Map();
+  const audienceRules = new Map();
+  for (const [name, override] of Object.entries(data.audiences ?? {})) {
+    audienceTables.set(name, table(override?.actions));
+    audienceRules.set(name, ruleMap(override?.rules));
+  }
   return Object.freeze({
     mode: data.mode,
     defaultAction: data.default_action,
     onIncomplete: data.on_incomplete ?? 'warn',
     tables,
     rules: actionsByRule,
+    audienceTables,
+    audienceRules,
     simulated: new Set([...(data.simulate ?? []), ...flaggedRuleIds(rules)]),
     packs: rulePacks(rules),
     regulatedPacks: new Set(data.regulated_packs ?? []),
@@ -83,8 +94,17 @@ function known(map, platform) {
   return map.get(platform);
 }
 
-/** Strongest first: the platform's rule entry (merged over the global one), then its table, then default_action. */
-export function actionFor(policy, finding, platform = null) {
+/**
+ * Strongest first: the audience's rule entry, its table entry, the platform's
+ * rule entry (merged over the global one), its table, then default_action.
+ */
+export function actionFor(policy, finding, platform = null, audience = null) {
+  if (typeof audience === 'string' && policy.audienceRules.has(audience)) {
+    const action =
+      policy.audienceRules.get(audience).get(finding.rule_id) ||
+      policy.audienceTables.get(audience).get(key(finding.category, finding.severity));
+    if (action) return action;
+  }
   const ruleAction = known(policy.rules, platform).get(finding.rule_id);
   if (ruleAction) return ruleAction;
   return known(policy.tables, platform).get(key(finding.category, finding.severity)) ?? policy.defaultAction;
@@ -112,20 +132,21 @@ export function simulates(policy, ruleId) {
  * A simulated finding gets action 'audit' and `simulated_action`, the action it
  * would have had, and leaves the verdict alone. `unlisted`: {rule_id, category,
  * severity} of findings past the engine's cap; they count for the verdict
- * (unless simulated) but are not returned.
+ * (unless simulated) but are not returned. `audience`: where the draft goes
+ * (public, reply, followers, dm), for the policy's `audiences`.
  */
-export function applyPolicy(policy, findings, platform, complete, unlisted = []) {
+export function applyPolicy(policy, findings, platform, complete, unlisted = [], audience = null) {
   let verdict = floorVerdict(policy, complete);
   const stronger = (action) => {
     const implied = VERDICT_BY_ACTION[action];
     if (VERDICT_RANK[implied] > VERDICT_RANK[verdict]) verdict = implied;
   };
   const decided = findings.filter((finding) => !drops(policy, finding.rule_id)).map((finding) => {
-    const action = actionFor(policy, finding, platform);
+    const action = actionFor(policy, finding, platform, audience);
     if (simulates(policy, finding.rule_id)) return { ...finding, action: 'audit', simulated_action: action };
     stronger(action);
     return { ...finding, action };
   });
-  for (const kind of unlisted) if (!simulates(policy, kind.rule_id) && !drops(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform));
+  for (const kind of unlisted) if (!simulates(policy, kind.rule_id) && !drops(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform, audience));
   return { findings: decided, verdict: policy.mode === 'simulation' ? 'allow' : verdict };
 }
