@@ -13,6 +13,10 @@ per size, and the median MB/s (UTF-8 bytes / call time) over the three articles.
 ``--times`` repeats the measurements with the bundle's rules copied under new ids
 (keywords and all): the engine's cost must stay flat as the rule count grows.
 
+A "context guards" line gives what the guards add to a scan (impostor handles,
+disclosure, quiet period) with a fictional organisation configured and a quiet
+period open, on the same 280 and 3,000-character texts.
+
 A second line, clearly labelled, gives MB/s on 100 KB of clean tweets (the
 corpus's, when ../shared/corpus is present). A last section scans pathological
 inputs (thousands of findings, huge runs of ignorable characters, long single
@@ -39,6 +43,8 @@ from pathlib import Path
 
 from postguard.engine import Engine
 from postguard.engine.builtins import phone_number
+from postguard.engine.guards import GuardData
+from postguard.engine.guards import context_findings
 from postguard.testing import percentile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +53,19 @@ MAKE_TEXTS = SHARED / "bench" / "make_texts.py"
 TWEETS = SHARED / "corpus" / "clean_tweets_tweeteval.jsonl"
 JS_BENCH = REPO / "scripts" / "bench_engine.mjs"
 SIZES = (280, 3000, 100000)
+# A fictional organisation, with a quiet period that is always open.
+GUARD_POLICY = {
+    "organization": {
+        "names": ["Acme", "Acme Corp"],
+        "products": ["Roadrunner"],
+        "tickers": ["ACME"],
+        "handles": {"x": ["@AcmeSupport", "@Acme"], "linkedin": ["acme"]},
+        "disclosure": ["#AcmeEmployee", "I work at Acme"],
+    },
+    "quiet_periods": [
+        {"name": "Always closed", "start": "2000-01-01", "end": "2999-12-31"}
+    ],
+}
 
 
 def packaged_bundle() -> bytes:
@@ -182,6 +201,32 @@ def measure(
     }
 
 
+def guards_cost(bundle: bytes, texts: dict[int, list[str]], rounds: int) -> dict:
+    """p50/p99 of the context guards alone, per text size: what they add."""
+    guards = GuardData.from_bundle(json.loads(bundle))
+    context = {
+        "audience": "reply",
+        "targets": [{"handle": "@AcmeSupp0rt", "kind": "reply_to"}],
+    }
+    report = {}
+    for size in (280, 3000):
+        timings = []
+        for _ in range(rounds):
+            for text in texts[size]:
+                started = time.perf_counter()
+                context_findings(
+                    text,
+                    context=context,
+                    policy_data=GUARD_POLICY,
+                    guard_data=guards,
+                    platform="x",
+                    today="2026-12-02",
+                )
+                timings.append((time.perf_counter() - started) * 1000)
+        report[str(size)] = _summary(timings)
+    return report
+
+
 def pathological_cases() -> dict[str, str]:
     """Inputs built to be slow, each within the bundle's 100,000-character limit."""
     rng = random.Random(7)
@@ -298,6 +343,7 @@ def run(args: argparse.Namespace) -> dict:
             distinct = multiplied(bundle, times, distinct=True)
             engines[f"{times} distinct"] = Engine(distinct)
     report["scaling"] = measure(engines, texts, args.rounds)
+    report["guards"] = guards_cost(bundle, texts, args.rounds)
     report["js"] = js_figures(bundle, args, texts_dir)
     clean, source = clean_text()
     report["clean_100kb"] = {
@@ -346,6 +392,14 @@ def print_report(report: dict) -> None:
                 / row["throughput_100000"]["mb_per_s"],
             ]
             print(f"x{times} / x1 cost: " + "  ".join(f"{r:.2f}" for r in ratios))
+    guards = report["guards"]
+    print(
+        "\ncontext guards alone (fictional organisation, quiet period open): "
+        + "  ".join(
+            f"{size}: p50 {row['p50_ms']:.3f} ms, p99 {row['p99_ms']:.3f} ms"
+            for size, row in guards.items()
+        )
+    )
     if report["js"]:
         print(f"\nJS engine (node {next(iter(report['js'].values()))['node']})")
         for times, row in report["js"].items():

@@ -7,7 +7,14 @@
 Positive files (``pii_*``, ``secrets_*``, ``values_*``): per-type recall (a labelled
 span counts as found when a finding of the same type overlaps it) and precision (a
 finding counts as correct when it overlaps a labelled span of its type). Clean and
-negative files: posts flagged per 1,000, by type. Nothing from the text is printed.
+negative files: posts flagged per 1,000, by type. Context guards: clean posts
+flagged per 1,000 by each guard, with a fictional organisation configured and with
+a stress configuration (brand names and @handles frequent in the corpus). Nothing
+from the text is printed.
+
+Everything runs under the bundle's default policy, where no regulated wording pack
+is enabled: their findings are left out, as the service drops them. Apart, per
+pack: clean posts flagged per 1,000 with that pack enabled.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from postguard.engine import Engine
+from postguard.engine.guards import GuardData
+from postguard.engine.guards import context_findings
 from postguard.policy import Policy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -266,14 +275,66 @@ class TargetTally:
         return rows
 
 
+class PackTally:
+    """Clean posts flagged at warn or above by each regulated wording pack, with
+    only that pack enabled in the default policy."""
+
+    def __init__(self, policy: Policy, bundle: dict) -> None:
+        self.enabled = {
+            pack: Policy.from_data(
+                {**policy.data, "regulated_packs": [pack]}, bundle["rules"]
+            )
+            for pack in sorted(set(policy.packs.values()))
+        }
+        self.posts = 0
+        self.flagged: Counter[str] = Counter()
+        self.rules: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, findings) -> None:
+        self.posts += 1
+        for pack, policy in self.enabled.items():
+            loud = {
+                f.rule_id
+                for f in findings
+                if policy.packs.get(f.rule_id) == pack
+                and policy.action_for(f.to_dict()) not in ("allow", "audit")
+            }
+            self.flagged[pack] += bool(loud)
+            self.rules[pack].update(loud)
+
+    def summary(self) -> dict:
+        return {
+            pack: {
+                "posts": self.posts,
+                "flagged": self.flagged[pack],
+                "flagged_per_1000": round(1000 * self.flagged[pack] / self.posts, 2)
+                if self.posts
+                else None,
+                "target": PACK_TARGET,
+                "rules": dict(self.rules[pack].most_common(12)),
+            }
+            for pack in self.enabled
+        }
+
+
+PACK_TARGET = 0.5  # clean posts per 1,000 flagged by one regulated pack (issue 14)
+
+
 def evaluate(paths: list[Path], engine: Engine, locale: str | None) -> dict:
     tallies: dict[str, Tally] = defaultdict(Tally)
     totals = {"positive": Tally(), "clean": Tally(), "negative": Tally()}
-    targets = TargetTally(Policy.load(None, json.loads(engine.bundle_bytes)))
+    bundle = json.loads(engine.bundle_bytes)
+    policy = Policy.load(None, bundle)
+    targets = TargetTally(policy)
+    packs = PackTally(policy, bundle)
     for path in paths:
         kind = kind_of(path)
         for record in records(path):
-            findings = engine.scan(record["text"], locale=locale).findings
+            raw = engine.scan(record["text"], locale=locale).findings
+            if kind == "clean":
+                packs.add(raw)
+            # The default policy drops the packs it leaves off, as the service does.
+            findings = [f for f in raw if not policy.drops(f.rule_id)]
             targets.add(path, kind, record, findings)
             for tally in (tallies[path.name], totals.get(kind)):
                 if tally is None:
@@ -288,7 +349,97 @@ def evaluate(paths: list[Path], engine: Engine, locale: str | None) -> dict:
         "files": {name: t.summary(detected) for name, t in sorted(tallies.items())},
         "totals": {kind: t.summary(detected) for kind, t in totals.items() if t.posts},
         "targets": targets.summary(),
+        "packs": packs.summary() if packs.posts else {},
     }
+
+
+# The context guards on clean posts (issue 14), inside a quiet period that covers
+# GUARD_TODAY. "fictional": an organisation no post names, the everyday case.
+# "stress": brand names, tickers and @handles that are frequent in the corpus, as
+# if the employer were one of them: the worst case for false alarms.
+GUARD_TODAY = "2026-12-02"
+_WINDOW = [{"name": "Blackout", "start": "2026-11-01", "end": "2027-01-31"}]
+GUARD_CONFIGS = {
+    "fictional": {
+        "organization": {
+            "names": ["Acme", "Acme Corp"],
+            "products": ["Roadrunner"],
+            "tickers": ["ACME"],
+            "handles": {"x": ["@AcmeSupport", "@Acme"]},
+            "disclosure": ["#AcmeEmployee"],
+        },
+        "quiet_periods": _WINDOW,
+    },
+    "stress": {
+        "organization": {
+            "names": ["Disney", "Apple", "Amazon", "Google", "Starbucks"],
+            "products": ["iPhone", "YouTube"],
+            "tickers": ["DIS", "AAPL", "AMZN", "GOOGL", "SBUX"],
+            "handles": {
+                "x": [
+                    "@user",
+                    "@realDonaldTrump",
+                    "@HillaryClinton",
+                    "@POTUS",
+                    "@SpeakerRyan",
+                    "@wikileaks",
+                    "@samsung",
+                ]
+            },
+        },
+        "quiet_periods": _WINDOW,
+    },
+}
+GUARD_TARGETS = {
+    "affiliation-disclosure": 2.0,
+    "impostor-handle": 0.5,
+    "quiet-period": 0.5,
+}
+
+
+def guard_rates(paths: list[Path], engine: Engine) -> dict:
+    """Per configuration and guard: clean posts flagged, per 1,000."""
+    guards = GuardData.from_bundle(json.loads(engine.bundle_bytes))
+    clean = [p for p in paths if kind_of(p) == "clean"]
+    texts = [record["text"] for path in clean for record in records(path)]
+    report = {}
+    for name, policy_data in GUARD_CONFIGS.items():
+        flagged: Counter = Counter()
+        for text in texts:
+            found = context_findings(
+                text,
+                context=None,
+                policy_data=policy_data,
+                guard_data=guards,
+                platform="x",
+                today=GUARD_TODAY,
+            )
+            flagged.update({f["rule_id"] for f in found})
+        report[name] = {
+            rule_id: {
+                "posts": len(texts),
+                "flagged": flagged[rule_id],
+                "per_1000": round(1000 * flagged[rule_id] / len(texts), 2)
+                if texts
+                else None,
+                "target": target,
+            }
+            for rule_id, target in GUARD_TARGETS.items()
+        }
+    return report
+
+
+def print_guards(report: dict) -> None:
+    print("\nContext guards: clean posts flagged per 1,000 (targets: the fictional")
+    print("organisation; stress: brand names and handles frequent in the corpus)")
+    for name, rows in report.items():
+        for rule_id, row in rows.items():
+            mark = "met" if row["per_1000"] <= row["target"] else "over target"
+            print(
+                f"  {name:10}{rule_id:24}{row['posts']:>7} posts "
+                f"{row['flagged']:>5} flagged {row['per_1000']:>7}  target "
+                f"{row['target']:<4} {mark}"
+            )
 
 
 CHECKSUMS = {"luhn", "verhoeff", "aba_routing", "iban", "stdnum", "clabe"}
@@ -373,12 +524,23 @@ def print_report(report: dict) -> None:
                 f"  {'ALL ' + kind:42}{total['posts']:>7} posts "
                 f"{total['flagged_per_1000']:>8}"
             )
+    if report["packs"]:
+        print("\nRegulated wording packs: clean posts flagged per 1,000, pack enabled")
+        for pack, row in report["packs"].items():
+            mark = "met" if row["flagged_per_1000"] <= row["target"] else "NOT MET"
+            fired = ", ".join(f"{k} {v}" for k, v in row["rules"].items())
+            print(
+                f"  {pack:42}{row['posts']:>7} posts {row['flagged_per_1000']:>8}"
+                f"  target {row['target']} {mark}  {fired}"
+            )
     print(
         "\nChance passes: random digits in each checksum rule's own example forms, "
         "scanned alone"
     )
     for rule_id, row in report["chance_passes"].items():
         print(f"  {rule_id:42}{row['rate']:>8.1%}  of {row['trials']}")
+    if report.get("guards"):
+        print_guards(report["guards"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -388,6 +550,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bundle", type=Path, help="a rule bundle (default: packaged)")
     parser.add_argument("--locale", help="request locale for every record")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--guards-only",
+        action="store_true",
+        help="only the context guards' figures (fast)",
+    )
     args = parser.parse_args(argv)
     paths = args.files or sorted(
         p for p in args.corpus.glob("*.jsonl") if kind_of(p) != "other"
@@ -396,8 +563,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"evaluate: no JSONL files (looked in {args.corpus})", file=sys.stderr)
         return 66
     engine = Engine.load(args.bundle)
+    if args.guards_only:
+        report = {"guards": guard_rates(paths, engine)}
+        if args.json:
+            print(json.dumps(report, indent=1))
+        else:
+            print_guards(report["guards"])
+        return 0
     report = evaluate(paths, engine, args.locale)
     report["chance_passes"] = chance_passes(engine)
+    report["guards"] = guard_rates(paths, engine)
     if args.json:
         print(json.dumps(report, indent=1))
     else:

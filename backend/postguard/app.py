@@ -62,11 +62,12 @@ def _load_engine(settings, raw: bytes | None):
         ) from None
 
 
-def _rule_parts(settings, raw: bytes | None = None) -> dict:
+def rule_parts(settings, raw: bytes | None = None) -> dict:
     """The Services fields that depend on the rule bundle: ``raw`` (verified
     signed-bundle payload) or, when None, ``rules_bundle`` / the packaged one."""
     from .engine import BundleError
     from .engine import Engine
+    from .engine.guards import RULE_IDS as GUARD_RULE_IDS
     from .engine.org import possible_rule_ids
 
     engine = _load_engine(settings, raw)
@@ -98,6 +99,8 @@ def _rule_parts(settings, raw: bytes | None = None) -> dict:
                 f"internal_domains / confidential_terms: {exc}"
             ) from None
     known = frozenset(rule.id for rule in engine.compiled.rules)
+    if "guards" in bundle_data:  # the context guards report under their own ids
+        known |= GUARD_RULE_IDS
     # Every id the organisation lists can become counts as known, set or not.
     policy.check_simulated_ids(
         known | possible_rule_ids(bundle_data.get("org_rules")),
@@ -139,7 +142,7 @@ def _bundle_updater(app: Flask) -> BundleUpdater:
     def build(raw: bytes | None) -> Services:
         if not shared:
             shared.update(_shared_parts(settings))
-        return Services(**shared, **_rule_parts(settings, raw))
+        return Services(**shared, **rule_parts(settings, raw))
 
     def publish(new: Services) -> None:
         app.extensions["postguard"] = new  # one assignment: old or new, never a mix

@@ -63,15 +63,16 @@ def register(subparsers) -> None:
 
 
 def _policy_errors(handler):
-    """A broken shared_rules/policy.yaml is one line naming the file and the
-    line, not a traceback."""
+    """A broken shared_rules/policy.yaml (or guards.yaml) is one line naming the
+    file and the place, not a traceback."""
 
     def run(args: argparse.Namespace) -> int:
         from .policy import PolicyError
+        from .rulebook.guards import GuardsError
 
         try:
             return handler(args)
-        except PolicyError as exc:
+        except (PolicyError, GuardsError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_FAIL
 

@@ -1,9 +1,13 @@
 """``postguard scan``: check text from a file or stdin.
 
+With ``--policy FILE`` the text is decided as the service would: the policy's
+actions on each finding, the context guards (``--date``, ``--platform``,
+``--audience``, ``--reply-to``, ``--groups``) and the policy's verdict.
+
 Exit codes: 0 allow, 1 warn, 2 block (in batch mode the worst of all lines, where
 a line that cannot be scanned counts as warn); 64 usage error, 65 bad input (not
 UTF-8; in batch mode, no line could be scanned), 66 input file not found, 70 the
-rule bundle is unusable.
+rule bundle (or the --policy file) is unusable.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import argparse
 import json
 import os
 import sys
+
+from .cli_policy_scan import add_options
+from .cli_policy_scan import policy_options_without_policy
 
 EXIT_BY_VERDICT = {"allow": 0, "warn": 1, "block": 2}
 EXIT_USAGE, EXIT_DATA, EXIT_NO_INPUT, EXIT_SOFTWARE = 64, 65, 66, 70
@@ -51,6 +58,7 @@ def register(subparsers) -> None:
         help="also say, per rule and candidate, which stage kept or dropped it "
         "(values masked; scanned without a time budget)",
     )
+    add_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -59,10 +67,35 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
+def _policy_scan(args: argparse.Namespace):
+    """A PolicyScan, or an exit code when the options or the policy are unusable."""
+    from .cli_policy_scan import PolicyScan
+    from .cli_policy_scan import UsageError
+    from .config import ConfigError
+    from .policy import PolicyError
+
+    if args.explain:
+        return _fail(EXIT_USAGE, "--explain does not combine with --policy")
+    try:
+        return PolicyScan.load(args)
+    except UsageError as exc:
+        return _fail(EXIT_USAGE, str(exc))
+    except (ConfigError, PolicyError) as exc:
+        return _fail(EXIT_SOFTWARE, str(exc))
+
+
 def run(args: argparse.Namespace) -> int:
     from .engine import BundleError
     from .engine import Engine
 
+    stray = policy_options_without_policy(args)
+    if stray:
+        return _fail(EXIT_USAGE, f"{stray} needs --policy")
+    if args.policy:
+        decider = _policy_scan(args)
+        if isinstance(decider, int):
+            return decider
+        return _run_with_policy(args, decider)
     try:
         engine = Engine.load(args.bundle or os.environ.get("POSTGUARD_BUNDLE"))
     except (OSError, ValueError, BundleError) as exc:
@@ -73,20 +106,21 @@ def run(args: argparse.Namespace) -> int:
         return _fail(EXIT_NO_INPUT, f"no such file: {args.file}")
     except OSError as exc:
         return _fail(EXIT_NO_INPUT, f"cannot read {args.file}: {exc.strerror}")
+    only = rules_on_by_default(engine)
     with stream:
         if args.format == "jsonl":
             if args.explain:
                 return _fail(EXIT_USAGE, "--explain works on one text, not jsonl")
-            return _scan_jsonl(engine, stream, args.locale)
+            return _scan_jsonl(engine, stream, args.locale, only=only)
         data = stream.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _fail(EXIT_DATA, f"input is not UTF-8 (byte {exc.start})")
     if args.explain:
-        result, steps = engine.explain(text, locale=args.locale)
+        result, steps = engine.explain(text, locale=args.locale, only=only)
     else:
-        result, steps = engine.scan(text, locale=args.locale), None
+        result, steps = engine.scan(text, locale=args.locale, only=only), None
     if args.format == "json":
         answer = result.to_dict()
         if steps is not None:
@@ -97,6 +131,58 @@ def run(args: argparse.Namespace) -> int:
         if steps is not None:
             print("\n".join(explain_lines(steps)))
     return EXIT_BY_VERDICT[result.verdict]
+
+
+def rules_on_by_default(engine) -> frozenset[str] | None:
+    """Without --policy, the rules the bundle's own policy keeps: its regulated
+    wording packs stay off, as in a service with no policy file (None: all)."""
+    from .policy import Policy
+    from .policy import PolicyError
+
+    bundle = json.loads(engine.bundle_bytes)
+    try:
+        policy = Policy.load(None, bundle)
+    except PolicyError:
+        return None  # an older bundle without a policy has no packs either
+    ids = [rule.id for rule in engine.compiled.rules]
+    kept = frozenset(rule_id for rule_id in ids if not policy.drops(rule_id))
+    return None if len(kept) == len(ids) else kept
+
+
+def _read_input(args: argparse.Namespace) -> tuple[bytes | None, int]:
+    try:
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")
+    except FileNotFoundError:
+        return None, _fail(EXIT_NO_INPUT, f"no such file: {args.file}")
+    except OSError as exc:
+        return None, _fail(EXIT_NO_INPUT, f"cannot read {args.file}: {exc.strerror}")
+    with stream:
+        return stream.read(), 0
+
+
+def _run_with_policy(args: argparse.Namespace, decider) -> int:
+    from .cli_policy_scan import print_decision
+
+    if args.format == "jsonl":
+        import io
+
+        data, code = _read_input(args)
+        if data is None:
+            return code
+        return _scan_jsonl(None, io.BytesIO(data), args.locale, decider)
+    data, code = _read_input(args)
+    if data is None:
+        return code
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _fail(EXIT_DATA, f"input is not UTF-8 (byte {exc.start})")
+    answer = decider.scan(text, args.locale)
+    if args.format == "json":
+        print(json.dumps(answer, ensure_ascii=False))
+    else:
+        print_decision(answer)
+    return EXIT_BY_VERDICT[answer["verdict"]]
 
 
 def explain_lines(steps: list[dict]) -> list[str]:
@@ -167,7 +253,7 @@ def _record_of(raw: bytes) -> dict:
     return record
 
 
-def _scan_jsonl(engine, stream, locale: str | None) -> int:
+def _scan_jsonl(engine, stream, locale: str | None, decider=None, only=None) -> int:
     """One output line per input line, in order, whatever the input holds.
 
     Lines end at ``\n`` only (JSON strings may hold a raw U+2028, U+2029 or
@@ -187,9 +273,22 @@ def _scan_jsonl(engine, stream, locale: str | None) -> int:
             continue
         good_lines += 1
         own_locale = record.get("locale")
-        result = engine.scan(
-            record["text"], locale=own_locale if isinstance(own_locale, str) else locale
-        )
+        line_locale = own_locale if isinstance(own_locale, str) else locale
+        if decider is not None:  # --policy: the service's answer, per line
+            answer = decider.scan(record["text"], line_locale)
+            record.update(
+                verdict=answer["verdict"],
+                complete=answer["complete"],
+                findings=answer["findings"],
+            )
+            if answer["findings_omitted"]:
+                record["findings_omitted"] = answer["findings_omitted"]
+            if not answer["complete"]:
+                record["incomplete"] = answer["incomplete"]
+            out.write(json.dumps(record) + "\n")
+            worst = max(worst, EXIT_BY_VERDICT[answer["verdict"]])
+            continue
+        result = engine.scan(record["text"], locale=line_locale, only=only)
         record.update(
             verdict=result.verdict,
             complete=result.complete,

@@ -154,6 +154,12 @@ SETTINGS: dict[str, Setting] = {
         "YAML file of confidential terms (a list, or a mapping with "
         "confidential_terms); added to the others.",
     ),
+    "GROUPS": Setting(
+        _parse_list,
+        [],
+        "Device groups (finance, ...): a policy quiet period with groups applies "
+        "only to devices in one of them; joined with the extension's managed groups.",
+    ),
     "MAX_CONTENT_LENGTH": Setting(
         int,
         1024 * 1024,

@@ -11,10 +11,15 @@ A rule in simulation (named in the policy's ``simulate``, or flagged
 ``simulate: true`` in its YAML and so in the bundle) runs and is recorded, but
 its findings get action ``audit`` plus ``simulated_action`` and never change the
 verdict: admins see how often it would fire before they enforce it.
+
+A rule of a regulated wording pack (``pack: health`` in its YAML and so in the
+bundle) is off unless the policy's ``regulated_packs`` lists its pack: its
+findings are dropped, as if it had found nothing.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Collection
 from collections.abc import Iterable
@@ -110,11 +115,57 @@ def read_policy_data(path: Path) -> dict:
     if root is None:
         raise PolicyError(f"{path}: the policy file is empty")
     _check_duplicate_keys(root, path)
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_PolicyLoader)
     error = first_schema_error(data)
     if error is not None:
         raise _schema_error(error, root, path)
+    problem = window_problem(data)
+    if problem is not None:
+        keys, message = problem
+        raise PolicyError(f"{path}, line {_line_of(root, keys)}: {message}")
     return data
+
+
+class _PolicyLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as written (``2026-11-01``, a string): a
+    policy stays JSON (it travels in the bundle to the extension), and an
+    impossible date is reported with its line instead of failing the load."""
+
+
+_PolicyLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def iso_dates(data):
+    """``data`` with date objects as ``YYYY-MM-DD`` strings (a policy built in
+    code or loaded by another YAML reader)."""
+    if isinstance(data, dict):
+        return {key: iso_dates(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [iso_dates(item) for item in data]
+    if isinstance(data, datetime.date) and not isinstance(data, datetime.datetime):
+        return data.isoformat()
+    return data
+
+
+def window_problem(data: dict) -> tuple[list, str] | None:
+    """The first quiet period with an impossible date or ending before it starts:
+    where (keys) and what, else None. The schema checks only the shape."""
+    for n, window in enumerate(data.get("quiet_periods") or ()):
+        for key in ("start", "end"):
+            try:
+                datetime.date.fromisoformat(window[key])
+            except ValueError:
+                return ["quiet_periods", n, key], (
+                    f"at quiet_periods/{n}/{key}: {window[key]!r} is not a date"
+                )
+        if window["end"] < window["start"]:
+            return ["quiet_periods", n, "end"], (
+                f"at quiet_periods/{n}/end: the window ends before it starts"
+            )
+    return None
 
 
 def first_schema_error(data) -> jsonschema.ValidationError | None:
@@ -125,10 +176,14 @@ def first_schema_error(data) -> jsonschema.ValidationError | None:
 
 def check_bundle_policy(data) -> dict:
     """The policy a bundle carries, checked like a file (no lines to name)."""
+    data = iso_dates(data)
     error = first_schema_error(data)
     if error is not None:
         place = "/".join(str(part) for part in error.absolute_path) or "(top level)"
         raise PolicyError(f"the rule bundle's policy, at {place}: {error.message}")
+    problem = window_problem(data)
+    if problem is not None:
+        raise PolicyError(f"the rule bundle's policy, {problem[1]}")
     return data
 
 
@@ -146,6 +201,13 @@ class Policy:
     # (engine/org.py), so the policy does not carry them twice.
     org_lists: dict = field(default_factory=dict)
     simulated: frozenset[str] = frozenset()  # rule ids in simulation
+    # rule id -> pack of the bundle's regulated wording rules; the packs turned on
+    packs: dict = field(default_factory=dict)
+    regulated_packs: frozenset[str] = frozenset()
+    # audience -> {(category, severity): action} and {rule_id: action}: only the
+    # audience's own entries, applied over the platform's (see action_for).
+    audience_tables: dict = field(default_factory=dict)
+    audience_rules: dict = field(default_factory=dict)
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -168,7 +230,8 @@ class Policy:
     @classmethod
     def from_data(cls, data: dict, bundle_rules: Iterable[dict] = ()) -> Policy:
         """``bundle_rules``: the bundle's rules, whose ``simulate`` flags join
-        the policy's own ``simulate`` list."""
+        the policy's own ``simulate`` list and whose ``pack`` says which are off."""
+        bundle_rules = tuple(bundle_rules)
         simulated = frozenset(data.get("simulate") or ()) | flagged_rule_ids(
             bundle_rules
         )
@@ -186,6 +249,10 @@ class Policy:
             override = override or {}
             tables[name] = {**base_table, **table(override.get("actions"))}
             rules[name] = {**base_rules, **(override.get("rules") or {})}
+        audiences = {
+            name: override or {}
+            for name, override in (data.get("audiences") or {}).items()
+        }
         events = data.get("events") or {}
         org_lists = {key: data[key] for key in ORG_LISTS if data.get(key)}
         return cls(
@@ -198,13 +265,28 @@ class Policy:
             {key: value for key, value in data.items() if key not in ORG_LISTS},
             org_lists,
             simulated,
+            rule_packs(bundle_rules),
+            frozenset(data.get("regulated_packs") or ()),
+            {name: table(o.get("actions")) for name, o in audiences.items()},
+            {name: dict(o.get("rules") or {}) for name, o in audiences.items()},
         )
 
-    def action_for(self, finding: dict, platform: str | None = None) -> str:
+    def action_for(
+        self, finding: dict, platform: str | None = None, audience: str | None = None
+    ) -> str:
+        """Strongest first: the audience's rule entry, its table entry, the
+        platform's rule entry (merged over the global one), its table (merged
+        likewise), default_action. An audience the policy does not list
+        (``unknown``, None) changes nothing."""
+        key = (finding["category"], finding["severity"])
+        if audience in self.audience_rules:
+            action = self.audience_rules[audience].get(finding["rule_id"])
+            action = action or self.audience_tables[audience].get(key)
+            if action:
+                return action
         rule_action = self.rules[platform].get(finding["rule_id"])
         if rule_action:
             return rule_action
-        key = (finding["category"], finding["severity"])
         return self.tables[platform].get(key, self.default_action)
 
     def apply(
@@ -213,6 +295,7 @@ class Policy:
         platform: str | None,
         complete: bool,
         unlisted: Iterable[dict] = (),
+        audience: str | None = None,
     ) -> tuple[list[dict], str]:
         """Findings with their ``action`` added, and the verdict they lead to.
 
@@ -220,12 +303,15 @@ class Policy:
         action ``audit`` and ``simulated_action``, the action it would have had,
         and leaves the verdict alone. ``unlisted``: ``{rule_id, category,
         severity}`` of findings past the engine's cap; they count for the verdict
-        (unless simulated) but are not returned.
+        (unless simulated) but are not returned. ``audience``: where the draft
+        goes (public, reply, followers, dm), for the policy's ``audiences``.
         """
         verdict = "allow" if complete else self.on_incomplete
         decided = []
         for finding in findings:
-            action = self.action_for(finding, platform)
+            if self.drops(finding["rule_id"]):
+                continue
+            action = self.action_for(finding, platform, audience)
             if self.simulates(finding["rule_id"]):
                 decided.append(
                     {**finding, "action": "audit", "simulated_action": action}
@@ -234,14 +320,21 @@ class Policy:
             decided.append({**finding, "action": action})
             verdict = _stronger(verdict, VERDICT_BY_ACTION[action])
         for kind in unlisted:
-            if self.simulates(kind["rule_id"]):
+            if self.simulates(kind["rule_id"]) or self.drops(kind["rule_id"]):
                 continue
             verdict = _stronger(
-                verdict, VERDICT_BY_ACTION[self.action_for(kind, platform)]
+                verdict, VERDICT_BY_ACTION[self.action_for(kind, platform, audience)]
             )
         if self.mode == "simulation":
             verdict = "allow"
         return decided, verdict
+
+    def drops(self, rule_id: str) -> bool:
+        """The rule belongs to a regulated wording pack the policy leaves off."""
+        if rule_id not in self.packs:
+            return False
+        pack = self.packs[rule_id]
+        return not (isinstance(pack, str) and pack in self.regulated_packs)
 
     def simulates(self, rule_id: str) -> bool:
         return self.mode == "simulation" or rule_id in self.simulated
@@ -280,6 +373,11 @@ def simulate_problem(
 def flagged_rule_ids(rules: Iterable[dict]) -> frozenset[str]:
     """Ids of the bundle rules whose YAML says ``simulate: true``."""
     return frozenset(rule["id"] for rule in rules if rule.get("simulate") is True)
+
+
+def rule_packs(rules: Iterable[dict]) -> dict:
+    """Rule id -> ``pack`` of the bundle rules that name one (not null)."""
+    return {rule["id"]: rule["pack"] for rule in rules if rule.get("pack") is not None}
 
 
 def policy_line(path: Path, keys: list) -> int:

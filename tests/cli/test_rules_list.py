@@ -34,12 +34,17 @@ def test_the_summary_counts_what_the_bundle_holds():
     )
     assert counts["runtime"]["python"] == sum("python" in r["runtimes"] for r in rules)
     assert counts["country"]["US"] == sum("US" in r["countries"] for r in rules)
+    # Regulated wording packs, each counted with its rules (off by default).
+    assert set(counts["pack"]) == {"financial-promotion", "health", "legal"}
+    assert counts["pack"]["health"] == sum(r.get("pack") == "health" for r in rules)
+    assert sum(counts["pack"].values()) == counts["category"]["regulated"]
 
 
 def test_the_human_summary_names_every_heading():
     out = rules_list("--summary").stdout
     for heading in ("category:", "type:", "country:", "runtime:", "(international)"):
         assert heading in out
+    assert "\npack:\n" in out and "financial-promotion" in out
 
 
 def test_filters_by_country_and_category():

@@ -1,7 +1,8 @@
 // The JS policy twin (extension/src/engine/policy.js) for the Python parity test:
 // one JSON line in, one JSON line out, in order.
 //   {"policy": {...}, "findings": [...], "platform": "x" | null, "complete": bool,
-//    "unlisted": [{rule_id, category, severity}, ...], "rules": [{id, simulate?}, ...]}
+//    "unlisted": [{rule_id, category, severity}, ...], "rules": [{id, simulate?}, ...],
+//    "audience": "dm" | null}
 //        -> {"result": {"findings": [...], "verdict": "..."}}
 // Errors come back as {"error": "..."} so one bad case does not end the run.
 import { createInterface } from 'node:readline';
@@ -13,8 +14,9 @@ for await (const line of lines) {
   if (!line.trim()) continue;
   let answer;
   try {
-    const { policy, findings, platform, complete, unlisted, rules } = JSON.parse(line);
-    answer = { result: applyPolicy(compilePolicy(policy, rules), findings, platform, complete, unlisted) };
+    const { policy, findings, platform, complete, unlisted, rules, audience } = JSON.parse(line);
+    const compiled = compilePolicy(policy, rules);
+    answer = { result: applyPolicy(compiled, findings, platform, complete, unlisted, audience ?? null) };
   } catch (error) {
     answer = { error: `${error.name}: ${error.message}` };
   }

@@ -2,8 +2,10 @@
 what the service's ``Policy.from_data(data, rules).apply(...)`` decides: the same
 action on every finding and the same verdict, for random policies (with rules in
 simulation by the policy's list or by the bundle rule's own flag), findings,
-platforms and completeness. The policies are drawn from the enums of
-policy.schema.json and checked against it, so a schema change shows up here.
+platforms, audiences and completeness, with the bundle rules of regulated wording
+packs dropped unless the policy enables their pack. The policies are drawn from
+the enums of policy.schema.json and checked against it, so a schema change shows
+up here.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ ACTIONS = DEFS["action"]["enum"]
 CATEGORIES = list(DEFS["category_table"]["properties"])
 SEVERITIES = list(DEFS["severity_table"]["properties"])
 MODES = SCHEMA["properties"]["mode"]["enum"]
+AUDIENCES = list(SCHEMA["properties"]["audiences"]["properties"])
 ON_INCOMPLETE = SCHEMA["properties"].get("on_incomplete", {}).get("enum", [])
+PACKS = SCHEMA["properties"]["regulated_packs"]["items"]["enum"]
 # "constructor" is a member of every JS object: a lookup table built from a
 # plain object would find it for a rule the policy never names.
 RULE_IDS = [
@@ -61,6 +65,7 @@ class JsPolicy(NodeDriver):
         complete: bool,
         unlisted=(),
         rules=(),
+        audience=None,
     ) -> dict:
         return self.request(
             {
@@ -70,6 +75,7 @@ class JsPolicy(NodeDriver):
                 "complete": complete,
                 "unlisted": list(unlisted),
                 "rules": list(rules),
+                "audience": audience,
             }
         )
 
@@ -82,10 +88,16 @@ def js():
 
 
 def _python(
-    data: dict, findings: list, platform, complete: bool, unlisted=(), rules=()
+    data: dict,
+    findings: list,
+    platform,
+    complete: bool,
+    unlisted=(),
+    rules=(),
+    audience=None,
 ) -> dict:
     decided, verdict = Policy.from_data(data, rules).apply(
-        findings, platform, complete, unlisted
+        findings, platform, complete, unlisted, audience=audience
     )
     return {"findings": decided, "verdict": verdict}
 
@@ -119,6 +131,11 @@ def policies(draw) -> dict:
         data["rules"] = draw(rule_tables)
     if draw(st.booleans()):
         data["simulate"] = draw(st.lists(st.sampled_from(RULE_IDS), unique=True))
+    if draw(st.booleans()):
+        data["regulated_packs"] = draw(st.lists(st.sampled_from(PACKS), unique=True))
+        data["audiences"] = draw(
+            st.dictionaries(st.sampled_from(AUDIENCES), platform_entries)
+        )
     VALIDATOR.validate(data)  # only policies the service would load
     return data
 
@@ -137,12 +154,16 @@ findings = st.lists(
     ),
     max_size=6,
 )
-# The bundle's rules as the policy reads them: only `simulate: true` simulates
-# (a bundle is not schema-checked where it runs, so odd values are drawn too).
+# The bundle's rules as the policy reads them: only `simulate: true` simulates,
+# and a rule with a `pack` runs only when the policy lists that pack (a bundle is
+# not schema-checked where it runs, so odd values are drawn too).
 bundle_rules = st.lists(
     st.fixed_dictionaries(
         {"id": st.sampled_from(RULE_IDS)},
-        optional={"simulate": st.sampled_from([True, False, None, 1, "true"])},
+        optional={
+            "simulate": st.sampled_from([True, False, None, 1, "true"]),
+            "pack": st.sampled_from([*PACKS, None, "", "other", 1, ["health"]]),
+        },
     ),
     max_size=4,
 )
@@ -176,9 +197,28 @@ def test_js_policy_decides_like_the_service(
     js, data, found, complete, unlisted, rules, choice
 ):
     platform = choice.draw(st.sampled_from([None, *sorted(data["platforms"])]))
-    assert js.apply(data, found, platform, complete, unlisted, rules) == _python(
-        data, found, platform, complete, unlisted, rules
+    # "unknown" and None: no override; "constructor": no Object.prototype lookup.
+    audience = choice.draw(
+        st.sampled_from([None, "unknown", "constructor", *AUDIENCES])
     )
+    assert js.apply(
+        data, found, platform, complete, unlisted, rules, audience
+    ) == _python(data, found, platform, complete, unlisted, rules, audience)
+
+
+def test_an_audience_override_decides_alike_in_both_runtimes(js):
+    data = {
+        **_shipped_policy(),
+        "audiences": {
+            "public": {"actions": {"credential": {"high": "block"}}},
+            "dm": {"rules": {"jwt": "warn"}},
+        },
+    }
+    VALIDATOR.validate(data)
+    for audience, action in [("public", "block"), ("dm", "warn"), (None, "block")]:
+        expected = _python(data, [JWT], "x", True, audience=audience)
+        assert js.apply(data, [JWT], "x", True, audience=audience) == expected
+        assert expected["findings"][0]["action"] == action
 
 
 def _shipped_policy() -> dict:
@@ -226,3 +266,50 @@ def test_a_simulated_jwt_is_only_audited_offline_as_by_the_service(js, how, comp
         # The verdict is what a scan that found nothing gets.
         empty = _python(data, [], platform, complete)
         assert expected["verdict"] == empty["verdict"] != enforced["verdict"]
+
+
+def _bundle_rule(rule_id: str) -> dict:
+    rules = json.loads(BUNDLE.read_text(encoding="utf-8"))["rules"]
+    return next(rule for rule in rules if rule["id"] == rule_id)
+
+
+@pytest.mark.parametrize(
+    ("packs", "kept"),
+    [
+        pytest.param(None, False, id="default"),
+        pytest.param(["legal", "health"], False, id="others"),
+        pytest.param(["financial-promotion"], True, id="enabled"),
+    ],
+)
+def test_a_regulated_pack_finding_counts_only_when_its_pack_is_on(js, packs, kept):
+    rule = _bundle_rule("guaranteed-returns")
+    finding = {
+        "rule_id": rule["id"],
+        "category": rule["category"],
+        "severity": rule["severity"],
+        "start": 0,
+        "end": 18,
+        "preview": "gua•••",
+    }
+    data = _shipped_policy()
+    if packs is not None:
+        data = {**data, "regulated_packs": packs}
+    rules = [rule]
+    for platform in [None, *sorted(data["platforms"])]:
+        for complete in (True, False):
+            # Listed beside another finding, alone, and past the engine's cap.
+            for found, unlisted in (
+                ([finding, JWT], []),
+                ([finding], []),
+                ([], [finding]),
+            ):
+                args = (data, found, platform, complete, unlisted, rules)
+                expected = _python(*args)
+                assert js.apply(*args) == expected
+                ids = [f["rule_id"] for f in expected["findings"]]
+                assert ids == [f["rule_id"] for f in found if kept or f is JWT]
+    for found, unlisted in (([finding], []), ([], [finding])):
+        decided = _python(data, found, "x", True, unlisted, rules)
+        assert (decided["verdict"] != "allow") is kept
+    # Without the bundle's rules the policy knows no pack: nothing is dropped.
+    assert _python(data, [finding], "x", True)["findings"]

@@ -18,7 +18,14 @@ CASES = Path(__file__).with_name("cases")
 
 def rule_tree(tmp_path: Path, case: str | None) -> Path:
     root = tmp_path / "shared_rules"
-    for part in ("bundle.yaml", "policy.yaml", "schema", "allow", "data"):
+    for part in (
+        "bundle.yaml",
+        "policy.yaml",
+        "guards.yaml",
+        "schema",
+        "allow",
+        "data",
+    ):
         source = REPO / "shared_rules" / part
         if source.is_dir():
             shutil.copytree(source, root / part)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from flask import Blueprint
+from flask import current_app
 from flask import jsonify
 
 from .. import services
+from ..decide import decide
+from ..decide import guard_data
 from .platforms import checked_platform
 from .validate import read_json
 
@@ -27,12 +31,22 @@ def scan():
         result = shared.scanner.scan(
             body["text"], body.get("locale"), body.get("full_length")
         )
-        findings, verdict = shared.policy.apply(
+        # The context (audience, reply/mention targets, groups) is used here
+        # and never logged or stored.
+        decision = decide(
+            body["text"][: shared.engine.max_chars],
             result.findings,
-            platform,
-            result.complete,
-            shared.engine.rule_kinds(result.omitted_rules),
+            complete=result.complete,
+            unlisted=shared.engine.rule_kinds(result.omitted_rules),
+            policy=shared.policy,
+            guards=guard_data(shared.engine),
+            platform=platform,
+            context=body.get("context"),
+            today=datetime.date.today(),  # the service's local date
+            groups=current_app.config.get("GROUPS") or (),
+            max_findings=shared.scanner.max_findings,
         )
+        verdict = decision.verdict
     except Exception:
         if sink is not None:  # a broken bundle shows as a scan-error rate
             sink.scanned(platform, "error", FAILED, services.bundle_version())
@@ -41,8 +55,8 @@ def scan():
         sink.scanned(platform, verdict, result.incomplete, services.bundle_version())
     return jsonify(
         verdict=verdict,
-        findings=findings,
-        findings_omitted=result.findings_omitted,
+        findings=decision.findings,
+        findings_omitted=result.findings_omitted + decision.omitted,
         rules_version=result.rules_version,
         complete=result.complete,
         incomplete=result.incomplete,

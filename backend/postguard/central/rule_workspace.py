@@ -37,7 +37,7 @@ from .rule_fields import field_error
 RULES_DIR_ENV = "POSTGUARD_RULES_DIR"
 # What a tree holds besides its rules: copied, because the build refuses files
 # (the BIP-39 word list) that resolve outside the tree.
-_SETTINGS = ("bundle.yaml", "schema", "allow", "policy.yaml", "data")
+_SETTINGS = ("bundle.yaml", "schema", "allow", "policy.yaml", "guards.yaml", "data")
 _ENGINES_KEPT = 4
 _SAFE_NAME = "^[a-z0-9]+(-[a-z0-9]+)*$"
 

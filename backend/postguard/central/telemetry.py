@@ -37,7 +37,9 @@ OLDEST_DAYS = 400
 STREAM = re.compile(r"^[0-9a-f]{32}$")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PLATFORM = re.compile(r"^[a-z0-9][a-z0-9.-]{0,23}$")
-CATEGORIES = frozenset({"credential", "account_number", "pii", "confidential"})
+CATEGORIES = frozenset(
+    {"credential", "account_number", "pii", "confidential", "context", "regulated"}
+)
 EMPLOYEE_ACTIONS = frozenset(
     {"edited", "masked", "overridden", "cancelled", "posted", "reported_false_positive"}
 )

@@ -156,15 +156,22 @@ class Engine:
         return int(self.compiled.defaults["max_chars"])
 
     def explain(
-        self, text: str, locale: str | None = None, *, budget_ms: float = math.inf
+        self,
+        text: str,
+        locale: str | None = None,
+        *,
+        budget_ms: float = math.inf,
+        only: Collection[str] | None = None,
     ) -> tuple[ScanResult, list[dict[str, Any]]]:
         """Scan ``text`` (by default without a time budget, so the answer does
         not depend on the machine) and say for every rule whether it ran, and for
         every candidate which stage kept or dropped it. Values stay masked.
         ``budget_ms`` as for ``scan``: central's playground runs rules an admin
-        has just typed and so keeps the budget and the regex timeouts."""
+        has just typed and so keeps the budget and the regex timeouts.
+        ``only`` as for ``scan``."""
         trace = Trace()
-        result = self._run(text, locale, budget_ms, None, None, trace=trace)
+        wanted = None if only is None else frozenset(only)
+        result = self._run(text, locale, budget_ms, None, wanted, trace=trace)
         return result, trace.to_list()
 
     def _regions_for(self, locale: str | None) -> RegionHints:

@@ -17,6 +17,7 @@ from pathlib import Path
 from postguard import __version__
 from postguard.engine import builtins
 from postguard.engine import validators
+from postguard.engine.guards import RULE_IDS as GUARD_RULE_IDS
 from postguard.engine.org import caseless_atoms
 from postguard.engine.org import escape as escape_literal
 from postguard.engine.org import possible_rule_ids
@@ -27,6 +28,7 @@ from postguard.policy import flagged_rule_ids
 from postguard.policy import read_policy_data
 from postguard.term_fold import fold_table
 
+from .guards import compile_guards
 from .reach import reach_of
 from .source import RuleSource
 from .source import RuleTree
@@ -216,6 +218,8 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
         rule["builtin"] = data["builtin"]
     if data.get("simulate"):
         rule["simulate"] = True  # the policy gives its findings action audit
+    if data.get("pack"):
+        rule["pack"] = data["pack"]  # dropped unless the policy enables the pack
     if data.get("gate"):
         rule["gate"] = data["gate"]
     if data.get("escalate"):
@@ -308,6 +312,7 @@ def build_bundle(
     )
     org_rules = compile_org_rules(settings)
     known = {*known_ids, *(r["id"] for r in rules), *possible_rule_ids(org_rules)}
+    known |= GUARD_RULE_IDS
     # A typo in `simulate` would leave enforced a rule meant to be silent.
     Policy.from_data(policy).check_simulated_ids(known, tree.root / "policy.yaml")
     body = {
@@ -327,6 +332,8 @@ def build_bundle(
         # How hashed confidential terms and texts are folded before hashing
         # (from Unicode's confusables data; see postguard/term_fold.py).
         "term_fold": fold_table(),
+        # The context guards' word lists (shared_rules/guards.yaml; issue 14).
+        "guards": compile_guards(tree.root),
         # The default policy: the offline engine applies it like the service.
         "policy": simulated_policy(policy, rules),
     }

@@ -32,8 +32,8 @@ def select(
 
 
 def summary(rules: list[dict]) -> dict[str, dict[str, int]]:
-    """Counts per category, type, country (a rule counts once per country) and
-    runtime."""
+    """Counts per category, type, country (a rule counts once per country),
+    runtime and regulated wording pack (rules without a pack are not counted)."""
     countries: Counter[str] = Counter()
     runtimes: Counter[str] = Counter()
     for rule in rules:
@@ -45,6 +45,9 @@ def summary(rules: list[dict]) -> dict[str, dict[str, int]]:
         "type": dict(sorted(Counter(r["type"] for r in rules).items())),
         "country": dict(sorted(countries.items())),
         "runtime": dict(sorted(runtimes.items())),
+        "pack": dict(
+            sorted(Counter(r["pack"] for r in rules if r.get("pack")).items())
+        ),
     }
 
 
@@ -54,7 +57,9 @@ def summary_lines(counts: dict[str, dict[str, int]]) -> list[str]:
         f"{counts['rules']['total']} rules; country-specific ones in "
         f"{len(national)} countries"
     ]
-    for heading in ("category", "type", "country", "runtime"):
+    for heading in ("category", "type", "country", "runtime", "pack"):
+        if heading not in counts:
+            continue
         lines.append(f"\n{heading}:")
         width = max((len(k) for k in counts[heading]), default=0)
         for key, count in counts[heading].items():

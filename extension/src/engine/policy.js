@@ -8,8 +8,13 @@
 // bundle's rule) runs, but its findings get action 'audit' plus
 // `simulated_action` and never change the verdict.
 //
+// A rule of a regulated wording pack (`pack` on the bundle's rule) is off unless
+// the policy's `regulated_packs` lists its pack: its findings are dropped.
+// `audiences` (public, reply, followers, dm) override the platform's actions for
+// a draft going there; an audience the policy does not list changes nothing.
+//
 //   const policy = compilePolicy(bundle.policy, bundle.rules);
-//   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete);
+//   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete, [], 'dm');
 const VERDICT_BY_ACTION = Object.freeze({
   audit: 'allow',
   warn: 'warn',
@@ -37,6 +42,13 @@ export function flaggedRuleIds(rules) {
   return (rules ?? []).filter((rule) => rule?.simulate === true).map((rule) => rule.id);
 }
 
+/** Rule id -> `pack` of the bundle rules that name one (rule_packs). */
+export function rulePacks(rules) {
+  const packs = new Map();
+  for (const rule of rules ?? []) if (rule?.pack !== undefined && rule?.pack !== null) packs.set(rule.id, rule.pack);
+  return packs;
+}
+
 /**
  * Compile policy data (the shape of shared_rules/policy.yaml) once per bundle;
  * `rules`: the bundle's rules, whose `simulate` flags join the policy's list.
@@ -50,13 +62,24 @@ export function compilePolicy(data, rules = []) {
     tables.set(name, new Map([...baseTable, ...table(override?.actions)]));
     actionsByRule.set(name, new Map([...baseRules, ...ruleMap(override?.rules)]));
   }
+  // Only the audience's own entries: they are looked up before the platform's.
+  const audienceTables = new Map();
+  const audienceRules = new Map();
+  for (const [name, override] of Object.entries(data.audiences ?? {})) {
+    audienceTables.set(name, table(override?.actions));
+    audienceRules.set(name, ruleMap(override?.rules));
+  }
   return Object.freeze({
     mode: data.mode,
     defaultAction: data.default_action,
     onIncomplete: data.on_incomplete ?? 'warn',
     tables,
     rules: actionsByRule,
+    audienceTables,
+    audienceRules,
     simulated: new Set([...(data.simulate ?? []), ...flaggedRuleIds(rules)]),
+    packs: rulePacks(rules),
+    regulatedPacks: new Set(data.regulated_packs ?? []),
   });
 }
 
@@ -71,8 +94,17 @@ function known(map, platform) {
   return map.get(platform);
 }
 
-/** Strongest first: the platform's rule entry (merged over the global one), then its table, then default_action. */
-export function actionFor(policy, finding, platform = null) {
+/**
+ * Strongest first: the audience's rule entry, its table entry, the platform's
+ * rule entry (merged over the global one), its table, then default_action.
+ */
+export function actionFor(policy, finding, platform = null, audience = null) {
+  if (typeof audience === 'string' && policy.audienceRules.has(audience)) {
+    const action =
+      policy.audienceRules.get(audience).get(finding.rule_id) ||
+      policy.audienceTables.get(audience).get(key(finding.category, finding.severity));
+    if (action) return action;
+  }
   const ruleAction = known(policy.rules, platform).get(finding.rule_id);
   if (ruleAction) return ruleAction;
   return known(policy.tables, platform).get(key(finding.category, finding.severity)) ?? policy.defaultAction;
@@ -81,6 +113,13 @@ export function actionFor(policy, finding, platform = null) {
 function floorVerdict(policy, complete) {
   if (complete) return 'allow';
   return Object.hasOwn(VERDICT_RANK, policy.onIncomplete) ? policy.onIncomplete : 'warn';
+}
+
+/** The rule belongs to a regulated wording pack the policy leaves off (Policy.drops). */
+export function drops(policy, ruleId) {
+  if (!policy.packs.has(ruleId)) return false;
+  const pack = policy.packs.get(ruleId);
+  return !(typeof pack === 'string' && policy.regulatedPacks.has(pack));
 }
 
 /** The whole policy or this rule is in simulation (Policy.simulates). */
@@ -93,20 +132,21 @@ export function simulates(policy, ruleId) {
  * A simulated finding gets action 'audit' and `simulated_action`, the action it
  * would have had, and leaves the verdict alone. `unlisted`: {rule_id, category,
  * severity} of findings past the engine's cap; they count for the verdict
- * (unless simulated) but are not returned.
+ * (unless simulated) but are not returned. `audience`: where the draft goes
+ * (public, reply, followers, dm), for the policy's `audiences`.
  */
-export function applyPolicy(policy, findings, platform, complete, unlisted = []) {
+export function applyPolicy(policy, findings, platform, complete, unlisted = [], audience = null) {
   let verdict = floorVerdict(policy, complete);
   const stronger = (action) => {
     const implied = VERDICT_BY_ACTION[action];
     if (VERDICT_RANK[implied] > VERDICT_RANK[verdict]) verdict = implied;
   };
-  const decided = findings.map((finding) => {
-    const action = actionFor(policy, finding, platform);
+  const decided = findings.filter((finding) => !drops(policy, finding.rule_id)).map((finding) => {
+    const action = actionFor(policy, finding, platform, audience);
     if (simulates(policy, finding.rule_id)) return { ...finding, action: 'audit', simulated_action: action };
     stronger(action);
     return { ...finding, action };
   });
-  for (const kind of unlisted) if (!simulates(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform));
+  for (const kind of unlisted) if (!simulates(policy, kind.rule_id) && !drops(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform, audience));
   return { findings: decided, verdict: policy.mode === 'simulation' ? 'allow' : verdict };
 }
