@@ -18,9 +18,12 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from e2e_driver import Composer
 from fixtures.serve import CHROMIUM
 from fixtures.serve import CHROMIUM_ARGS
@@ -44,6 +47,11 @@ ALLOWED_ORIGINS = [
     f"moz-extension://{FIREFOX_UUID}",
 ]
 PERF_OUT = REPO / "build" / "perf"
+DEFAULT_POLICY = REPO / "shared_rules" / "policy.yaml"
+# The context guards' admin policy (issue 14): an organisation, its official
+# handle and a quiet period; "#AcmeEmployee" is what "Add disclosure" inserts.
+ACME_DISCLOSURE = "#AcmeEmployee"
+ACME_WINDOW = "Q3 earnings blackout"
 
 
 class Service:
@@ -106,6 +114,66 @@ def service(tmp_path_factory):
     ).start()
     yield svc
     svc.stop()
+
+
+def acme_policy(start: date, end: date, **extra) -> dict:
+    """The default policy plus Acme (names, the official @AcmeSupport, its
+    disclosures), one quiet period from `start` to `end`, and `extra` keys."""
+    policy = yaml.safe_load(DEFAULT_POLICY.read_text(encoding="utf-8"))
+    policy["organization"] = {
+        "names": ["Acme", "Acme Corp"],
+        # Bluesky handles are domains; a platform the policy does not list is
+        # compared with every platform's handles.
+        "handles": {
+            "x": ["@AcmeSupport", "@Acme"],
+            "bluesky": ["@acmesupport.bsky.social"],
+        },
+        "disclosure": [ACME_DISCLOSURE, "#employee", "I work at Acme"],
+    }
+    policy["quiet_periods"] = [
+        {"name": ACME_WINDOW, "start": start.isoformat(), "end": end.isoformat()}
+    ]
+    policy.update(extra)
+    return policy
+
+
+def start_with_policy(root: Path, policy: dict) -> Service:
+    """A service in `root` that runs the admin policy `policy`."""
+    path = root / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy, sort_keys=False), encoding="utf-8")
+    return Service(
+        root / "home",
+        root / "serve.log",
+        POSTGUARD_ALLOWED_ORIGINS=json.dumps(ALLOWED_ORIGINS),
+        POSTGUARD_POLICY_FILE=str(path),
+    ).start()
+
+
+@pytest.fixture(scope="session")
+def acme_service(tmp_path_factory):
+    """Today inside Acme's quiet period; the product reminder blocks in public
+    posts and only warns in direct messages; the financial-promotion pack is on."""
+    today = date.today()
+    policy = acme_policy(
+        today - timedelta(days=1),
+        today + timedelta(days=30),
+        regulated_packs=["financial-promotion"],
+        audiences={
+            "public": {"rules": {"affiliation-disclosure": "block"}},
+            "dm": {"rules": {"affiliation-disclosure": "warn"}},
+        },
+    )
+    svc = start_with_policy(tmp_path_factory.mktemp("acme"), policy)
+    yield svc
+    svc.stop()
+
+
+@pytest.fixture
+def with_acme(acme_service, service, browser):
+    """The browser paired with the Acme service for one test, then back."""
+    pair(browser.postguard_worker, acme_service)
+    yield acme_service
+    pair(browser.postguard_worker, service)
 
 
 @pytest.fixture(scope="session")

@@ -161,3 +161,20 @@ test('the watchdog allows twice the budget plus a margin', () => {
   assert.equal(watchdogMs({ defaults: { budget_ms: 200 } }), 1400);
   assert.equal(watchdogMs({}), 1400);
 });
+
+test('the scan context reaches the Worker; without the guards, a policy that uses them says so', async (t) => {
+  const { runner } = realRunner();
+  t.after(() => runner.stop());
+  const policy = { ...POLICY, organization: { names: ['Acme'], handles: { x: ['@AcmeSupport'] } } };
+  runner.load({ key: 'k-ctx', bundle: UNHURRIED, policy });
+  const context = { audience: 'reply', targets: [{ handle: '@AcmeSupp0rt', kind: 'reply_to' }] };
+  const result = await runner.scan('', 'x', context);
+  assert.ok(Array.isArray(result.findings));
+  let guards = null;
+  try {
+    guards = await import('../../extension/src/engine/guards/index.js');
+  } catch {
+    // this build has no JS guards yet
+  }
+  if (!guards) assert.ok(result.not_run.some((r) => r.rule_id === 'context-guards'));
+});

@@ -51,7 +51,8 @@ function setup({ managed = {}, local = { token: TOKEN, serviceUrl: 'http://127.0
   const bundle = () => ({ version: 'b7', rules: [], defaults: { max_chars: maxChars } });
   const rules = { current: async () => ({ bundle: bundle(), source: 'packaged' }), sync: async () => ({}) };
   const offline = {
-    scan: async (text, platform) => (offlineCalls.push({ text, platform }), offlineAnswer),
+    scan: async (text, platform, context) =>
+      (offlineCalls.push({ text, platform, ...(context ? { context } : {}) }), offlineAnswer),
   };
   const sites = { sync: async () => ({ registered: [], missing: [] }) };
   router = createHandlers({ settings, client, connection, rules, offline, status, sites, extId: EXT_ID });
@@ -226,4 +227,45 @@ test('"Test connection" is the handshake: an unproven answer fails it', async ()
 test('content scripts get the config they need, without the token', async () => {
   const config = await router.dispatch({ type: MSG.GET_CONFIG }, CONTENT);
   assert.deepEqual(Object.keys(config).sort(), ['debounceMs', 'enabledSites', 'failPolicy', 'mastodonInstances', 'submitWaitMs']);
+});
+
+// --- the scan's context (who the draft goes to) ---------------------------------
+
+const REPLY = { audience: 'reply', targets: [{ handle: '@AcmeSupp0rt', kind: 'reply_to' }] };
+const scanWith = (context, text = 'hi') =>
+  router.dispatch({ type: MSG.SCAN, text, platform: 'x', locale: 'en-US', context }, CONTENT);
+
+test('the page context goes with the scan, checked again, plus the managed groups', async () => {
+  setup({ managed: { groups: ['finance'] } });
+  const messy = { audience: 'reply', targets: [{ handle: ' AcmeSupp0rt ', kind: 'reply_to' }, { handle: 'two words' }] };
+  await scanWith(messy);
+  assert.deepEqual(sentScans()[0].context, { ...REPLY, groups: ['finance'] });
+});
+
+test('no context, no groups: the scan has no context key at all', async () => {
+  await scanWith({ audience: 'bogus', targets: 'nope' });
+  assert.equal('context' in sentScans()[0], false);
+});
+
+test('a user cannot set groups: only the admin policy can', async () => {
+  setup({ local: { token: TOKEN, serviceUrl: 'http://127.0.0.1:17653', groups: ['finance'] } });
+  await scanWith(REPLY);
+  assert.deepEqual(sentScans()[0].context, REPLY);
+});
+
+test('a service that refuses the context (400) is asked again without it, and later scans skip it', async () => {
+  routes['POST /api/v1/scan'] = (request) => (JSON.parse(request.text).context
+    ? { status: 400, json: { error: { code: 'invalid_request', message: 'body: unknown field' } } }
+    : { json: CARD_RESULT });
+  const first = await scanWith(REPLY, 'one');
+  assert.equal(first.source, 'service');
+  await scanWith(REPLY, 'two');
+  assert.deepEqual(sentScans().map((s) => [s.text, 'context' in s]), [['one', true], ['one', false], ['two', false]]);
+});
+
+test('the offline engine gets the context too', async () => {
+  routes['GET /api/v1/health'] = () => ({ status: 503, json: { error: { code: 'down' } } });
+  const reply = await scanWith(REPLY);
+  assert.equal(reply.source, 'offline');
+  assert.deepEqual(offlineCalls, [{ text: 'hi', platform: 'x', context: REPLY }]);
 });

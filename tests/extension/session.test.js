@@ -341,3 +341,48 @@ test('abort: the page signal stops sessions, their timers and the guard', async 
   await sleep(60); // past the debounce: the cancelled check never runs
   assert.deepEqual(scans, []);
 });
+
+// An adapter whose page shows who the box answers (`ctx` may change later).
+function replyAdapter(ctx) {
+  return { ...GENERIC_ADAPTER, platform: 'x', contextOf: () => ctx.value };
+}
+
+test('a box that answers someone is checked at once, empty, with its context', async () => {
+  const seen = [];
+  env.scan = async (text, platform, context) => (seen.push({ text, platform, context }), CLEAN);
+  const el = textarea();
+  const ctx = { value: { audience: 'reply', targets: [{ handle: '@AcmeSupp0rt', kind: 'reply_to' }] } };
+  const guard = createGuard({ adapters: [replyAdapter(ctx)], env, createView: fakeView });
+  guard.sessionFor(el); // what focusing the box does
+  await until(() => seen.length === 1, 'the check before typing');
+  assert.deepEqual(seen[0], { text: '', platform: 'x', context: ctx.value });
+});
+
+test('a box with nothing to say about its audience sends no context; the same text elsewhere is a new check', async () => {
+  const seen = [];
+  env.scan = async (text, platform, context) => (seen.push(context), CLEAN);
+  const el = textarea();
+  const ctx = { value: { audience: 'unknown', targets: [] } };
+  const session = new ComposerSession({ el, adapter: replyAdapter(ctx), kind: 'textarea', env, createView: fakeView });
+  el.value = 'hello';
+  session.noteInput(0);
+  await until(() => seen.length === 1, 'the first check');
+  assert.equal(seen[0], null);
+  assert.equal(session.cachedVerdict().state, 'clean');
+  ctx.value = { audience: 'dm', targets: [] };
+  session.contextRead.at = -Infinity; // the page changed (after the re-read pause)
+  assert.equal(session.cachedVerdict(), null, 'not the public verdict');
+  session.noteInput(0);
+  await until(() => seen.length === 2, 'the check for the DM');
+  assert.deepEqual(seen[1], { audience: 'dm', targets: [] });
+});
+
+test('an empty box without a target is not checked', async () => {
+  const el = textarea();
+  const session = new ComposerSession({ el, adapter: replyAdapter({ value: { audience: 'public', targets: [] } }),
+    kind: 'textarea', env, createView: fakeView });
+  session.noteInput(0);
+  await sleep(20);
+  assert.deepEqual(scans, []);
+  assert.equal(session.state, 'idle');
+});

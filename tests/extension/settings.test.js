@@ -59,3 +59,14 @@ test('host patterns with a wildcard cover the domain and its subdomains', () => 
   assert.ok(!hostMatches('evilcorp.example', ['*.corp.example']));
   assert.ok(hostMatches('intranet.example', ['intranet.example']));
 });
+
+test('device groups: managed policy only, short names, at most 20', () => {
+  assert.deepEqual(mergeSettings({ managed: { groups: [' finance ', 'legal', 'finance'] } }).settings.groups, ['finance', 'legal']);
+  assert.deepEqual(mergeSettings({ local: { groups: ['finance'] } }).settings.groups, []);
+  const tooMany = mergeSettings({ managed: { groups: Array.from({ length: 21 }, (_, i) => `g${i}`) } });
+  assert.deepEqual(tooMany.settings.groups, []);
+  assert.ok(tooMany.invalid.includes('managed.groups'));
+  assert.ok(mergeSettings({ managed: { groups: ['', 'x'] } }).invalid.includes('managed.groups'));
+  assert.deepEqual(validateUserSettings({ groups: ['finance'] }).values, {});
+  assert.deepEqual(DEFAULT_SETTINGS.groups, []);
+});

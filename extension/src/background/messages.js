@@ -3,6 +3,7 @@
 import { cutDraft, markTooLong, maxCharsOf } from './draft-limit.js';
 import { MSG } from '../shared/message-types.js';
 import { buildEvent } from './event-payload.js';
+import { isEmptyContext, normalizeContext } from '../shared/scan-context.js';
 import { pageHandlers } from './page-handlers.js';
 
 const MAX_QUEUED_EVENTS = 100;
@@ -22,8 +23,38 @@ async function withPlatformFallback(payload, call) {
   }
 }
 
+// The scan's context: what the page showed (checked again here: the content
+// script runs in the page's process) plus the admin's device groups.
+export function scanContext(msg, settings) {
+  const page = normalizeContext(msg.context);
+  const groups = settings.groups ?? [];
+  if (isEmptyContext(page) && !groups.length) return null;
+  return groups.length ? { ...page, groups: [...groups] } : page;
+}
+
+const withoutContext = (payload) => Object.fromEntries(Object.entries(payload).filter(([key]) => key !== 'context'));
+
+// A service from before the context guards refuses a `context` it does not
+// know (400): the scan then goes again without it, and later ones skip it
+// until the worker restarts.
+function contextFallback() {
+  let refused = false;
+  return async function withContextFallback(payload, call) {
+    if (!payload.context) return call(payload);
+    if (refused) return call(withoutContext(payload));
+    try {
+      return await call(payload);
+    } catch (err) {
+      if (err?.kind !== 'rejected' || err.status !== 400) throw err;
+      refused = true;
+      return call(withoutContext(payload));
+    }
+  };
+}
+
 export function createHandlers({ settings, client, connection, rules, offline, status, sites, extId }) {
   const queuedEvents = [];
+  const withContextFallback = contextFallback();
 
   // The service refused the event itself (a 4xx it answered): sending it again
   // cannot help, and kept first in the queue it would hold back every later one.
@@ -46,15 +77,17 @@ export function createHandlers({ settings, client, connection, rules, offline, s
     const payload = { text: draft.text, platform: platformName(msg.platform) };
     if (draft.fullLength !== null) payload.full_length = draft.fullLength;
     if (typeof msg.locale === 'string') payload.locale = msg.locale;
+    const context = scanContext(msg, s);
+    if (context) payload.context = context;
     try {
       const result = await connection.call(s, () =>
-        withPlatformFallback(payload, (p) => client.scan(s, p)),
+        withPlatformFallback(payload, (p) => withContextFallback(p, (q) => client.scan(s, q))),
       );
       flushEvents(s).catch(() => {});
       return { ...result, source: 'service' };
     } catch (err) {
       const reason = err?.kind ?? 'unreachable';
-      const result = await offline.scan(draft.text, msg.platform);
+      const result = await offline.scan(draft.text, msg.platform, context);
       return result ? { ...result, source: 'offline', reason } : { source: 'unchecked', reason };
     }
   }

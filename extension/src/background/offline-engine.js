@@ -15,9 +15,9 @@ const HOST_SILENT_MS = 3000;
 export function createDirectHost({ createWorker }) {
   const runner = createEngineRunner({ createWorker });
   return {
-    async scan(inputs, text, platform) {
+    async scan(inputs, text, platform, context = null) {
       if (!runner.has(inputs.key)) runner.load(inputs);
-      return runner.scan(text, platform);
+      return runner.scan(text, platform, context);
     },
   };
 }
@@ -52,10 +52,10 @@ export function createOffscreenHost({ store = ext } = {}) {
   }
 
   return {
-    async scan(inputs, text, platform) {
+    async scan(inputs, text, platform, context = null) {
       await open();
       await load(inputs);
-      const scan = { op: 'scan', key: inputs.key, text, platform };
+      const scan = { op: 'scan', key: inputs.key, text, platform, context };
       let reply = await ask(scan);
       if (reply?.needBundle) {
         await load(inputs, { again: true });
@@ -69,7 +69,8 @@ export function createOffscreenHost({ store = ext } = {}) {
 export function createOfflineEngine({ rules, host }) {
   return {
     /** The offline answer (decided by the bundle's policy), or null when there is none. */
-    async scan(text, platform) {
+    // `context`: who the draft goes to (for the context guards), or null.
+    async scan(text, platform, context = null) {
       const inputs = await rules.offlineInputs();
       if (!inputs) return null;
       let timer;
@@ -77,7 +78,7 @@ export function createOfflineEngine({ rules, host }) {
         timer = setTimeout(resolve, watchdogMs(inputs.bundle) + HOST_SILENT_MS, null);
       });
       try {
-        return await Promise.race([host.scan(inputs, text, platform).catch(() => null), silent]);
+        return await Promise.race([host.scan(inputs, text, platform, context).catch(() => null), silent]);
       } finally {
         clearTimeout(timer);
       }

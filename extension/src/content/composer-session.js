@@ -6,10 +6,12 @@
 import { addWork, flushKeystroke, markBanner, markCheck } from './perf.js';
 import { evaluate } from './verdict.js';
 import { hashText } from '../shared/text-hash.js';
+import { contextKey, isEmptyContext } from '../shared/scan-context.js';
 import { readText } from './editors/text-model.js';
 
 const IDLE = Object.freeze({ state: 'idle', findings: [], hold: false, audit: [], notice: '' });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms, null));
+const CONTEXT_TTL_MS = 500; // the page's reply line or audience, read at most this often
 
 export class ComposerSession {
   #held = null; // the submit being held: { kind: 'key' | 'click' | 'form', ... }
@@ -30,6 +32,7 @@ export class ComposerSession {
     this.measuredSeq = -1;
     this.urgentAt = 0;
     this.ui = { askReason: false, status: '' };
+    this.contextRead = { at: -Infinity, value: null };
     this.tick = this.tick.bind(this);
     this.view = createView(this);
     if (el.tagName !== 'TEXTAREA') {
@@ -124,6 +127,34 @@ export class ComposerSession {
     else this.check();
   }
 
+  // Who the draft goes to, as the page shows it (adapter.contextOf), re-read
+  // at most every CONTEXT_TTL_MS: the reply line or audience can change.
+  context() {
+    const now = performance.now();
+    if (now - this.contextRead.at > CONTEXT_TTL_MS) {
+      this.contextRead = { at: now, value: this.adapter.contextOf?.(this.el) ?? null };
+    }
+    return this.contextRead.value;
+  }
+
+  // The cache key of a text as it would be posted here: the same words can be
+  // fine in a post and not in a reply to a lookalike account.
+  keyOf(text) {
+    const key = contextKey(this.context());
+    return hashText(key ? `${text}\u0000${key}` : text);
+  }
+
+  // Nothing typed, but the box already answers someone: check at once, so a
+  // lookalike account is named before the first keystroke.
+  hasTargets() {
+    return Boolean(this.context()?.targets?.length);
+  }
+
+  // Whether `text` is worth a check: any text, or none in a reply or DM.
+  #worthChecking(text) {
+    return Boolean(text.trim()) || this.hasTargets();
+  }
+
   evaluate(result) {
     return evaluate(result, { failPolicy: result.failPolicy ?? this.env.config.failPolicy });
   }
@@ -132,8 +163,8 @@ export class ComposerSession {
     const t0 = performance.now();
     flushKeystroke();
     const text = readText(this.el);
-    const hash = hashText(text);
-    if (!text.trim()) return this.apply(null, hash);
+    const hash = this.keyOf(text);
+    if (!this.#worthChecking(text)) return this.apply(null, hash);
     const cached = this.env.cache.get(hash);
     if (cached) {
       this.apply(cached, hash);
@@ -148,7 +179,8 @@ export class ComposerSession {
     markCheck(t0);
     let result;
     try {
-      result = await this.env.scan(text, this.adapter.platform);
+      const context = this.context();
+      result = await this.env.scan(text, this.adapter.platform, isEmptyContext(context) ? null : context);
     } finally {
       this.inFlight = false;
     }
@@ -180,8 +212,8 @@ export class ComposerSession {
   }
 
   // The verdict for the text as it is now if known, synchronously; else null.
-  cachedVerdict(text = readText(this.el), hash = hashText(text)) {
-    if (!text.trim()) return { ...IDLE, hash };
+  cachedVerdict(text = readText(this.el), hash = this.keyOf(text)) {
+    if (!this.#worthChecking(text)) return { ...IDLE, hash };
     const cached = this.env.cache.get(hash);
     return cached ? { ...this.evaluate(cached), hash } : null;
   }
@@ -190,7 +222,7 @@ export class ComposerSession {
   // checks at once and waits at most `ms`. null = no answer in time.
   async verdictNow(ms) {
     const text = readText(this.el);
-    const hash = hashText(text);
+    const hash = this.keyOf(text);
     const known = this.cachedVerdict(text, hash);
     if (known) return known;
     const answer = new Promise((resolve) => this.waiters.push({ hash, resolve }));
@@ -206,7 +238,7 @@ export class ComposerSession {
   }
 
   currentHash() {
-    return hashText(readText(this.el));
+    return this.keyOf(readText(this.el));
   }
 
   destroy() {

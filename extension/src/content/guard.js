@@ -30,7 +30,8 @@ export function createGuard({ adapters: initial, env, createView, signal }) {
     }
     session = new ComposerSession({ el: root, adapter, kind: detectEditor(root), env, createView, signal });
     sessions.set(root, session);
-    if (session.adapter.readText(root).trim()) session.noteInput(0);
+    // Text already there, or a reply/DM box: check at once (no typing pause).
+    if (session.adapter.readText(root).trim() || session.hasTargets()) session.noteInput(0);
     return session;
   }
 

@@ -5,10 +5,11 @@
 import { MSG } from '../shared/message-types.js';
 
 export function createScanner({ send, locale }) {
-  return async function scan(text, platform) {
+  // `context`: who the draft goes to ({audience, targets}), or null.
+  return async function scan(text, platform, context = null) {
     let reply;
     try {
-      reply = await send({ type: MSG.SCAN, text, platform, locale });
+      reply = await send({ type: MSG.SCAN, text, platform, locale, ...(context ? { context } : {}) });
     } catch {
       // This content script was orphaned (extension updated or reloaded): nothing
       // can be checked until the tab is reloaded.

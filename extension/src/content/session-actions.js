@@ -3,7 +3,7 @@
 import { caretOffset, placeCaret, selectSpan } from './editors/selection.js';
 import { MSG } from '../shared/message-types.js';
 import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
-import { findingSpans } from './session-view.js';
+import { findingSpans, maskable, suggestionOf } from './session-view.js';
 import { maskValue } from '../shared/mask-value.js';
 import { POLICY_ACTIONS, strongerAction } from '../shared/policy-actions.js';
 import { editingHostAt, readModel, readText } from './editors/text-model.js';
@@ -44,7 +44,7 @@ async function mask(session, env) {
   const { el } = session;
   const text = readText(el);
   const caret = caretOffset(el);
-  const spans = findingSpans(text, session.verdict.findings).sort((a, b) => b.start - a.start);
+  const spans = findingSpans(text, session.verdict.findings.filter(maskable)).sort((a, b) => b.start - a.start);
   let failed = 0;
   for (const { start, end } of spans) {
     const expected = text.slice(start, end);
@@ -61,13 +61,34 @@ async function mask(session, env) {
   session.noteInput(0);
 }
 
+// "Add disclosure": the suggested text goes at the end of the draft, through
+// the editor's own input path (a space first if the draft does not end in
+// one). Only on the employee's click; nothing already typed is touched.
+async function appendSuggestion(session, env, index) {
+  const suggestion = suggestionOf(session.verdict.findings?.[index]);
+  if (!suggestion) return;
+  const { el } = session;
+  const text = readText(el);
+  const gap = text && !/\s$/.test(text) ? ' ' : '';
+  const ok = await replaceSpan(el, session.kind, {
+    start: text.length, end: text.length, expected: '', text: `${gap}${suggestion.text}`,
+  });
+  if (!ok) {
+    session.view.setStatus(`This editor did not accept the change. Please add "${suggestion.text}" yourself.`);
+    return;
+  }
+  placeCaret(el, readText(el).length);
+  recordEvent(env, session, 'edited');
+  session.noteInput(0);
+}
+
 export function createActionHandler(env) {
-  return async function onAction(session, action, { reason = '', noteLength = 0 } = {}) {
+  return async function onAction(session, action, { reason = '', noteLength = 0, index = -1 } = {}) {
     const view = session.view;
     switch (action) {
       case 'edit': {
         const model = readModel(session.el);
-        const [first] = findingSpans(model.text, session.verdict.findings);
+        const [first] = findingSpans(model.text, session.verdict.findings.filter((f) => f.end > f.start));
         editingHostAt(model, first?.start ?? 0).focus({ preventScroll: false });
         if (first) selectSpan(session.el, first.start, first.end);
         recordEvent(env, session, 'edited');
@@ -75,6 +96,8 @@ export function createActionHandler(env) {
       }
       case 'mask':
         return mask(session, env);
+      case 'add-disclosure':
+        return appendSuggestion(session, env, index);
       case 'post-anyway':
         session.ui.askReason = true;
         view.render();

@@ -15,6 +15,23 @@ export function findingSpans(text, findings) {
   return findings.map((f, i) => ({ finding: f, start: offsets[2 * i], end: offsets[2 * i + 1] }));
 }
 
+// A finding about the text itself (not about who it goes to, start == end).
+export const hasSpan = (f) => Number.isInteger(f.start) && Number.isInteger(f.end) && f.end > f.start;
+
+// Masking hides a value; the context guards' findings (an organisation's name,
+// a handle) are not values to hide: they are answered by editing or disclosing.
+export const maskable = (f) => hasSpan(f) && f.category !== 'context';
+
+const MAX_SUGGESTION = 200;
+
+// The one kind of suggestion the banner offers: text to append ("Add disclosure").
+export function suggestionOf(finding) {
+  const s = finding?.suggestion;
+  if (s?.kind !== 'append' || typeof s.text !== 'string') return null;
+  const text = s.text.trim();
+  return text && text.length <= MAX_SUGGESTION ? { kind: 'append', text } : null;
+}
+
 function bannerView(session) {
   const v = session.verdict;
   const held = Boolean(session.held);
@@ -26,12 +43,19 @@ function bannerView(session) {
     state: session.state,
     platform: session.adapter.platform,
     source: v.source ?? '',
-    findings: flagged ? v.findings.map(({ rule_id, type, preview, message, policy_url }) =>
-      ({ rule_id, type, preview, message, policy_url })) : [],
+    findings: flagged ? v.findings.map((f) => ({
+      rule_id: f.rule_id,
+      type: f.type,
+      category: f.category,
+      preview: hasSpan(f) ? f.preview : '',
+      message: f.message,
+      policy_url: f.policy_url,
+      suggestion: suggestionOf(f),
+    })) : [],
     notice: checking ? 'Checking this post before it goes out…' : v.notice ?? '',
     canOverride: flagged && v.canOverride,
     reasonRequired: Boolean(v.reasonRequired),
-    canMask: flagged,
+    canMask: flagged && v.findings.some(maskable),
     askReason: session.ui.askReason,
     held,
     status: session.ui.status,
@@ -59,7 +83,8 @@ export function createSessionView(session, { onAction, otherEditors = () => [] }
 
   function paintHighlights(flagged) {
     const model = readModel(session.el);
-    const spans = flagged ? findingSpans(model.text, session.verdict.findings) : [];
+    // A finding about the recipient (start == end) has nothing to highlight.
+    const spans = flagged ? findingSpans(model.text, session.verdict.findings.filter(hasSpan)) : [];
     if (model.field) {
       overlay ??= createTextareaOverlay(session.el);
       overlay.show(spans);

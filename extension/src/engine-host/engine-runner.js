@@ -63,10 +63,10 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
     });
   }
 
-  async function scanNow(text, platform) {
+  async function scanNow(text, platform, context) {
     if (!inputs) return null;
     if (!worker) start();
-    const answer = await ask({ op: 'scan', text, platform }, watchdogMs(inputs.bundle));
+    const answer = await ask({ op: 'scan', text, platform, context }, watchdogMs(inputs.bundle));
     if (answer.timedOut) return timedOut(policy, { version: inputs.bundle.version, notRun }, platform);
     if (!answer.result) return null;
     notRun = answer.result.not_run ?? [];
@@ -82,8 +82,8 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
       if (worker) worker.postMessage({ op: 'load', bundle: next.bundle, policy: next.policy, termKeys: next.termKeys });
     },
     /** The decided result, or null when the engine cannot answer (no bundle, a broken one). */
-    scan(text, platform) {
-      const run = queue.then(() => scanNow(text, platform));
+    scan(text, platform, context = null) {
+      const run = queue.then(() => scanNow(text, platform, context));
       queue = run.catch(() => {});
       return run;
     },

@@ -22,7 +22,7 @@ ext.onMessageFor(OFFSCREEN_TARGET, async (msg, sender) => {
   if (msg.op === 'scan') {
     // A recreated document has lost the bundle: the service worker sends it again.
     if (!runner.has(msg.key)) return { needBundle: true };
-    return { result: await runner.scan(msg.text, msg.platform) };
+    return { result: await runner.scan(msg.text, msg.platform, msg.context ?? null) };
   }
   return { error: 'unknown op' };
 });

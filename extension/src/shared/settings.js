@@ -1,6 +1,7 @@
 // Effective settings = defaults <- user options (storage.local) <- admin policy
 // (storage.managed). A key set by the admin is "locked": the options page shows it
 // read-only and user values for it are ignored. Pure module: no chrome.*.
+import { cleanGroups } from './scan-context.js';
 import { rawPublicKey } from './bundle-verify.js';
 
 export const DEFAULT_SETTINGS = Object.freeze({
@@ -13,11 +14,13 @@ export const DEFAULT_SETTINGS = Object.freeze({
   serviceTimeoutMs: 1000,
   submitWaitMs: 1000,
   bundleKeys: Object.freeze([]), // none: trust the paired service's bundle
+  groups: Object.freeze([]), // the device's groups (quiet periods for some groups only)
 });
 
 // Only the admin may pin signing keys: a user (or malware in their profile) who
 // could pin a key of their own could also feed rules signed with it.
-const MANAGED_ONLY = new Set(['bundleKeys']);
+// Device groups decide which quiet periods apply: the admin's to set, too.
+const MANAGED_ONLY = new Set(['bundleKeys', 'groups']);
 const MAX_BUNDLE_KEYS = 8;
 
 function keyList(value) {
@@ -74,6 +77,7 @@ const VALIDATORS = {
   serviceTimeoutMs: intIn(100, 10000),
   submitWaitMs: intIn(100, 10000),
   bundleKeys: keyList,
+  groups: cleanGroups,
 };
 
 // Returns {settings, locked, invalid}: `invalid` lists keys whose stored value was

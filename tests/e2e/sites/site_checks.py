@@ -45,6 +45,17 @@ def check_platform(c, platform: str) -> None:
     assert c.wait_posted(2) == [MASKED_TEXT, CLEAN_TEXT]
 
 
+def check_warns_before_typing(c, official: str = "@AcmeSupport") -> None:
+    """The compose box answers a lookalike of an official account (the
+    conftest's Acme policy, with_acme): once the box has focus the banner names
+    the official account, before anything is typed."""
+    c.editor.click()
+    c.wait_state("flagged")
+    assert c.state() == ""
+    assert official in c.banner_text()
+    assert c.highlights() == []
+
+
 def check_markers(compose, page: str, markers: dict[str, tuple[str, str]]) -> None:
     """`markers` maps each variant of the page ("" = default) to the (compose
     box, submit control) selectors the adapter keys on; each must select

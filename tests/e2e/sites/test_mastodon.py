@@ -14,6 +14,11 @@ MARKERS = {
         "#mastodon form.compose-form textarea.autosuggest-textarea__textarea",
         "form.compose-form .compose-form__submit button[type='submit']",
     ),
+    # The same form, its visibility button set to "Specific people".
+    "dm": (
+        "#mastodon form.compose-form textarea.autosuggest-textarea__textarea",
+        "form.compose-form .compose-form__submit button[type='submit']",
+    ),
 }
 
 

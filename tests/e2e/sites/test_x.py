@@ -12,6 +12,16 @@ MARKERS = {
         ".DraftEditor-root [data-testid='tweetTextarea_0'][role='textbox']",
         "[data-testid='tweetButtonInline']",
     ),
+    # The inline reply box under a post, below its "Replying to @name" line.
+    "reply": (
+        ".DraftEditor-root [data-testid='tweetTextarea_0'][role='textbox']",
+        "[data-testid='tweetButtonInline']",
+    ),
+    # A conversation: the DM composer (Draft.js) and its Send button.
+    "dm": (
+        ".DraftEditor-root [data-testid='dmComposerTextInput'][role='textbox']",
+        "[data-testid='dmComposerSendButton']",
+    ),
 }
 
 

@@ -1,9 +1,12 @@
 // Shared shape of a site adapter. A site file only states data (hosts,
 // origins, selectors, keys) plus the odd predicate; this turns it into the adapter API:
 //   matches(url, page), accepts(el), findComposers(root), readText(el),
-//   isSubmitControl(el), findSubmitControl(editor), submitKeysFor(editor).
+//   isSubmitControl(el), findSubmitControl(editor), submitKeysFor(editor),
+//   contextOf(editor) -> {audience, targets} (from the site's optional `context`
+//   reader; see ../page-context.js).
 import { closestComposed, composedParent, deepQueryAll } from '../dom.js';
 import { EDITABLE, editableRoot } from '../editors/detect.js';
+import { readContext } from '../page-context.js';
 import { readText } from '../editors/text-model.js';
 
 export const MOD_ENTER = Object.freeze([{ key: 'Enter', mod: 'ctrlOrMeta' }]);
@@ -36,6 +39,7 @@ export function defineAdapter(spec) {
     matchesPage = null,
     submitKeysFor = null,
     rejects = null,
+    context = null,
   } = spec;
   const candidates = [submit, isSubmitControl && 'button, [role="button"], input[type="submit"]']
     .filter(Boolean)
@@ -82,6 +86,10 @@ export function defineAdapter(spec) {
     },
     submitKeysFor(editor) {
       return submitKeysFor?.(editor) ?? submitKeys;
+    },
+    // Who the draft goes to, as the page shows it; never throws.
+    contextOf(editor) {
+      return readContext(context, editor);
     },
   };
   return Object.freeze(adapter);

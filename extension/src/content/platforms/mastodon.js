@@ -1,6 +1,7 @@
 // Mastodon, any instance: recognised by the web app's page markers, or listed by
 // the admin (enterprise instances). A React <textarea> inside a real <form>.
 import { MOD_ENTER, defineAdapter } from './define-adapter.js';
+import { labelOf, near, targetsFrom } from '../page-context.js';
 
 const KNOWN_HOSTS = ['mastodon.social', 'mastodon.online', 'mstdn.social'];
 const ORIGINS = ['https://mastodon.social/*'];
@@ -15,6 +16,30 @@ function hasMastodonMarkers(doc) {
   return /"repository":\s*"mastodon\/mastodon"/.test(doc.querySelector(INITIAL_STATE)?.textContent ?? '');
 }
 
+// Context: the compose form's visibility button (its label: "Public", "Quiet
+// public"/"Unlisted", "Followers", "Specific people"/"Mentioned people only";
+// older versions a privacy dropdown or a <select>) and the reply indicator
+// above the box (the account replied to, "@user" or "@user@instance").
+const VISIBILITY = '.compose-form .dropdown-button, .compose-form .privacy-dropdown__value button, .compose-form select[name="visibility"], .privacy-dropdown button[aria-expanded]';
+const REPLY_INDICATOR = '.reply-indicator .display-name__account, .reply-indicator__display-name, .reply-indicator';
+
+function audienceOfLabel(label) {
+  if (/direct|specific people|mentioned/i.test(label)) return 'dm';
+  if (/followers|private/i.test(label)) return 'followers';
+  if (/public|unlisted|quiet/i.test(label)) return 'public';
+  return 'unknown';
+}
+
+function context(editor) {
+  const picker = near(editor, VISIBILITY)[0];
+  const choice = picker?.matches('select') ? picker.value : labelOf(picker?.querySelector('.dropdown-button__label') ?? picker);
+  let audience = picker ? audienceOfLabel(choice || picker.getAttribute('title') || '') : 'unknown';
+  const replyTo = near(editor, REPLY_INDICATOR).slice(0, 1);
+  const targets = targetsFrom(replyTo, 'reply_to');
+  if (replyTo.length && (audience === 'public' || audience === 'unknown')) audience = 'reply';
+  return { audience, targets };
+}
+
 export default defineAdapter({
   id: 'mastodon',
   label: 'Mastodon',
@@ -25,6 +50,7 @@ export default defineAdapter({
   composer: COMPOSER,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,
+  context,
 });
 
 // Test URLs: https://mastodon.social/home, https://<instance>/home

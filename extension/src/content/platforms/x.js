@@ -1,10 +1,29 @@
-// X (Twitter): Draft.js composer for posts, replies and DMs.
-import { MOD_ENTER, defineAdapter } from './define-adapter.js';
+// X (Twitter): Draft.js composer for posts, replies and DMs; Enter sends a DM.
+import { ENTER, MOD_ENTER, defineAdapter } from './define-adapter.js';
+import { labelNear, near, pathOf, targetsFrom } from '../page-context.js';
 
 const HOSTS = ['x.com', 'twitter.com'];
 const ORIGINS = ['https://x.com/*', 'https://twitter.com/*'];
 const COMPOSER = '[data-testid^="tweetTextarea_"], [data-testid="dmComposerTextInput"]';
 const SUBMIT = '[data-testid="tweetButton"], [data-testid="tweetButtonInline"], [data-testid="dmComposerSendButton"]';
+
+// Context: a DM (the DM composer or a messages path; the recipient's @handle
+// in the conversation header), a reply (the "Replying to @name" line above the
+// box), else a public post.
+const DM_BOX = '[data-testid="dmComposerTextInput"]';
+const DM_PATH = /^\/(messages|i\/chat)(\/|$)/;
+const DM_HEADER = '[data-testid="DMConversationHeader"], [data-testid="DM_Conversation_Header"], [data-testid="conversation-header"]';
+const REPLY_LINE = '[data-testid="inlineReplyingTo"], [aria-label^="Replying to" i]';
+const REPLYING_TO = /^\s*Replying to\s+@/i;
+
+function context(editor) {
+  if (editor.closest(DM_BOX) || editor.querySelector(DM_BOX) || DM_PATH.test(pathOf(editor))) {
+    return { audience: 'dm', targets: targetsFrom(near(editor, DM_HEADER, 14), 'dm') };
+  }
+  const line = near(editor, REPLY_LINE)[0] ?? labelNear(editor, REPLYING_TO);
+  if (line) return { audience: 'reply', targets: targetsFrom([line], 'reply_to') };
+  return { audience: 'public', targets: [] };
+}
 
 export default defineAdapter({
   id: 'x',
@@ -14,6 +33,8 @@ export default defineAdapter({
   composer: COMPOSER,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,
+  submitKeysFor: (editor) => (editor.closest(DM_BOX) ? ENTER : MOD_ENTER),
+  context,
 });
 
-// Test URLs: https://x.com/home, https://x.com/compose/post, https://x.com/messages
+// Test URLs: https://x.com/home, https://x.com/compose/post, https://x.com/<user>/status/<id>, https://x.com/messages/<id>

@@ -35,12 +35,10 @@ function safeLink(url) {
 }
 
 function findingItem(finding) {
-  const children = [
-    el('strong', { text: typeLabel(finding.type) }),
-    ' ',
-    el('span', { className: 'preview', text: finding.preview ?? '' }),
-    el('div', { text: finding.message ?? '' }),
-  ];
+  // A finding about the recipient has no span: no preview, its message says it all.
+  const children = [el('strong', { text: typeLabel(finding.type) })];
+  if (finding.preview) children.push(' ', el('span', { className: 'preview', text: finding.preview }));
+  children.push(el('div', { text: finding.message ?? '' }));
   const href = safeLink(finding.policy_url);
   if (href) children.push(el('a', { href, target: '_blank', rel: 'noopener noreferrer', text: 'Policy' }));
   return el('li', { 'data-rule': finding.rule_id ?? '' }, children);
@@ -50,6 +48,7 @@ function heading(view) {
   if (view.state === 'unchecked') return 'PostGuard could not check this post';
   const n = view.findings.length;
   if (n === 0) return 'PostGuard could not check all of this post';
+  if (view.findings.every((f) => f.category === 'context')) return 'Before you post';
   return `This post contains ${n === 1 ? 'something sensitive' : `${n} sensitive items`}`;
 }
 
@@ -92,7 +91,8 @@ export function createBanner({ onAction }) {
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    onAction(action, overrideChoice(root));
+    const index = Number.parseInt(event.target.closest('[data-index]')?.getAttribute('data-index') ?? '', 10);
+    onAction(action, { ...overrideChoice(root), ...(Number.isInteger(index) ? { index } : {}) });
   });
   let lastView = null;
 
@@ -108,6 +108,16 @@ export function createBanner({ onAction }) {
     if (view.notice) parts.push(el('p', { className: 'note', text: view.notice }));
     if (view.findings.length) parts.push(el('ul', {}, view.findings.map(findingItem)));
     const buttons = [];
+    // One "Add disclosure" per distinct text a finding suggests appending.
+    const offered = new Set();
+    view.findings.forEach((f, i) => {
+      if (f.suggestion?.kind !== 'append' || offered.has(f.suggestion.text)) return;
+      offered.add(f.suggestion.text);
+      buttons.push(el('button', {
+        type: 'button', 'data-action': 'add-disclosure', 'data-index': String(i), className: 'primary',
+        title: `Adds "${f.suggestion.text}" at the end of your post`, text: 'Add disclosure',
+      }));
+    });
     if (view.findings.length) {
       buttons.push(el('button', { type: 'button', 'data-action': 'edit', text: 'Edit' }));
       if (view.canMask) buttons.push(el('button', { type: 'button', 'data-action': 'mask', className: 'primary', text: 'Mask' }));
