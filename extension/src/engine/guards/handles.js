@@ -6,7 +6,7 @@ import { lstrip, pyStrip } from './words.js';
 
 // An @mention in a post: not inside an e-mail address or a path; it ends before
 // a trailing dot or hyphen.
-const MENTION = /(?<![\p{L}\p{M}\p{N}_@./])@[\p{L}\p{M}\p{N}_]+(?:[.\-][\p{L}\p{M}\p{N}_]+)*/gu;
+const MENTION = /(?<![\p{L}\p{M}\p{N}_@./])@[\p{L}\p{M}\p{N}_]+(?:[.-][\p{L}\p{M}\p{N}_]+)*/gu;
 export const MAX_HANDLE = 100;
 export const MAX_JUDGED = 50; // distinct handles judged per scan
 const MIN_CORE = 3; // an affix is never cut if less than this would remain
