@@ -5,8 +5,8 @@
 import { firstNear } from './words.js';
 
 /** The name mentioned with an opinion ({index, text}) when the post carries no disclosure, else null. */
-export function undisclosedMention(text, names, endorsement, disclosures, window) {
-  const mention = firstNear(text, names, endorsement, window);
+export function undisclosedMention(text, names, endorsement, disclosures, windowWords) {
+  const mention = firstNear(text, names, endorsement, windowWords);
   disclosures.lastIndex = 0;
   if (mention === null || disclosures.test(text)) return null;
   return mention;

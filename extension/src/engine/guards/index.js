@@ -132,11 +132,11 @@ export function contextFindings(text, { context = null, policyData, guardData, p
   if (org.names === null) return found;
   const day = isoDay(today);
   const allGroups = new Set([...groups, ...(ctx.groups || [])]);
-  const window = activeWindow(policyData.quiet_periods || [], day, allGroups);
-  if (window !== null) {
+  const period = activeWindow(policyData.quiet_periods || [], day, allGroups);
+  if (period !== null) {
     const mention = resultsMention(text, org.names, g.financial, g.window);
     if (mention !== null) {
-      const message = formatMessage(g.messages.quiet_period, { window: window.name, end: window.end, name: org.name });
+      const message = formatMessage(g.messages.quiet_period, { window: period.name, end: period.end, name: org.name });
       found.push(finding('quiet-period', 'QUIET_PERIOD', 'critical', span(mention.index, mention.text.length), mention.text, message, g.policyUrl));
     }
   }

@@ -106,10 +106,10 @@ export class Layout {
 
 /**
  * The first match of `names` with a match of `words` in the same sentence and
- * at most `window` words away, not inside the name itself (first_near), as
+ * at most `windowWords` words away, not inside the name itself (first_near), as
  * {index, text} in UTF-16 units; or null.
  */
-export function firstNear(text, names, words, window) {
+export function firstNear(text, names, words, windowWords) {
   const mentions = [...text.matchAll(names)];
   if (!mentions.length) return null;
   const hits = Array.from(text.matchAll(words), (m) => [m.index, m.index + m[0].length]);
@@ -121,8 +121,8 @@ export function firstNear(text, names, words, window) {
     const start = mention.index;
     const end = start + mention[0].length;
     const [sentence, word] = layout.place(start);
-    for (let n = bisectLeft(hitWords, word - window); n < hits.length; n += 1) {
-      if (hitWords[n] > word + window) break;
+    for (let n = bisectLeft(hitWords, word - windowWords); n < hits.length; n += 1) {
+      if (hitWords[n] > word + windowWords) break;
       const [hitStart, hitEnd] = hits[n];
       const inside = hitStart < end && start < hitEnd;
       if (!inside && places[n][0] === sentence) return { index: start, text: mention[0] };
