@@ -56,6 +56,7 @@ HANDLES = [
     "@xyz",
     "@OReillyMedia",
     "@𝐀cmeNews",
+    "@𐐨𐐯",
 ]
 DISCLOSURES = ["#AcmeEmployee", "#employee", "I work at Acme", "Ich arbeite bei Acme"]
 DATES = ["2026-10-31", "2026-11-01", "2026-12-02", "2027-01-31", "2027-02-01"]
@@ -63,12 +64,43 @@ GROUPS = ["finance", "legal", "sales"]
 PLATFORMS = ["x", "linkedin", "mastodon", "other", None]
 # Characters lookalike handles are made of: Latin, Cyrillic and Greek lookalikes,
 # digits for letters, separators, dotless and dotted i, sharp s, final sigma, a
-# mathematical bold A and a full-width c (NFKC folds them), a combining acute.
-CONFUSABLE = "AcmeSuportHLPacmesuport01l3I_.-аеосрАМЅΑΜΕοσΣςİıßẞ𝐀ｃ\u0301"
+# mathematical bold A and a full-width c (NFKC folds them), Deseret letters
+# (astral, with case), a combining acute.
+CONFUSABLE = "AcmeSuportHLPacmesuport01l3I_.-аеосрАМЅΑΜΕοσΣςİıßẞ𝐀ｃ𐐨𐐀\u0301"
 LETTERS = "AaCcMmEeRrOoDdNnUuTtSsIiİıßΣσς'’ -_0123456789"
 
 handle_text = st.text(alphabet=CONFUSABLE, min_size=1, max_size=16)
-generated_handle = st.builds(lambda h: "@" + h, handle_text)
+AFFIXES = ["", "_", "Help", "Official", "real", "_support", "HQ", "Team", "the"]
+
+
+def _lookalike(
+    official: str, edits: list[tuple[int, str, bool]], affix: str, front: bool
+) -> str:
+    """``official`` with characters swapped or added, and an affix."""
+    chars = list(official.lstrip("@"))
+    for at, char, insert in edits:
+        at %= len(chars) + 1
+        if insert or at == len(chars):
+            chars.insert(at, char)
+        else:
+            chars[at] = char
+    core = "".join(chars)
+    return "@" + (affix + core if front else core + affix)
+
+
+lookalike_handle = st.builds(
+    _lookalike,
+    st.sampled_from(["@AcmeSupport", "@Acme", "acme", "@RoadRunnerHQ", "@xyz", "@𐐨𐐯"]),
+    st.lists(
+        st.tuples(st.integers(0, 20), st.sampled_from(CONFUSABLE), st.booleans()),
+        max_size=3,
+    ),
+    st.sampled_from(AFFIXES),
+    st.booleans(),
+)
+generated_handle = st.one_of(
+    st.builds(lambda h: "@" + h, handle_text), lookalike_handle
+)
 generated_name = st.text(alphabet=LETTERS, min_size=1, max_size=12)
 
 PIECES = [
@@ -160,37 +192,57 @@ WORDS = [
     *SECTION["disclosure"]["words"],
 ]
 
+# Each kind about as likely: the organisation's names, the bundle's words, the
+# other pieces, lookalike handles and generated names.
 piece = st.one_of(
-    st.sampled_from(PIECES),
+    st.sampled_from(["Acme", "acme", "ACME", "$ACME", "Acme Corp", "Roadrunner"]),
+    st.sampled_from(NAMES),
     st.sampled_from(WORDS),
+    st.sampled_from(PIECES),
     generated_handle,
+    lookalike_handle,
     generated_name,
 )
-text = st.builds(
-    "".join,
-    st.lists(st.one_of(piece, st.just(" ")), max_size=30),
+# Mostly pieces between blanks (so names and words stand whole), sometimes run
+# together (so they touch letters, digits and marks).
+text = st.one_of(
+    st.builds(" ".join, st.lists(piece, min_size=3, max_size=30)),
+    st.builds(" ".join, st.lists(piece, min_size=3, max_size=30)),
+    st.builds("".join, st.lists(st.one_of(piece, st.just(" ")), max_size=30)),
 )
-window = st.fixed_dictionaries(
-    {
-        "name": st.sampled_from(["Q3 earnings blackout", "Finance close", "Deal {x}"]),
-        "start": st.sampled_from(DATES),
-        "end": st.sampled_from(DATES),
+window = st.builds(
+    lambda name, dates, groups: {
+        "name": name,
+        "start": min(dates),
+        "end": max(dates),
+        **({"groups": groups} if groups is not None else {}),
     },
-    optional={"groups": st.lists(st.sampled_from(GROUPS), max_size=2)},
+    st.sampled_from(["Q3 earnings blackout", "Finance close", "Deal {x}"]),
+    st.lists(st.sampled_from(DATES), min_size=2, max_size=2),
+    st.one_of(st.none(), st.lists(st.sampled_from(GROUPS), max_size=2)),
 )
 organization = st.fixed_dictionaries(
-    {},
-    optional={
+    {
         "names": st.lists(
-            st.one_of(st.sampled_from(NAMES), generated_name), max_size=3
-        ),
-        "products": st.lists(st.sampled_from(NAMES), max_size=2),
-        "tickers": st.lists(st.sampled_from(TICKERS), max_size=2),
-        "handles": st.dictionaries(
-            st.sampled_from(["x", "linkedin", "mastodon", "bluesky"]),
-            st.lists(st.one_of(st.sampled_from(HANDLES), generated_handle), max_size=3),
+            st.one_of(st.sampled_from(["Acme", "Acme Corp"]), st.sampled_from(NAMES)),
+            min_size=1,
             max_size=3,
         ),
+        "handles": st.dictionaries(
+            st.sampled_from(["x", "linkedin", "mastodon", "bluesky"]),
+            st.lists(
+                st.one_of(st.sampled_from(HANDLES), generated_handle),
+                min_size=1,
+                max_size=3,
+            ),
+            max_size=3,
+        ),
+    },
+    optional={
+        "products": st.lists(
+            st.one_of(st.sampled_from(NAMES), generated_name), max_size=2
+        ),
+        "tickers": st.lists(st.sampled_from(TICKERS), max_size=2),
         "disclosure": st.lists(st.sampled_from(DISCLOSURES), max_size=3),
     },
 )
