@@ -58,7 +58,17 @@ HANDLES = [
     "@𝐀cmeNews",
     "@𐐨𐐯",
 ]
-DISCLOSURES = ["#AcmeEmployee", "#employee", "I work at Acme", "Ich arbeite bei Acme"]
+DISCLOSURES = [
+    "#AcmeEmployee",
+    "#employee",
+    "I work at Acme",
+    "Ich arbeite bei Acme",
+    "[Ad] {paid}",
+    "#Straße",
+    "ΣΊΣΥΦΟΣ team",
+    "C++ (Next)",
+    "  ",
+]
 DATES = ["2026-10-31", "2026-11-01", "2026-12-02", "2027-01-31", "2027-02-01"]
 GROUPS = ["finance", "legal", "sales"]
 PLATFORMS = ["x", "linkedin", "mastodon", "other", None]
