@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { decide, localDate, withGuards } from '../../extension/src/engine-host/offline-result.js';
+import { GUARDS_NOT_RUN, decide, localDate, withGuards } from '../../extension/src/engine-host/offline-result.js';
 import { compileBundle, ruleKinds, scan } from '../../extension/src/engine/index.js';
 import { compileGuards } from '../../extension/src/engine/guards/index.js';
 import { compilePolicy } from '../../extension/src/engine/policy.js';
@@ -65,7 +65,10 @@ test('without a policy organisation, or a bundle without guards, the result is t
   const text = 'Acme Q3 revenue';
   const result = scan(COMPILED, text);
   assert.equal(withGuards(result, null, { text, bundle: BUNDLE, policyData: { ...POLICY_DATA, organization: undefined }, today: TODAY }), result);
-  assert.equal(withGuards(result, null, { text, bundle: { ...BUNDLE, guards: undefined }, policyData: POLICY_DATA, today: TODAY }), result);
+  // A bundle older than the guards: listed as not run, since the policy uses them.
+  const older = withGuards(result, null, { text, bundle: { ...BUNDLE, guards: undefined }, policyData: POLICY_DATA, today: TODAY });
+  assert.deepEqual(older.findings, result.findings);
+  assert.deepEqual(older.not_run.slice(result.not_run.length), [GUARDS_NOT_RUN]);
   assert.equal(withGuards(result, null, { text, bundle: BUNDLE, policyData: null, today: TODAY }), result);
 });
 
@@ -89,6 +92,15 @@ test('the guards keep to max_findings: the most severe listed, the rest counted'
   const decided = decide(strict, guarded, 'x', [], context);
   assert.deepEqual(rules(decided), [['quiet-period', 'audit']]);
   assert.equal(decided.verdict, 'block');
+});
+
+test('the engine/guards module may stand for the compiled guards', async () => {
+  const text = 'Acme Q3 revenue';
+  const result = scan(COMPILED, text);
+  const options = { text, platform: 'x', bundle: BUNDLE, policyData: POLICY_DATA, today: TODAY };
+  const module = await import('../../extension/src/engine/guards/index.js');
+  assert.deepEqual(withGuards(result, module, options), withGuards(result, compileGuards(BUNDLE), options));
+  assert.equal(withGuards(result, module, options).findings.at(-1).rule_id, 'quiet-period');
 });
 
 test('today is the local date, not the UTC one', () => {

@@ -28,18 +28,29 @@ export function capFindings(findings, limit) {
   return [ranked.slice(0, limit).sort(byPosition), ranked.slice(limit)];
 }
 
+// Listed in not_run when the policy configures the guards but they cannot run
+// here (a bundle older than the guards).
+export const GUARDS_NOT_RUN = Object.freeze({ rule_id: 'context-guards', name: 'Context checks (lookalike accounts, disclosure, quiet periods)' });
+
+const usesGuards = (policyData) => Boolean(policyData?.organization || policyData?.quiet_periods?.length);
+
 /**
  * The engine's result plus the context guards' findings for `text`, kept to the
  * bundle's max_findings as decide.py keeps them: the findings the cap leaves
  * out are counted in `findings_omitted` and, by decide(), for the verdict.
- * `guards`: compileGuards(bundle) (or null: compiled here from `bundle`);
- * `context`: the scan's {audience, targets, groups}; `groups`: the device's own.
+ * `guards`: compileGuards(bundle), the engine/guards module, or null (compiled
+ * here from `bundle`); `context`: the scan's {audience, targets, groups};
+ * `groups`: the device's own; `today`: the local date.
  */
 export function withGuards(result, guards, { text, context = null, platform = null, bundle = null, policyData = null, today = localDate(), groups = [] }) {
+  const run = typeof guards?.contextFindings === 'function' ? guards.contextFindings : contextFindings;
   const guardData = guards?.compiledGuards ? guards : compileGuards(bundle);
-  if (!policyData || !guardData) return result;
-  const found = contextFindings(text, { context, policyData, guardData, platform, today, groups });
-  if (!found.length) return result;
+  if (guardData === null && run === contextFindings) {
+    return usesGuards(policyData) ? { ...result, not_run: [...(result.not_run ?? []), GUARDS_NOT_RUN] } : result;
+  }
+  if (!policyData) return result;
+  const found = run(text, { context, policyData, guardData, platform, today, groups });
+  if (!Array.isArray(found) || !found.length) return result;
   const limit = Number(bundle?.defaults?.max_findings);
   const [findings, cut] = limit > 0 ? capFindings([...result.findings, ...found], limit) : [[...result.findings, ...found], []];
   const guarded = { ...result, findings, findings_omitted: (result.findings_omitted ?? 0) + cut.length };
