@@ -2,10 +2,13 @@
 // reads JSON lines on stdin, answers each with one JSON line on stdout.
 //   {"bundle": path, "cases": [{"text", "policy", "context", "platform", "today",
 //    "groups"}, ...]} -> {"result": [[finding, ...], ...]} (contextFindings per case)
+//   {"cap": {"findings": [...], "limit": n}} -> {"result": [listed, cut]}
+//        (capFindings in engine-host/offline-result.js, decide.py's cap)
 // Errors come back as {"error": "..."} so one bad request does not end the run.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
+import { capFindings } from '../../extension/src/engine-host/offline-result.js';
 import { compileGuards, contextFindings } from '../../extension/src/engine/guards/index.js';
 
 const bundles = new Map();
@@ -34,7 +37,8 @@ for await (const line of lines) {
   if (!line.trim()) continue;
   let answer;
   try {
-    answer = { result: findings(JSON.parse(line)) };
+    const request = JSON.parse(line);
+    answer = { result: request.cap ? capFindings(request.cap.findings, request.cap.limit) : findings(request) };
   } catch (error) {
     answer = { error: `${error.name}: ${error.message}` };
   }

@@ -22,6 +22,7 @@ from js_engine_process import NodeDriver
 
 from postguard.engine.guards import GuardData
 from postguard.engine.guards import context_findings
+from postguard.paragraph_cache import cap_findings
 
 DRIVER = BUNDLE.parents[2] / "tests" / "conformance" / "js_guards_driver.mjs"
 BUNDLE_DATA = json.loads(BUNDLE.read_text(encoding="utf-8"))
@@ -388,3 +389,27 @@ def test_many_drafts_of_one_organisation_alike(node):
     got = js_findings(node, cases)
     for c, mine, theirs in zip(cases, got, expected, strict=True):
         assert mine == theirs, c["text"]
+
+
+finding = st.fixed_dictionaries(
+    {
+        "rule_id": st.sampled_from(["quiet-period", "impostor-handle", "email", "b"]),
+        "severity": st.sampled_from(["low", "medium", "high", "critical"]),
+        "start": st.integers(0, 6),
+        "end": st.integers(0, 6),
+    }
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(findings=st.lists(finding, max_size=12), limit=st.integers(1, 8))
+def test_the_cap_alike(node, findings, limit):
+    """The offline result keeps the guards' findings to max_findings as
+    decide.py does: the same listed, the same left out, in the same order."""
+    listed, cut = cap_findings(findings, limit)
+    got = node.request({"cap": {"findings": findings, "limit": limit}})
+    assert got == [listed, cut]
