@@ -4,37 +4,28 @@
 // platform, context} -> {id, result} | {id, error}. Errors carry the error's name
 // only: a message could quote the text.
 import { compileBundle, ruleKinds, scan } from '../engine/index.js';
+import { compileGuards } from '../engine/guards/index.js';
 import { compilePolicy } from '../engine/policy.js';
 import { decide, withGuards } from './offline-result.js';
-
-// The context guards' JS twin (engine/guards/), when this build has it.
-const GUARDS_PATH = '../engine/guards/index.js';
-let guardsModule; // undefined: not looked for yet; null: not in this build
-
-async function loadGuards() {
-  if (guardsModule === undefined) guardsModule = await import(GUARDS_PATH).catch(() => null);
-  return guardsModule;
-}
 
 let loaded = null;
 
 function load({ bundle, policy, termKeys = null }) {
   try {
     const compiled = compileBundle(bundle);
-    loaded = { compiled, bundle, policyData: policy ?? null, policy: policy ? compilePolicy(policy, bundle.rules) : null, termKeys };
+    loaded = { compiled, bundle, guards: compileGuards(bundle), policyData: policy ?? null, policy: policy ? compilePolicy(policy, bundle.rules) : null, termKeys };
   } catch (error) {
     loaded = { error: `bundle: ${error.name}` };
   }
 }
 
-async function run({ text, platform, context = null }) {
+function run({ text, platform, context = null }) {
   if (!loaded) return { error: 'no bundle loaded' };
   if (loaded.error) return { error: loaded.error };
-  const guards = await loadGuards();
   try {
     const result = scan(loaded.compiled, text, { termKeys: loaded.termKeys });
     const unlisted = ruleKinds(loaded.compiled, result.omitted_rules);
-    const guarded = withGuards(result, guards, { text, context, platform, bundle: loaded.bundle, policyData: loaded.policyData });
+    const guarded = withGuards(result, loaded.guards, { text, context, platform, bundle: loaded.bundle, policyData: loaded.policyData });
     return { result: decide(loaded.policy, guarded, platform, unlisted, context?.audience ?? null) };
   } catch (error) {
     return { error: `scan: ${error.name}` };
@@ -43,5 +34,5 @@ async function run({ text, platform, context = null }) {
 
 globalThis.onmessage = ({ data }) => {
   if (data?.op === 'load') load(data);
-  else if (data?.op === 'scan') run(data).then((answer) => globalThis.postMessage({ id: data.id, ...answer }));
+  else if (data?.op === 'scan') globalThis.postMessage({ id: data.id, ...run(data) });
 };
