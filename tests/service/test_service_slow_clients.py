@@ -118,7 +118,11 @@ def test_slow_and_idle_sockets_leave_scans_fast_and_are_closed(guarded_server):
         opened = time.monotonic()
         scan_latencies(guarded_server, 10)  # while the server accepts the flood
         latencies = scan_latencies(guarded_server, 200)
-        assert percentile(latencies, 99) < 50, sorted(latencies)[-5:]
+        # A held worker would stall scans for the header timeout (seconds); the
+        # bound sits far below that and far above a busy machine's jitter.
+        assert percentile(latencies, 99) < HEADER_TIMEOUT * 1000 / 3, sorted(latencies)[
+            -5:
+        ]
         # Every attacking socket is closed by the server, within its timeouts.
         left = wait_all_closed(slow + idle, opened + HEADER_TIMEOUT + 5)
         assert left == 0
