@@ -83,7 +83,7 @@ class ReadText:
     words: tuple[Word, ...]
     width: int  # of one frame
     height: int
-    pitch: int = 0  # px from one stacked frame's top to the next one's
+    pitch: float = 0.0  # px from one stacked frame's top to the next one's
 
     def box_for(self, start: int, end: int) -> dict | None:
         """The union box of the words that [start, end) touches, in the pixels
@@ -92,7 +92,7 @@ class ReadText:
         if not boxes:
             return None
         top = min(b[1] for b in boxes)
-        shift = (int(top) // self.pitch) * self.pitch if self.pitch else 0
+        shift = (top // self.pitch) * self.pitch if self.pitch else 0.0
         return box_of(
             min(b[0] for b in boxes),
             top - shift,
@@ -160,44 +160,51 @@ def _dark_on_light(frame: Image.Image) -> Image.Image:
     return gray
 
 
-def stacked(frames: list[Image.Image]) -> tuple[Image.Image, int]:
-    """Grey, dark-on-light frames one under the other, and the pitch."""
-    grays = [_dark_on_light(frame) for frame in frames]
-    if len(grays) == 1:
-        return grays[0], 0
-    width, height = grays[0].size
-    pitch = height + FRAME_GAP
-    sheet = Image.new("L", (width, pitch * len(grays) - FRAME_GAP), 255)
-    for number, gray in enumerate(grays):
-        sheet.paste(gray, (0, number * pitch))
-    return sheet, pitch
-
-
-def scale_for(frame_size: tuple[int, int], sheet_size: tuple[int, int]) -> float:
-    longest = max(frame_size)
-    width, height = sheet_size
-    if longest < SMALL_SIDE:
+def scale_for(frame_size: tuple[int, int], frames: int = 1) -> float:
+    """How much to enlarge (or reduce) each frame before Tesseract reads it."""
+    width, height = frame_size
+    pixels = width * height * frames
+    if max(frame_size) < SMALL_SIDE:
         scale = 2.0
-    elif longest <= SCREEN_SIDE:
+    elif max(frame_size) <= SCREEN_SIDE:
         scale = 1.5
     else:
-        scale = min(1.0, (MAX_PHOTO_PIXELS / (width * height)) ** 0.5)
-    if width * height * scale * scale > MAX_SHEET_PIXELS:
-        scale = (MAX_SHEET_PIXELS / (width * height)) ** 0.5
+        scale = min(1.0, (MAX_PHOTO_PIXELS / pixels) ** 0.5)
+    if pixels * scale * scale > MAX_SHEET_PIXELS:
+        scale = (MAX_SHEET_PIXELS / pixels) ** 0.5
     return scale
 
 
-def prepared(
-    gray: Image.Image, frame_size: tuple[int, int]
-) -> tuple[Image.Image, float]:
-    """A suitably sized copy of a grey picture, and its scale factor."""
-    width, height = gray.size
-    scale = scale_for(frame_size, gray.size)
-    if scale != 1.0:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        gray = gray.resize(size, Image.Resampling.BICUBIC)
-    gray.format = "PPM"  # what pytesseract writes for Tesseract: PGM, fast
-    return gray, scale
+def prepared(frames: list[Image.Image]) -> tuple[Image.Image, float, float]:
+    """One grey, dark-on-light picture to read: the frame resized by
+    ``scale_for``, or the frames one under the other; its scale and the pitch
+    (px between stacked frames' tops, in the frames' own pixels; 0 for one).
+
+    Stacked frames each get their own contrast stretch: with Tesseract's one
+    threshold for the sheet, frames whose background differed were lost
+    (measured on a GIF whose frames change colour); binarising them instead
+    joined digit groups ("1111 1111" read as "11111111")."""
+    width, height = frames[0].size
+    scale = scale_for((width, height), len(frames))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    grays = []
+    for frame in frames:
+        gray = _dark_on_light(frame)
+        if scale != 1.0:
+            gray = gray.resize(size, Image.Resampling.BICUBIC)
+        if len(frames) > 1:
+            gray = ImageOps.autocontrast(gray, cutoff=1)
+        grays.append(gray)
+    if len(grays) == 1:
+        sheet, pitch = grays[0], 0.0
+    else:
+        gap = round(FRAME_GAP * scale)
+        sheet = Image.new("L", (size[0], (size[1] + gap) * len(grays) - gap), 255)
+        for number, gray in enumerate(grays):
+            sheet.paste(gray, (0, number * (size[1] + gap)))
+        pitch = (size[1] + gap) / scale
+    sheet.format = "PPM"  # what pytesseract writes for Tesseract: PGM, fast
+    return sheet, scale, pitch
 
 
 def read_text(
@@ -205,8 +212,7 @@ def read_text(
 ) -> ReadText:
     """The frames' text (frames of one size, stacked) with word boxes in the
     frames' pixels."""
-    sheet, pitch = stacked(frames)
-    image, scale = prepared(sheet, frames[0].size)
+    image, scale, pitch = prepared(frames)
     try:
         data = pytesseract.image_to_data(
             image,
@@ -227,7 +233,7 @@ def read_text(
 
 
 def assemble(
-    data: dict, scale: float, size: tuple[int, int], pitch: int = 0
+    data: dict, scale: float, size: tuple[int, int], pitch: float = 0.0
 ) -> ReadText:
     """Text and word offsets from image_to_data's columns (reading order)."""
     parts: list[str] = []
