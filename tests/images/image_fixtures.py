@@ -164,7 +164,7 @@ def photo(size: tuple[int, int] = PHOTO, seed: int = 7) -> Image.Image:
         x, y, r = (
             rng.randrange(width),
             rng.randrange(height),
-            rng.randrange(20, width // 6),
+            rng.randrange(2, max(3, width // 6)),
         )
         shade = tuple(rng.randrange(40, 220) for _ in range(3))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=shade)

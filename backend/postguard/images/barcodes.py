@@ -76,8 +76,9 @@ def decode(frame: Image.Image) -> list[Code]:
 
 def findings_for(code: Code, scanner, locale: str | None, policy_base: str = ""):
     """(findings, the engine result) for one code: the image rules" and the
-    engine's on its payload. An engine finding of a type the payload's own
-    classification already reports over the same span is left out."""
+    engine's on its payload. An engine finding over a value the payload's own
+    classification reports (a TOTP secret that also looks like an API key) is
+    left out."""
     kind, matches = payloads.classify(code.text)
     where = f"{kind} in a {code.format}" if kind else code.format
     found = [
@@ -96,13 +97,8 @@ def findings_for(code: Code, scanner, locale: str | None, policy_base: str = "")
     ]
     result = scanner.scan(code.text, locale)
     for finding in result.findings:
-        if any(
-            m.rule.type == finding["type"]
-            and finding["start"] < m.end
-            and m.start < finding["end"]
-            for m in matches
-        ):
-            continue
+        if any(finding["start"] < m.end and m.start < finding["end"] for m in matches):
+            continue  # the same value, which the payload's own rule names better
         value = code.text[finding["start"] : finding["end"]]
         found.append(
             engine_finding(
