@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from image_fixtures import CARD
+from image_fixtures import TEST_BUDGET_MS
 from image_fixtures import WIFI
 from image_fixtures import card_png
 from image_fixtures import clean_jpeg
@@ -18,8 +19,9 @@ from postguard.cli import main
 
 
 def scan(*args) -> subprocess.CompletedProcess:
+    budget = ["--budget-ms", str(TEST_BUDGET_MS)] if "--image" in args else []
     return subprocess.run(
-        [sys.executable, "-m", "postguard.cli", "scan", *map(str, args)],
+        [sys.executable, "-m", "postguard.cli", "scan", *map(str, args), *budget],
         capture_output=True,
         timeout=120,
     )
@@ -80,6 +82,26 @@ def test_missing_file_and_usage_errors(tmp_path):
     assert scan("--image", image, "--format", "jsonl").returncode == 64
     assert scan("--image", image, image).returncode == 64
     assert scan("--no-ocr", "-").returncode == 64
+    done = subprocess.run(
+        [sys.executable, "-m", "postguard.cli", "scan", "--image", str(image)]
+        + ["--budget-ms", "0"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 64
+
+
+def test_a_budget_that_runs_out_is_never_allow(tmp_path, tesseract):
+    plain = write(tmp_path, "plain.jpg", clean_jpeg())
+    done = subprocess.run(
+        [sys.executable, "-m", "postguard.cli", "scan", "--json", "--image"]
+        + [str(plain), "--budget-ms", "1"],
+        capture_output=True,
+        timeout=120,
+    )
+    answer = json.loads(done.stdout)
+    assert answer["complete"] is False and answer["verdict"] == "warn"
+    assert "timeout" in answer["checks"].values() and done.returncode == 1
 
 
 def test_no_ocr_is_reported_as_skipped(tmp_path):

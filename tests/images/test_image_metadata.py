@@ -2,13 +2,13 @@
 that never show a coordinate or a whole name."""
 
 import pytest
+from image_fixtures import analyze
 from image_fixtures import encode
 from image_fixtures import gps_exif
 from image_fixtures import heic_with_gps
 from image_fixtures import photo
 from PIL import Image
 
-from postguard.images import analyze_image
 from postguard.images import metadata
 from postguard.images.load import open_image
 
@@ -141,6 +141,6 @@ def test_a_drone_writes_decimal_degrees():
 
 
 def test_heic_gps_is_found(scanner):
-    analysis = analyze_image(heic_with_gps(), scanner, ocr=False)
+    analysis = analyze(heic_with_gps(), scanner, ocr=False)
     assert analysis.format == "heif" and analysis.location is True
     assert [f["type"] for f in analysis.findings] == ["GPS_LOCATION"]

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image
-from PIL import ImageOps
 from PIL import UnidentifiedImageError
 
 try:  # HEIC/HEIF (iPhone photos): pillow-heif registers a Pillow plugin
@@ -170,18 +169,44 @@ def frame_numbers(frames: int) -> list[int]:
     return [0, *sorted({round(step * i) for i in range(1, MAX_EXTRA_FRAMES + 1)})]
 
 
+# EXIF orientation -> the turn that shows the picture upright.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _grey(frame: Image.Image) -> Image.Image:
+    """The frame in grey; transparent parts become white, as a page shows them
+    (converted as they are, a transparent screenshot's black text vanished)."""
+    transparent = frame.mode in ("RGBA", "LA", "PA") or (
+        frame.mode == "P" and "transparency" in frame.info
+    )
+    if transparent:
+        rgba = frame.convert("RGBA")
+        page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        page.alpha_composite(rgba)
+        frame = page
+    return frame.convert("L")
+
+
 def shown_frames(loaded: Loaded, numbers: list[int]) -> Iterator[Image.Image]:
-    """Each frame asked for, as RGB and turned as the EXIF orientation says; a
-    frame that fails to decode raises ImageError("corrupt_image")."""
+    """Each frame asked for, in grey and turned as the EXIF orientation says
+    (what both the barcode reader and Tesseract read); a frame that fails to
+    decode raises ImageError("corrupt_image")."""
     image = loaded.image
+    turn = _UPRIGHT.get(loaded.orientation)
     for number in numbers:
         try:
             if loaded.frames > 1:  # an earlier pass may have left it elsewhere
                 image.seek(number)
                 image.load()
-            frame = image.convert("RGB") if image.mode != "RGB" else image.copy()
+            frame = _grey(image)
         except (OSError, ValueError, EOFError):
             raise ImageError("corrupt_image") from None
-        if loaded.orientation != 1:
-            frame = ImageOps.exif_transpose(frame) or frame
-        yield frame
+        yield frame.transpose(turn) if turn is not None else frame
