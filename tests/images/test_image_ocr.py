@@ -1,6 +1,8 @@
 """Text in pictures: Tesseract's words put back in reading order, engine
 findings mapped to boxes; a missing or slow Tesseract is never "clean"."""
 
+import logging
+
 import pytesseract
 import pytest
 from image_fixtures import CARD
@@ -138,3 +140,13 @@ def test_ocr_status_names_the_engine(tesseract):
 )
 def test_languages_for_a_locale(locale, installed, lang):
     assert ocr.languages_for(locale, installed) == lang
+
+
+def test_nothing_read_reaches_the_logs(scanner, tesseract, caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    data, _ = screenshot_png()
+    analysis = analyze(data, scanner)
+    assert {f["type"] for f in analysis.findings} >= {"CREDIT_CARD", "SECRET"}
+    out, err = capfd.readouterr()
+    for seen in (caplog.text, out, err):
+        assert CARD not in seen and "AKIA" not in seen and "Deploy notes" not in seen

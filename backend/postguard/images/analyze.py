@@ -20,6 +20,7 @@ from .findings import public
 from .findings import ranked
 from .load import frame_numbers
 from .load import open_image
+from .load import quiet
 from .load import shown_frames
 
 DEFAULT_MAX_FINDINGS = 100
@@ -104,7 +105,8 @@ def analyze_image(
     checks: dict[str, str] = {}
     location = False
     try:
-        found, location = metadata.read(loaded.image, base)
+        with quiet():
+            found, location = metadata.read(loaded.image, base)
         run.findings += found
         checks["metadata"] = "done"
     except Exception:  # noqa: BLE001 - a hostile file must not break the scan
