@@ -51,8 +51,8 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--no-ocr",
         action="store_true",
-        help="with --image: do not read the text in the image (it then counts "
-        "as not fully checked)",
+        help="with --image: do not read the text in the image (its check is "
+        "reported as skipped)",
     )
     parser.add_argument(
         "--json",

@@ -20,7 +20,7 @@ from PIL import Image
 try:  # HEIC/HEIF (iPhone photos): pillow-heif registers a Pillow plugin
     import pillow_heif
 except ImportError:  # pragma: no cover - a dependency, but the service still runs
-    pillow_heif = None
+    pillow_heif = None  # type: ignore[assignment]
 else:
     pillow_heif.register_heif_opener()
 

@@ -244,7 +244,7 @@ def xmp_position(xmp: str) -> tuple[float, float, float] | None:
 
 def _iptc(image: Image.Image) -> dict:
     try:
-        info = IptcImagePlugin.getiptcinfo(image)
+        info = IptcImagePlugin.getiptcinfo(image)  # type: ignore[arg-type]
     except (OSError, SyntaxError, ValueError, TypeError, IndexError):
         return {}
     return info if isinstance(info, dict) else {}

@@ -21,7 +21,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 
-import pytesseract
+import pytesseract  # type: ignore[import-untyped]
 from PIL import Image
 from PIL import ImageOps
 from PIL import ImageStat
