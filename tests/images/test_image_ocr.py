@@ -10,8 +10,12 @@ from image_fixtures import analyze
 from image_fixtures import animated_gif
 from image_fixtures import card_png
 from image_fixtures import clean_screenshot_png
+from image_fixtures import encode
+from image_fixtures import font
 from image_fixtures import overlaps
 from image_fixtures import screenshot_png
+from PIL import Image
+from PIL import ImageDraw
 
 from postguard.images import ocr
 from postguard.images import ocr_status
@@ -150,3 +154,18 @@ def test_nothing_read_reaches_the_logs(scanner, tesseract, caplog, capfd):
     out, err = capfd.readouterr()
     for seen in (caplog.text, out, err):
         assert CARD not in seen and "AKIA" not in seen and "Deploy notes" not in seen
+
+
+def test_text_in_a_turned_photo_is_read_upright(scanner, tesseract):
+    # A phone held sideways stores the pixels turned and says so in EXIF
+    # (orientation 6: turn 90 degrees clockwise to show).
+    upright = Image.new("RGB", (720, 160), "white")
+    ImageDraw.Draw(upright).text((24, 60), f"card {CARD}", font=font(28), fill="black")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+    analysis = analyze(encode(stored, "PNG", exif=exif), scanner)
+    assert (analysis.width, analysis.height) == (720, 160)
+    [finding] = analysis.findings
+    assert finding["type"] == "CREDIT_CARD" and finding["box"]["x"] > 24
+    assert 40 < finding["box"]["y"] < 100 and finding["box"]["width"] > 200
