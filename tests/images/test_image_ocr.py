@@ -169,3 +169,25 @@ def test_text_in_a_turned_photo_is_read_upright(scanner, tesseract):
     [finding] = analysis.findings
     assert finding["type"] == "CREDIT_CARD" and finding["box"]["x"] > 24
     assert 40 < finding["box"]["y"] < 100 and finding["box"]["width"] > 200
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        # Tesseract read the 28 px card like this in a 12-megapixel photo.
+        ("card 4111 1111 11111111 ok", "card 4111111111111111 ok"),
+        ("4111 11111111 1111", "4111111111111111"),
+        # Phone numbers and years are too short to be joined.
+        ("call +44 20 7946 0958", None),
+        ("2024 2025 2026", None),
+        ("no digits at all", None),
+    ],
+)
+def test_digit_groups_split_by_ocr_are_joined_for_a_second_look(text, joined):
+    found = ocr.joined_digit_groups(text)
+    if joined is None:
+        assert found is None
+        return
+    variant, offsets = found
+    assert variant == joined
+    assert [text[i] for i in offsets] == list(variant)
