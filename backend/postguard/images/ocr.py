@@ -186,9 +186,10 @@ def prepared(
     ``scale_for``, or the frames one under the other; its scale and the pitch
     (px between stacked frames' tops, in the frames' own pixels; 0 for one).
 
-    Stacked frames each get their own contrast stretch: with Tesseract's one
-    threshold for the sheet, frames whose background differed were lost
-    (measured on a GIF whose frames change colour); binarising them instead
+    Each frame gets its own contrast stretch: in a dark-mode screenshot,
+    inverted without it, Tesseract read "W7" as "W/7"; and with its one
+    threshold for a sheet, stacked frames whose background differed were lost
+    (measured on a GIF whose frames change colour). Binarising them instead
     joined digit groups ("1111 1111" read as "11111111")."""
     width, height = frames[0].size
     scale = scale_for((width, height), len(frames), photo)
@@ -198,8 +199,7 @@ def prepared(
         gray = _dark_on_light(frame)
         if scale != 1.0:
             gray = gray.resize(size, Image.Resampling.BICUBIC)
-        if len(frames) > 1:
-            gray = ImageOps.autocontrast(gray, cutoff=1)
+        gray = ImageOps.autocontrast(gray, cutoff=1)
         grays.append(gray)
     if len(grays) == 1:
         sheet, pitch = grays[0], 0.0
