@@ -111,6 +111,16 @@ def test_harmless_codes_give_nothing(scanner, payload):
     assert analysis.findings == [] and analysis.complete is True
 
 
+def test_a_product_code_is_a_product_number_not_a_card(scanner):
+    # Thirteen Luhn-valid digits under a Visa prefix: as an EAN-13 it is a GTIN;
+    # the same digits in a Code 128 are read as a card.
+    digits = "4000000000006"
+    ean, _ = code_png(digits, zxingcpp.BarcodeFormat.EAN13, scale=4)
+    assert codes_only(ean, scanner).findings == []
+    free, _ = code_png(f"card {digits}", zxingcpp.BarcodeFormat.Code128, scale=3)
+    assert [f["type"] for f in codes_only(free, scanner).findings] == ["CREDIT_CARD"]
+
+
 def test_two_codes_in_one_picture(scanner):
     canvas = Image.new("L", (1000, 500), 255)
     canvas.paste(code_image(WIFI, QR, 5), (40, 60))

@@ -28,6 +28,11 @@ _FORMAT_WORDS = {
     "DataMatrix": "Data Matrix code",
     "MaxiCode": "MaxiCode",
 }
+# Retail product codes: by their specification they hold a GTIN, a product's
+# number, whose digits would read as cards or phones to the engine.
+_PRODUCT_FORMATS = frozenset(
+    {"EANUPC", "EAN8", "EAN13", "EAN5", "EAN2", "UPCA", "UPCE", "ISBN", "ITF14"}
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,12 @@ class Code:
     box: dict
 
 
+def _format_name(barcode) -> str:
+    return getattr(barcode.format, "name", str(barcode.format)).replace(" ", "")
+
+
 def _words(barcode) -> str:
-    name = getattr(barcode.format, "name", str(barcode.format))
-    return _FORMAT_WORDS.get(name.replace(" ", ""), "barcode")
+    return _FORMAT_WORDS.get(_format_name(barcode), "barcode")
 
 
 def decode(frame: Image.Image) -> list[Code]:
@@ -57,7 +65,7 @@ def decode(frame: Image.Image) -> list[Code]:
         gray, try_rotate=True, try_invert=True, try_downscale=True
     ):
         text = barcode.text
-        if not text:
+        if not text or _format_name(barcode) in _PRODUCT_FORMATS:
             continue
         corners = barcode.position
         points = (

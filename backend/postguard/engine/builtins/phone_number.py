@@ -41,6 +41,11 @@ _DATE_TIME_OR_IP = regex.compile(
 # A dashed number that ends in a one-digit group is a check-digit identifier
 # (CAS 7732-18-5, ISBN 0-201-75041-4, EC 200-001-8), not how phones are written.
 _CHECK_DIGIT_ID = regex.compile(r"[0-9][0-9\-]*-[0-9]")
+# A capitals-and-digits group right before the digits (``1Z 999 AA1 01 2345 6784``,
+# a parcel's tracking code) makes them the tail of a code, not a phone.
+_CODE_GROUP_BEFORE = regex.compile(
+    r"(?<![^\s])(?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*[0-9])[0-9A-Z]{2,12} $"
+)
 
 
 def _is_formatted(raw: str) -> bool:
@@ -138,6 +143,10 @@ def find(
         check_budget()
         start = _with_prefix(text, start)
         candidate = text[start:end]
+        if text[start] != "+" and _CODE_GROUP_BEFORE.search(
+            text, max(0, start - 14), start
+        ):
+            continue
         if _is_formatted(candidate):
             found = _match(candidate, regions.hinted)
             if (
