@@ -271,8 +271,9 @@ def assemble(
     return ReadText("".join(parts), tuple(words), size[0], size[1], pitch)
 
 
-# Runs of digit groups split by single spaces: "4111 1111 11111111".
-_DIGIT_GROUPS = re.compile(r"(?<![0-9])[0-9]{1,8}(?: [0-9]{1,8})+(?![0-9])")
+# Runs of digit groups split by single spaces: "4111 1111 11111111", and
+# "4111 111111111111" (three groups read as one).
+_DIGIT_GROUPS = re.compile(r"(?<![0-9])[0-9]{1,18}(?: [0-9]{1,18})+(?![0-9])")
 JOINED_DIGITS = range(13, 20)  # payment card lengths
 
 
