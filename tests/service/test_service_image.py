@@ -419,3 +419,28 @@ def test_nothing_read_from_an_image_reaches_answers_logs_telemetry_or_audit(
     if audit_db.exists():  # checking an image writes no audit row
         with sqlite3.connect(audit_db) as conn:
             assert conn.execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
+
+
+def test_events_may_name_the_image_rules_and_telemetry_gets_their_actions(
+    papi, policy_app, tmp_path
+):
+    telemetry = Telemetry(tmp_path / "telemetry-home", flush_seconds=3600)
+    policy_app.extensions["postguard_telemetry"] = telemetry
+    event = {
+        "rule_ids": ["image.gps-location", "credit-card"],
+        "categories": ["pii", "account_number"],
+        "action": "posted",
+        "platform": "x",
+        "rules_version": policy_app.extensions["postguard"].engine.rules_version,
+    }
+    assert papi.post("/api/v1/events", json=event).status_code == 201
+    unknown = {**event, "rule_ids": ["image.gps-locaton"]}
+    response = papi.post("/api/v1/events", json=unknown)
+    assert response.status_code == 400 and error_code(response) == "unknown_rule"
+    rows = telemetry.outbox.batch()["items"]
+    telemetry.outbox.close()
+    # The image rule gets the attachments action (warn, not the text's block).
+    assert {row["rule_id"]: row["policy_action"] for row in rows} == {
+        "image.gps-location": "warn",
+        "credit-card": "warn",
+    }
