@@ -444,3 +444,20 @@ def test_events_may_name_the_image_rules_and_telemetry_gets_their_actions(
         "image.gps-location": "warn",
         "credit-card": "warn",
     }
+
+
+def test_a_third_image_at_once_waits_its_turn_then_gets_429(settings):
+    api = Api(create_app({**settings, "IMAGE_BUDGET_MS": 200}).test_client())
+    # Files that fail still give their slot back.
+    for _ in range(image_api.MAX_PARALLEL + 1):
+        assert post_image(api, png_bomb()).status_code == 422
+    slot = image_api._slot()
+    taken = [slot.acquire(timeout=1) for _ in range(image_api.MAX_PARALLEL)]
+    assert all(taken)
+    try:
+        response = post_image(api, png_bomb())
+    finally:
+        for _ in taken:
+            slot.release()
+    assert response.status_code == 429 and response.headers["Retry-After"] == "1"
+    assert post_image(api, png_bomb()).status_code == 422
