@@ -461,3 +461,10 @@ def test_a_third_image_at_once_waits_its_turn_then_gets_429(settings):
             slot.release()
     assert response.status_code == 429 and response.headers["Retry-After"] == "1"
     assert post_image(api, png_bomb()).status_code == 422
+
+
+def test_without_gevent_the_analysis_runs_inline():
+    from postguard import beside_loop
+
+    assert beside_loop.gevent_patched() is False  # pytest does not monkey-patch
+    assert beside_loop.run_beside_loop(lambda a, b=0: (a, b), 1, b=2) == (1, 2)

@@ -155,15 +155,15 @@ def test_text_scans_keep_answering_while_a_big_photo_is_checked(server):
         scanner.join()
     assert status == 200 and body["verdict"] == "allow", body
     assert statuses and set(statuses) == {200}
-    # The image's own CPU work (decoding, the barcode search, preparing the
-    # picture for Tesseract) holds the worker in slices; Tesseract itself runs
-    # in a process gevent waits on. No scan may wait for the whole check.
+    # The image's CPU work runs in a thread beside the loop and Tesseract in a
+    # process the loop waits on: a scan never waits for the check (inline, the
+    # worst scan waited about 80% of it).
     p50, worst = percentile(latencies, 50) * 1000, max(latencies) * 1000
     print(
         f"\ntext scans during a 12 MP check: {len(latencies)}, p50 {p50:.0f} ms, "
         f"max {worst:.0f} ms; the image took {body['elapsed_ms']:.0f} ms"
     )
-    assert max(latencies) * 1000 < body["elapsed_ms"]
+    assert worst < max(250, body["elapsed_ms"] / 5)
 
 
 def test_without_tesseract_the_service_starts_scans_text_and_flags_images(
@@ -193,5 +193,36 @@ def test_without_tesseract_the_service_starts_scans_text_and_flags_images(
             "text": "unavailable",
         }
         assert body["complete"] is False and body["verdict"] != "allow"
+    finally:
+        service.kill()
+
+
+def test_images_checked_at_once_all_get_answers(server):
+    shots = [screenshot(f"card {CARD}"), gps_jpeg(), clean_jpeg()]
+    answers: list = [None] * len(shots)
+
+    def send(n: int) -> None:
+        answers[n] = post_image(server, shots[n], content_type="image/jpeg")
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(shots))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a[0] for a in answers] == [200, 200, 200]
+    assert [a[2]["verdict"] for a in answers] == ["block", "warn", "allow"]
+
+
+def test_a_check_out_of_time_on_the_server_is_never_clean(tmp_path):
+    service = start_service(
+        tmp_path / "home", tmp_path / "serve.log", POSTGUARD_IMAGE_BUDGET_MS="300"
+    )
+    try:
+        for _ in range(2):  # the first also asks Tesseract its version
+            status, _, body = post_image(service, screenshot(f"card {CARD}"))
+            assert status == 200
+            assert body["checks"]["text"] == "timeout", body
+            assert body["complete"] is False and body["verdict"] == "warn"
+        assert "Traceback" not in service.log()
     finally:
         service.kill()

@@ -19,6 +19,7 @@ from flask import jsonify
 from flask import request
 
 from .. import services
+from ..beside_loop import run_beside_loop
 from ..decide import decide
 from ..errors import APIError
 from ..request_body import read_body
@@ -92,6 +93,7 @@ def analyze():
     try:  # imported here: Pillow and zxing-cpp load on the first image
         from ..images import ImageError
         from ..images import analyze_image
+        from ..images import ocr_status
     except ImportError:
         raise APIError(
             503, "images_unavailable", "Image checks are not installed here."
@@ -107,8 +109,13 @@ def analyze():
             {"Retry-After": "1"},
         )
     try:
-        analysis = analyze_image(
-            data, shared.scanner, locale=query.get("locale"), budget_ms=budget_ms()
+        ocr_status()  # cached; first asked here, where Tesseract may be started
+        analysis = run_beside_loop(
+            analyze_image,
+            data,
+            shared.scanner,
+            locale=query.get("locale"),
+            budget_ms=budget_ms(),
         )
         decision = decide(
             "",
