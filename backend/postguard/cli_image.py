@@ -24,6 +24,7 @@ from .cli_scan import EXIT_SOFTWARE
 from .cli_scan import EXIT_USAGE
 
 VERDICT_RANK = {"allow": 0, "warn": 1, "block": 2}
+DEFAULT_BUDGET_MS = 4000.0  # the service's, so both answer alike
 
 
 def _fail(code: int, message: str) -> int:
@@ -98,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.file != "-":
         return _fail(EXIT_USAGE, "give either --image FILE or a text file, not both")
+    if args.budget_ms is not None and not 0 < args.budget_ms <= 600_000:
+        return _fail(EXIT_USAGE, "--budget-ms: between 0 and 600000")
     if args.format == "jsonl" or args.explain:
         option = "--explain" if args.explain else "--format jsonl"
         return _fail(EXIT_USAGE, f"{option} does not combine with --image")
@@ -137,7 +140,9 @@ def _without_policy(args: argparse.Namespace, data: bytes) -> dict | int:
     except (OSError, ValueError, BundleError) as exc:
         return _fail(EXIT_SOFTWARE, f"cannot load the rule bundle: {exc}")
     scanner = EngineScanner(engine, rules_on_by_default(engine))
-    analysis = analyze_image(data, scanner, locale=args.locale, ocr=not args.no_ocr)
+    analysis = analyze_image(
+        data, scanner, locale=args.locale, ocr=not args.no_ocr, budget_ms=_budget(args)
+    )
     return image_answer(analysis, engine_verdict(engine, analysis), analysis.findings)
 
 
@@ -147,7 +152,13 @@ def _with_policy(args: argparse.Namespace, data: bytes) -> dict | int:
     decider = _policy_scan(args)
     if isinstance(decider, int):
         return decider
-    return decider.image(data, args.locale, ocr=not args.no_ocr)
+    return decider.image(
+        data, args.locale, ocr=not args.no_ocr, budget_ms=_budget(args)
+    )
+
+
+def _budget(args: argparse.Namespace) -> float:
+    return DEFAULT_BUDGET_MS if args.budget_ms is None else args.budget_ms
 
 
 def _where(finding: dict) -> str:

@@ -125,7 +125,14 @@ class PolicyScan:
             "mode": self.parts["policy"].mode,
         }
 
-    def image(self, data: bytes, locale: str | None, *, ocr: bool = True) -> dict:
+    def image(
+        self,
+        data: bytes,
+        locale: str | None,
+        *,
+        ocr: bool = True,
+        budget_ms: float = 4000.0,
+    ) -> dict:
         """What the service's image endpoint answers, without the timing.
         Raises ImageError for a file that is not a usable image."""
         from .cli_image import image_answer
@@ -134,7 +141,9 @@ class PolicyScan:
         from .images import analyze_image
 
         scanner = self.parts["scanner"]
-        analysis = analyze_image(data, scanner, locale=locale, ocr=ocr)
+        analysis = analyze_image(
+            data, scanner, locale=locale, ocr=ocr, budget_ms=budget_ms
+        )
         # The one place the image's findings meet the policy.
         decision = decide(
             "",

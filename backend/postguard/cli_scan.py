@@ -42,10 +42,17 @@ def register(subparsers) -> None:
         "in it (docs/images.md)",
     )
     parser.add_argument(
+        "--budget-ms",
+        type=float,
+        metavar="MS",
+        help="with --image: the time the checks may take (default 4000, as the "
+        "service); past it the image counts as not fully checked",
+    )
+    parser.add_argument(
         "--no-ocr",
         action="store_true",
-        help="with --image: do not read the text in the image (it then counts "
-        "as not fully checked)",
+        help="with --image: do not read the text in the image (its check is "
+        "reported as skipped)",
     )
     parser.add_argument(
         "--json",
@@ -110,8 +117,9 @@ def run(args: argparse.Namespace) -> int:
         from .cli_image import run as run_image
 
         return run_image(args)
-    if args.no_ocr:
-        return _fail(EXIT_USAGE, "--no-ocr needs --image")
+    if args.no_ocr or args.budget_ms is not None:
+        option = "--no-ocr" if args.no_ocr else "--budget-ms"
+        return _fail(EXIT_USAGE, f"{option} needs --image")
     if args.policy:
         decider = _policy_scan(args)
         if isinstance(decider, int):

@@ -197,6 +197,28 @@ ensure_firefox() {
   export POSTGUARD_FIREFOX=$path
 }
 
+# Tesseract OCR for the text in attached images (postguard.images). The service
+# runs without it (image text is then reported as not checked), so scripts/serve
+# only says whether it is there; scripts/test installs it, because the image
+# tests fail in CI without it (tests/images/conftest.py). Debian and Ubuntu both
+# ship tesseract-ocr with English (tesseract-ocr-eng).
+find_tesseract() { command -v tesseract 2>/dev/null; }
+
+ensure_tesseract() {
+  if [ -z "$(find_tesseract)" ]; then
+    apt_install tesseract-ocr tesseract-ocr-eng
+    [ -n "$(find_tesseract)" ] || die "tesseract is still missing after installing tesseract-ocr"
+  fi
+}
+
+report_tesseract() {
+  if [ -n "$(find_tesseract)" ]; then
+    say "text in images: checked with $(tesseract --version 2>/dev/null | head -n 1)"
+  else
+    say "text in images: not checked (no Tesseract; apt-get install tesseract-ocr adds it)"
+  fi
+}
+
 # A PostgreSQL server for central's store tests (tests/central/conftest.py starts
 # a throwaway cluster with initdb and pg_ctl; they fail in CI without one).
 # Debian's postgresql package keeps the binaries out of PATH, in

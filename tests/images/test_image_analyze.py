@@ -5,6 +5,7 @@ import pytest
 import zxingcpp
 from image_fixtures import PHOTO
 from image_fixtures import SCREEN
+from image_fixtures import analyze
 from image_fixtures import clean_jpeg
 from image_fixtures import clean_screenshot_png
 from image_fixtures import code_image
@@ -16,7 +17,6 @@ from PIL import Image
 from PIL import ImageDraw
 
 from postguard.images import ImageAnalysis
-from postguard.images import analyze_image
 
 CONTRACT_KEYS = {
     "rule_id",
@@ -38,7 +38,7 @@ CONTRACT_KEYS = {
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("size", [PHOTO, SCREEN, (640, 480)])
 def test_clean_photos_have_nothing_and_are_complete(scanner, tesseract, seed, size):
-    analysis = analyze_image(clean_jpeg(size, seed), scanner)
+    analysis = analyze(clean_jpeg(size, seed), scanner)
     assert analysis.findings == [], [f["type"] for f in analysis.findings]
     assert analysis.complete is True and analysis.location is False
     assert analysis.checks == {"metadata": "done", "barcodes": "done", "text": "done"}
@@ -46,12 +46,12 @@ def test_clean_photos_have_nothing_and_are_complete(scanner, tesseract, seed, si
 
 
 def test_a_clean_screenshot_of_the_same_size(scanner, tesseract):
-    analysis = analyze_image(clean_screenshot_png(), scanner)
+    analysis = analyze(clean_screenshot_png(), scanner)
     assert analysis.findings == [] and analysis.complete is True
 
 
 def test_gps_photo(scanner, tesseract):
-    analysis = analyze_image(gps_jpeg(), scanner)
+    analysis = analyze(gps_jpeg(), scanner)
     assert isinstance(analysis, ImageAnalysis)
     assert analysis.format == "jpeg" and (analysis.width, analysis.height) == PHOTO
     assert [f["type"] for f in analysis.findings] == ["GPS_LOCATION"]
@@ -65,12 +65,12 @@ def test_the_same_value_in_a_code_and_in_text_is_one_finding(scanner, tesseract)
     canvas = Image.new("RGB", (900, 520), "white")
     canvas.paste(code_image(text, zxingcpp.BarcodeFormat.QRCode, 5), (40, 40))
     ImageDraw.Draw(canvas).text((40, 440), text, font=font(28), fill="black")
-    analysis = analyze_image(encode(canvas, "PNG"), scanner)
+    analysis = analyze(encode(canvas, "PNG"), scanner)
     cards = [f for f in analysis.findings if f["type"] == "CREDIT_CARD"]
     assert len(cards) == 1 and cards[0]["source"] == "barcode"
     # Without the code, the text alone still finds it.
     canvas.paste((255, 255, 255), (0, 0, 900, 420))
-    analysis = analyze_image(encode(canvas, "PNG"), scanner)
+    analysis = analyze(encode(canvas, "PNG"), scanner)
     assert [f["source"] for f in analysis.findings] == ["text"]
 
 
@@ -83,7 +83,7 @@ def test_most_severe_first_and_ocr_can_be_skipped(scanner):
         (500, 60),
     )
     data = encode(picture, "JPEG", quality=92, exif=_gps_exif())
-    analysis = analyze_image(data, scanner, ocr=False)
+    analysis = analyze(data, scanner, ocr=False)
     assert [f["type"] for f in analysis.findings] == ["TOTP_SECRET", "GPS_LOCATION"]
     assert analysis.checks["text"] == "skipped" and analysis.complete is True
 
@@ -116,7 +116,7 @@ def test_the_cap_counts_what_it_leaves_out(scanner):
         ),
         (520, 60),
     )
-    analysis = analyze_image(encode(picture, "PNG"), FewFindings(scanner), ocr=False)
+    analysis = analyze(encode(picture, "PNG"), FewFindings(scanner), ocr=False)
     assert [f["type"] for f in analysis.findings] == ["TOTP_SECRET"]
     assert analysis.findings_omitted == 1
     assert analysis.unlisted == [

@@ -7,6 +7,7 @@ from image_fixtures import BCBP
 from image_fixtures import EPC
 from image_fixtures import OTPAUTH
 from image_fixtures import WIFI
+from image_fixtures import analyze
 from image_fixtures import code_image
 from image_fixtures import code_png
 from image_fixtures import encode
@@ -15,14 +16,12 @@ from image_fixtures import photo
 from PIL import Image
 from PIL import ImageOps
 
-from postguard.images import analyze_image
-
 QR = zxingcpp.BarcodeFormat.QRCode
 
 
 def codes_only(data: bytes, scanner):
     """The analysis without OCR, so a finding can only come from the code."""
-    return analyze_image(data, scanner, ocr=False)
+    return analyze(data, scanner, ocr=False)
 
 
 @pytest.mark.parametrize(

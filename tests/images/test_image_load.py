@@ -4,6 +4,7 @@ for every bad file."""
 import io
 
 import pytest
+from image_fixtures import analyze
 from image_fixtures import animated_gif
 from image_fixtures import encode
 from image_fixtures import heic_with_gps
@@ -13,7 +14,6 @@ from image_fixtures import truncated_jpeg
 from PIL import Image
 
 from postguard.images import ImageError
-from postguard.images import analyze_image
 from postguard.images.load import MESSAGES
 from postguard.images.load import frame_numbers
 from postguard.images.load import open_image
@@ -63,7 +63,7 @@ def test_files_that_are_not_images_we_check(data, code):
 
 def test_a_truncated_jpeg_is_corrupt_not_half_checked(scanner):
     with pytest.raises(ImageError) as caught:
-        analyze_image(truncated_jpeg(), scanner)
+        analyze(truncated_jpeg(), scanner)
     assert caught.value.code == "corrupt_image"
 
 
@@ -79,7 +79,7 @@ def test_a_50000_pixel_square_png_is_refused_before_it_is_drawn(scanner):
     bomb = png_bomb()
     assert len(bomb) < 200  # the header only: nothing of 2.5 gigapixels exists
     with pytest.raises(ImageError) as caught:
-        analyze_image(bomb, scanner)
+        analyze(bomb, scanner)
     assert caught.value.code == "too_many_pixels"
     assert Image.MAX_IMAGE_PIXELS == 89_478_485  # Pillow's guard stays on
 

@@ -1,14 +1,16 @@
 """Personal metadata: GPS (EXIF and XMP), place names, serials, owners; previews
 that never show a coordinate or a whole name."""
 
+import time
+
 import pytest
+from image_fixtures import analyze
 from image_fixtures import encode
 from image_fixtures import gps_exif
 from image_fixtures import heic_with_gps
 from image_fixtures import photo
 from PIL import Image
 
-from postguard.images import analyze_image
 from postguard.images import metadata
 from postguard.images.load import open_image
 
@@ -141,6 +143,18 @@ def test_a_drone_writes_decimal_degrees():
 
 
 def test_heic_gps_is_found(scanner):
-    analysis = analyze_image(heic_with_gps(), scanner, ocr=False)
+    analysis = analyze(heic_with_gps(), scanner, ocr=False)
     assert analysis.format == "heif" and analysis.location is True
     assert [f["type"] for f in analysis.findings] == ["GPS_LOCATION"]
+
+
+@pytest.mark.parametrize(
+    "packet",
+    ["<dc:creator " * 30_000, "<dc:creator>" * 30_000, 'exif:GPSLatitude="' * 20_000],
+)
+def test_a_hostile_xmp_packet_costs_linear_time(packet):
+    started = time.perf_counter()
+    for name in ("dc:creator", "photoshop:City"):
+        metadata.xmp_values(packet[: metadata.MAX_XMP_CHARS], name)
+    metadata.xmp_position(packet[: metadata.MAX_XMP_CHARS])
+    assert time.perf_counter() - started < 2

@@ -1,16 +1,22 @@
 """Text in pictures: Tesseract's words put back in reading order, engine
 findings mapped to boxes; a missing or slow Tesseract is never "clean"."""
 
+import logging
+
 import pytesseract
 import pytest
 from image_fixtures import CARD
+from image_fixtures import analyze
 from image_fixtures import animated_gif
 from image_fixtures import card_png
 from image_fixtures import clean_screenshot_png
+from image_fixtures import encode
+from image_fixtures import font
 from image_fixtures import overlaps
 from image_fixtures import screenshot_png
+from PIL import Image
+from PIL import ImageDraw
 
-from postguard.images import analyze_image
 from postguard.images import ocr
 from postguard.images import ocr_status
 from postguard.images.load import open_image
@@ -24,7 +30,7 @@ def frames_of(data: bytes):
 
 def test_the_acceptance_card_in_28_px_sans(scanner, tesseract):
     data, drawn = card_png()
-    analysis = analyze_image(data, scanner)
+    analysis = analyze(data, scanner)
     assert analysis.checks["text"] == "done" and analysis.complete
     [finding] = analysis.findings
     assert finding["type"] == "CREDIT_CARD" and finding["source"] == "text"
@@ -36,7 +42,7 @@ def test_the_acceptance_card_in_28_px_sans(scanner, tesseract):
 @pytest.mark.parametrize("dark", [False, True])
 def test_a_screenshot_with_a_key_and_a_card(scanner, tesseract, dark):
     data, drawn = screenshot_png(dark=dark)
-    analysis = analyze_image(data, scanner)
+    analysis = analyze(data, scanner)
     found = {f["type"]: f for f in analysis.findings}
     assert "CREDIT_CARD" in found
     assert overlaps(found["CREDIT_CARD"]["box"], drawn["card"])
@@ -47,12 +53,12 @@ def test_a_screenshot_with_a_key_and_a_card(scanner, tesseract, dark):
 
 
 def test_a_clean_screenshot_has_nothing(scanner, tesseract):
-    analysis = analyze_image(clean_screenshot_png(), scanner)
+    analysis = analyze(clean_screenshot_png(), scanner)
     assert analysis.findings == [] and analysis.complete is True
 
 
 def test_text_in_a_later_frame_of_an_animation(scanner, tesseract):
-    analysis = analyze_image(animated_gif(3, text_frame=2), scanner)
+    analysis = analyze(animated_gif(3, text_frame=2), scanner)
     [finding] = analysis.findings
     assert finding["type"] == "CREDIT_CARD"
     # The box is in the frame's own pixels, not in the stacked sheet's.
@@ -60,7 +66,7 @@ def test_text_in_a_later_frame_of_an_animation(scanner, tesseract):
 
 
 def test_a_long_animation_is_not_fully_checked(scanner, tesseract):
-    analysis = analyze_image(animated_gif(20, text_frame=0), scanner)
+    analysis = analyze(animated_gif(20, text_frame=0), scanner)
     assert [f["type"] for f in analysis.findings] == ["CREDIT_CARD"]
     assert {"rule_id": None, "reason": "frames_skipped"} in analysis.incomplete
     assert analysis.complete is False
@@ -98,7 +104,7 @@ def test_missing_tesseract_is_unavailable_not_clean(scanner, monkeypatch):
     )
     assert ocr_status() == {"available": False, "engine": None, "languages": []}
     data, _ = card_png()
-    analysis = analyze_image(data, scanner)
+    analysis = analyze(data, scanner)
     assert analysis.checks == {
         "metadata": "done",
         "barcodes": "done",
@@ -117,7 +123,7 @@ def test_tesseract_killed_at_its_timeout(tesseract):
 
 def test_an_analysis_out_of_time_is_incomplete(scanner, tesseract):
     data, _ = screenshot_png()
-    analysis = analyze_image(data, scanner, budget_ms=1)
+    analysis = analyze(data, scanner, budget_ms=1)
     assert analysis.checks["text"] == "timeout"
     assert analysis.complete is False
 
@@ -138,3 +144,28 @@ def test_ocr_status_names_the_engine(tesseract):
 )
 def test_languages_for_a_locale(locale, installed, lang):
     assert ocr.languages_for(locale, installed) == lang
+
+
+def test_nothing_read_reaches_the_logs(scanner, tesseract, caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    data, _ = screenshot_png()
+    analysis = analyze(data, scanner)
+    assert {f["type"] for f in analysis.findings} >= {"CREDIT_CARD", "SECRET"}
+    out, err = capfd.readouterr()
+    for seen in (caplog.text, out, err):
+        assert CARD not in seen and "AKIA" not in seen and "Deploy notes" not in seen
+
+
+def test_text_in_a_turned_photo_is_read_upright(scanner, tesseract):
+    # A phone held sideways stores the pixels turned and says so in EXIF
+    # (orientation 6: turn 90 degrees clockwise to show).
+    upright = Image.new("RGB", (720, 160), "white")
+    ImageDraw.Draw(upright).text((24, 60), f"card {CARD}", font=font(28), fill="black")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = upright.transpose(Image.Transpose.ROTATE_90)
+    analysis = analyze(encode(stored, "PNG", exif=exif), scanner)
+    assert (analysis.width, analysis.height) == (720, 160)
+    [finding] = analysis.findings
+    assert finding["type"] == "CREDIT_CARD" and finding["box"]["x"] > 24
+    assert 40 < finding["box"]["y"] < 100 and finding["box"]["width"] > 200

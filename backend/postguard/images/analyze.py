@@ -20,14 +20,17 @@ from .findings import public
 from .findings import ranked
 from .load import frame_numbers
 from .load import open_image
+from .load import quiet
 from .load import shown_frames
 
 DEFAULT_MAX_FINDINGS = 100
 # Tesseract is not started with less time than this left.
 MIN_OCR_SECONDS = 0.05
 DONE_STATES = ("done", "skipped")
-# An animation's frames are read as one stacked picture of at most this size.
-MAX_STACKED_PIXELS = 16_000_000
+PHOTO_FORMATS = ("jpeg", "heif", "avif")  # read as photos (ocr.scale_for)
+# An animation's frames (grey, one byte a pixel) are kept and read as one
+# stacked picture of at most this many pixels.
+MAX_FRAME_PIXELS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -102,26 +105,31 @@ def analyze_image(
     checks: dict[str, str] = {}
     location = False
     try:
-        found, location = metadata.read(loaded.image, base)
+        with quiet():
+            found, location = metadata.read(loaded.image, base)
         run.findings += found
         checks["metadata"] = "done"
     except Exception:  # noqa: BLE001 - a hostile file must not break the scan
         checks["metadata"] = "failed"
     numbers = frame_numbers(loaded.frames)
+    width, height = loaded.size
+    # Frames are decoded once for both readers, within a bound on their pixels.
+    numbers = numbers[: max(1, MAX_FRAME_PIXELS // max(1, width * height))]
     if len(numbers) < loaded.frames:
         run.gap({"rule_id": None, "reason": "frames_skipped"})
-    checks["barcodes"] = _barcodes(run, loaded, numbers, base)
+    frames = list(shown_frames(loaded, numbers))
+    checks["barcodes"] = _barcodes(run, frames, base)
     if not ocr:
         checks["text"] = "skipped"
     else:
-        checks["text"] = _text(run, loaded, numbers)
+        checks["text"] = _text(run, frames, loaded.format in PHOTO_FORMATS)
+    del frames
     listed = ranked(deduplicated(run.findings))
     limit = getattr(scanner, "max_findings", DEFAULT_MAX_FINDINGS)
     cut = listed[limit:]
     run.unlisted += [
         {k: f[k] for k in ("rule_id", "category", "severity")} for f in cut
     ]
-    width, height = loaded.size
     complete = all(s in DONE_STATES for s in checks.values()) and not run.incomplete
     return ImageAnalysis(
         format=loaded.format,
@@ -143,9 +151,9 @@ def _rules_version(scanner) -> str:
     return str(getattr(engine, "rules_version", "") or "")
 
 
-def _barcodes(run: _Run, loaded, numbers: list[int], base: str) -> str:
+def _barcodes(run: _Run, frames: list, base: str) -> str:
     seen: set[str] = set()
-    for frame in shown_frames(loaded, numbers):
+    for frame in frames:
         if run.left() <= 0:
             return "timeout"
         try:
@@ -162,28 +170,22 @@ def _barcodes(run: _Run, loaded, numbers: list[int], base: str) -> str:
     return "done"
 
 
-def _text(run: _Run, loaded, numbers: list[int]) -> str:
+def _text(run: _Run, frames: list, photo: bool) -> str:
     status = ocr.ocr_status()
     if not status["available"]:
         return "unavailable"
     lang = ocr.languages_for(run.locale, status["languages"])
-    width, height = loaded.size
-    fit = max(1, MAX_STACKED_PIXELS // max(1, width * height))
-    if fit < len(numbers):
-        run.gap({"rule_id": None, "reason": "frames_skipped"})
-    frames = list(shown_frames(loaded, numbers[:fit]))
     seconds = run.left()
     if seconds < MIN_OCR_SECONDS:
         return "timeout"
     try:
-        read = ocr.read_text(frames, timeout_s=seconds, lang=lang)
+        read = ocr.read_text(frames, timeout_s=seconds, lang=lang, photo=photo)
     except ocr.OcrUnavailable:
         return "unavailable"
     except ocr.OcrTimeout:
         return "timeout"
     except ocr.OcrFailed:
         return "failed"
-    del frames
     if not read.text:
         return "done"
     result = run.scanner.scan(read.text, run.locale)

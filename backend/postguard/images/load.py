@@ -10,19 +10,17 @@ complete.
 from __future__ import annotations
 
 import io
-import struct
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image
-from PIL import ImageOps
-from PIL import UnidentifiedImageError
 
 try:  # HEIC/HEIF (iPhone photos): pillow-heif registers a Pillow plugin
     import pillow_heif
 except ImportError:  # pragma: no cover - a dependency, but the service still runs
-    pillow_heif = None
+    pillow_heif = None  # type: ignore[assignment]
 else:
     pillow_heif.register_heif_opener()
 
@@ -134,22 +132,33 @@ def open_image(data: bytes) -> Loaded:
         raise ImageError("not_an_image")
     if kind == "other":
         raise ImageError("unsupported_format")
-    with warnings.catch_warnings():
-        # Past MAX_IMAGE_PIXELS Pillow only warns (past twice that it raises):
-        # both are refused here.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+    with quiet():
         try:
             image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[kind]])
             _check_pixels(image)
             image.load()
+            frames = int(getattr(image, "n_frames", 1) or 1)
+        except ImageError:
+            raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise ImageError("too_many_pixels") from None
-        except UnidentifiedImageError:
+        except Exception:  # noqa: BLE001 - whatever a hostile file makes a plugin raise
             raise ImageError("corrupt_image") from None
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error):
-            raise ImageError("corrupt_image") from None
-    frames = int(getattr(image, "n_frames", 1) or 1)
     return Loaded(image, kind, frames)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Pillow's warnings about odd files are silenced (they say nothing we act
+    on), except the decompression-bomb warning, which is an error: past
+    MAX_IMAGE_PIXELS Pillow only warns (past twice that it raises), and both
+    are refused. _check_pixels refuses them too, whatever the filters say.
+    The filters are global state; what runs inside never waits on I/O, so no
+    other greenlet runs in between."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
 
 
 def _check_pixels(image: Image.Image) -> None:
@@ -170,18 +179,45 @@ def frame_numbers(frames: int) -> list[int]:
     return [0, *sorted({round(step * i) for i in range(1, MAX_EXTRA_FRAMES + 1)})]
 
 
+# EXIF orientation -> the turn that shows the picture upright.
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _grey(frame: Image.Image) -> Image.Image:
+    """The frame in grey; transparent parts become white, as a page shows them
+    (converted as they are, a transparent screenshot's black text vanished)."""
+    transparent = frame.mode in ("RGBA", "LA", "PA") or (
+        frame.mode == "P" and "transparency" in frame.info
+    )
+    if transparent:
+        rgba = frame.convert("RGBA")
+        page = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        page.alpha_composite(rgba)
+        frame = page
+    return frame.convert("L")
+
+
 def shown_frames(loaded: Loaded, numbers: list[int]) -> Iterator[Image.Image]:
-    """Each frame asked for, as RGB and turned as the EXIF orientation says; a
-    frame that fails to decode raises ImageError("corrupt_image")."""
+    """Each frame asked for, in grey and turned as the EXIF orientation says
+    (what both the barcode reader and Tesseract read); a frame that fails to
+    decode raises ImageError("corrupt_image")."""
     image = loaded.image
+    turn = _UPRIGHT.get(loaded.orientation)
     for number in numbers:
         try:
-            if loaded.frames > 1:  # an earlier pass may have left it elsewhere
-                image.seek(number)
-                image.load()
-            frame = image.convert("RGB") if image.mode != "RGB" else image.copy()
-        except (OSError, ValueError, EOFError):
+            with quiet():
+                if loaded.frames > 1:  # an earlier pass may have left it elsewhere
+                    image.seek(number)
+                    image.load()
+                frame = _grey(image)
+        except Exception:  # noqa: BLE001 - as in open_image
             raise ImageError("corrupt_image") from None
-        if loaded.orientation != 1:
-            frame = ImageOps.exif_transpose(frame) or frame
-        yield frame
+        yield frame.transpose(turn) if turn is not None else frame

@@ -39,6 +39,8 @@ _XMP_SERIAL = (
 )
 _XMP_PLACE = ("Iptc4xmpCore:Location", "photoshop:City", "Iptc4xmpExt:Sublocation")
 _IPTC_BYLINE, _IPTC_CITY, _IPTC_SUBLOCATION = (2, 80), (2, 90), (2, 92)
+# XMP read (JPEG caps a packet at 64 KB; PNG and TIFF do not).
+MAX_XMP_CHARS = 256_000
 # Values cameras write when nobody set one.
 _PLACEHOLDER = re.compile(r"(?i)^(?:|[\s0\-_.]*|unknown|none|n/?a|null|default)$")
 WHERE = {
@@ -178,8 +180,8 @@ def xmp_text(image: Image.Image) -> str:
     if raw is None and hasattr(image, "tag_v2"):  # TIFF keeps XMP in tag 700
         raw = image.tag_v2.get(700)
     if isinstance(raw, bytes):
-        return raw.decode("utf-8", "replace")
-    return raw if isinstance(raw, str) else ""
+        raw = raw[: MAX_XMP_CHARS * 4].decode("utf-8", "replace")
+    return raw[:MAX_XMP_CHARS] if isinstance(raw, str) else ""
 
 
 def xmp_values(xmp: str, name: str) -> list[str]:
@@ -187,11 +189,18 @@ def xmp_values(xmp: str, name: str) -> list[str]:
     (``<name>v</name>``) or as an rdf:Seq/Bag/Alt list."""
     if name not in xmp:
         return []
+    # Every repeat is bounded, and an element's body stops at the next tag of
+    # the same name: a hostile packet of unclosed tags costs linear time.
     quoted = re.escape(name)
-    values = re.findall(rf'{quoted}\s*=\s*"([^"]*)"', xmp)
-    values += re.findall(rf"{quoted}\s*=\s*'([^']*)'", xmp)
-    for body in re.findall(rf"<{quoted}(?:\s[^>]*)?>(.*?)</{quoted}\s*>", xmp, re.S):
-        items = re.findall(r"<rdf:li(?:\s[^>]*)?>(.*?)</rdf:li\s*>", body, re.S)
+    values = re.findall(rf'{quoted}\s*=\s*"([^"<]{{0,4096}})"', xmp)
+    values += re.findall(rf"{quoted}\s*=\s*'([^'<]{{0,4096}})'", xmp)
+    element = (
+        rf"<{quoted}(?:\s[^<>]{{0,4096}})?>((?:(?!</?{quoted}[\s>/]).){{0,65536}})"
+    )
+    for body in re.findall(rf"{element}</{quoted}\s*>", xmp, re.S):
+        items = re.findall(
+            r"<rdf:li(?:\s[^<>]{0,4096})?>([^<]{0,4096})</rdf:li\s*>", body
+        )
         values += items if items else [body]
     return [html.unescape(v).strip() for v in values if "<" not in v]
 
@@ -244,7 +253,7 @@ def xmp_position(xmp: str) -> tuple[float, float, float] | None:
 
 def _iptc(image: Image.Image) -> dict:
     try:
-        info = IptcImagePlugin.getiptcinfo(image)
+        info = IptcImagePlugin.getiptcinfo(image)  # type: ignore[arg-type]
     except (OSError, SyntaxError, ValueError, TypeError, IndexError):
         return {}
     return info if isinstance(info, dict) else {}

@@ -21,7 +21,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 
-import pytesseract
+import pytesseract  # type: ignore[import-untyped]
 from PIL import Image
 from PIL import ImageOps
 from PIL import ImageStat
@@ -35,8 +35,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 # Tesseract splits and joins digit groups of small screen fonts ("4111 1111"
 # read as "41111111") unless they are enlarged: screen-sized pictures are read
 # at 1.5x (2x when small), which got 14-36 px fonts right where 1x failed below
-# 24 px. Photos are reduced to 3 megapixels (noise costs Tesseract time).
-SCREEN_SIDE = 2000  # longest side, px, up to which a picture counts as a screen
+# 24 px. Photos (JPEG, HEIF, AVIF) over 3 megapixels are reduced to that
+# instead: their noise costs Tesseract time (a 1600x1200 photo enlarged took it
+# 2-3 s), and text a camera caught is rarely that small.
+SCREEN_SIDE = 2000  # longest side, px, up to which a screen picture is enlarged
 SMALL_SIDE = 1000
 MAX_PHOTO_PIXELS = 3_000_000
 MAX_SHEET_PIXELS = 8_000_000
@@ -160,13 +162,15 @@ def _dark_on_light(frame: Image.Image) -> Image.Image:
     return gray
 
 
-def scale_for(frame_size: tuple[int, int], frames: int = 1) -> float:
+def scale_for(
+    frame_size: tuple[int, int], frames: int = 1, photo: bool = False
+) -> float:
     """How much to enlarge (or reduce) each frame before Tesseract reads it."""
     width, height = frame_size
     pixels = width * height * frames
     if max(frame_size) < SMALL_SIDE:
         scale = 2.0
-    elif max(frame_size) <= SCREEN_SIDE:
+    elif max(frame_size) <= SCREEN_SIDE and not photo:
         scale = 1.5
     else:
         scale = min(1.0, (MAX_PHOTO_PIXELS / pixels) ** 0.5)
@@ -175,7 +179,9 @@ def scale_for(frame_size: tuple[int, int], frames: int = 1) -> float:
     return scale
 
 
-def prepared(frames: list[Image.Image]) -> tuple[Image.Image, float, float]:
+def prepared(
+    frames: list[Image.Image], photo: bool = False
+) -> tuple[Image.Image, float, float]:
     """One grey, dark-on-light picture to read: the frame resized by
     ``scale_for``, or the frames one under the other; its scale and the pitch
     (px between stacked frames' tops, in the frames' own pixels; 0 for one).
@@ -185,7 +191,7 @@ def prepared(frames: list[Image.Image]) -> tuple[Image.Image, float, float]:
     (measured on a GIF whose frames change colour); binarising them instead
     joined digit groups ("1111 1111" read as "11111111")."""
     width, height = frames[0].size
-    scale = scale_for((width, height), len(frames))
+    scale = scale_for((width, height), len(frames), photo)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     grays = []
     for frame in frames:
@@ -208,11 +214,15 @@ def prepared(frames: list[Image.Image]) -> tuple[Image.Image, float, float]:
 
 
 def read_text(
-    frames: list[Image.Image], *, timeout_s: float, lang: str = "eng"
+    frames: list[Image.Image],
+    *,
+    timeout_s: float,
+    lang: str = "eng",
+    photo: bool = False,
 ) -> ReadText:
     """The frames' text (frames of one size, stacked) with word boxes in the
-    frames' pixels."""
-    image, scale, pitch = prepared(frames)
+    frames' pixels. ``photo``: from a camera format (see scale_for)."""
+    image, scale, pitch = prepared(frames, photo)
     try:
         data = pytesseract.image_to_data(
             image,
