@@ -12,6 +12,7 @@ from image_fixtures import code_image
 from image_fixtures import encode
 from image_fixtures import font
 from image_fixtures import gps_jpeg
+from image_fixtures import overlaps
 from image_fixtures import photo
 from PIL import Image
 from PIL import ImageDraw
@@ -122,3 +123,24 @@ def test_the_cap_counts_what_it_leaves_out(scanner):
     assert analysis.unlisted == [
         {"rule_id": "image.wifi-password", "category": "credential", "severity": "high"}
     ]
+
+
+def test_a_12_megapixel_photo_maps_boxes_to_its_own_pixels(scanner, tesseract):
+    # Decoded at half size (load.DRAFT_ABOVE); boxes come back in full pixels.
+    picture = photo((4000, 3000))
+    code = code_image(
+        "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ", zxingcpp.BarcodeFormat.QRCode, 12
+    )
+    picture.paste(code.convert("RGB"), (2600, 1400))
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((300, 2300, 2300, 2500), fill="white")
+    draw.text((340, 2340), "card 4111 1111 1111 1111", font=font(96), fill="black")
+    analysis = analyze(encode(picture, "JPEG", quality=90), scanner)
+    assert (analysis.width, analysis.height) == (4000, 3000)
+    found = {f["type"]: f["box"] for f in analysis.findings}
+    qr = {"x": 2600, "y": 1400, "width": code.width, "height": code.height}
+    assert overlaps(found["TOTP_SECRET"], qr)
+    # The drawn code has quiet zones around the symbol: 29 of its 37 modules.
+    assert 0.7 * code.width < found["TOTP_SECRET"]["width"] <= code.width
+    drawn = {"x": 340, "y": 2340, "width": 1900, "height": 110}
+    assert overlaps(found["CREDIT_CARD"], drawn)

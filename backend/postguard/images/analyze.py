@@ -14,6 +14,7 @@ from dataclasses import field
 from . import barcodes
 from . import metadata
 from . import ocr
+from .findings import box_of
 from .findings import deduplicated
 from .findings import engine_finding
 from .findings import public
@@ -124,6 +125,9 @@ def analyze_image(
     else:
         checks["text"] = _text(run, frames, loaded.format in PHOTO_FORMATS)
     del frames
+    if loaded.scale != 1.0:
+        for finding in run.findings:
+            finding["box"] = stored_box(finding["box"], loaded.scale, width, height)
     listed = ranked(deduplicated(run.findings))
     limit = getattr(scanner, "max_findings", DEFAULT_MAX_FINDINGS)
     cut = listed[limit:]
@@ -143,6 +147,20 @@ def analyze_image(
         findings_omitted=len(cut) + run.omitted,
         incomplete=run.incomplete,
         unlisted=run.unlisted,
+    )
+
+
+def stored_box(box: dict | None, scale: float, width: int, height: int):
+    """A box in a reduced decode's pixels, in the picture's own."""
+    if box is None:
+        return None
+    return box_of(
+        box["x"] / scale,
+        box["y"] / scale,
+        (box["x"] + box["width"]) / scale,
+        (box["y"] + box["height"]) / scale,
+        width,
+        height,
     )
 
 
@@ -188,10 +206,24 @@ def _text(run: _Run, frames: list, photo: bool) -> str:
         return "failed"
     if not read.text:
         return "done"
-    result = run.scanner.scan(read.text, run.locale)
+    _scan_text(run, read, read.text, None)
+    joined = ocr.joined_digit_groups(read.text)
+    if joined is not None:  # the same text with OCR's digit groups repaired
+        _scan_text(run, read, *joined)
+    return "done"
+
+
+def _scan_text(run: _Run, read, text: str, offsets: list[int] | None) -> None:
+    """Engine findings in ``text``; ``offsets`` maps its characters back to
+    the text as read (None: it is that text)."""
+    result = run.scanner.scan(text, run.locale)
     run.engine_result(result)
     for finding in result.findings:
-        value = read.text[finding["start"] : finding["end"]]
+        value = text[finding["start"] : finding["end"]]
+        if offsets is not None:
+            start = offsets[finding["start"]]
+            end = offsets[finding["end"] - 1] + 1
+            finding = {**finding, "start": start, "end": end}
         run.findings.append(
             engine_finding(
                 finding,
@@ -201,4 +233,3 @@ def _text(run: _Run, frames: list, photo: bool) -> str:
                 box=read.box_for(finding["start"], finding["end"]),
             )
         )
-    return "done"

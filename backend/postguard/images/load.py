@@ -35,6 +35,8 @@ PIL_FORMATS = {
     "heif": "HEIF",
     "avif": "AVIF",
 }
+# Stored pixels above which a JPEG is decoded at half size (see open_image).
+DRAFT_ABOVE = 8_000_000
 # Frames past the first that an animation gets analysed for (evenly spread).
 MAX_EXTRA_FRAMES = 7
 
@@ -108,11 +110,19 @@ class Loaded:
     image: Image.Image  # the first frame, as Pillow opened it (metadata intact)
     format: str
     frames: int
+    stored_size: tuple[int, int] = (0, 0)  # the file's, before any reduced decode
+
+    @property
+    def scale(self) -> float:
+        """Decoded pixels per stored pixel (below 1 for a reduced JPEG decode)."""
+        if not self.stored_size[0]:
+            return 1.0
+        return self.image.size[0] / self.stored_size[0]
 
     @property
     def size(self) -> tuple[int, int]:
         """Width and height as shown, after the EXIF orientation."""
-        width, height = self.image.size
+        width, height = self.stored_size if self.stored_size[0] else self.image.size
         if self.orientation in (5, 6, 7, 8):
             return height, width
         return width, height
@@ -136,6 +146,12 @@ def open_image(data: bytes) -> Loaded:
         try:
             image = Image.open(io.BytesIO(data), formats=[PIL_FORMATS[kind]])
             _check_pixels(image)
+            stored = image.size
+            if kind == "jpeg" and stored[0] * stored[1] > DRAFT_ABOVE:
+                # Decoded at half size, in grey, by the JPEG decoder itself:
+                # both readers work on fewer pixels anyway (a 12-megapixel
+                # photo: 130 ms to decode in full, 40 ms like this).
+                image.draft("L", (stored[0] // 2, stored[1] // 2))
             image.load()
             frames = int(getattr(image, "n_frames", 1) or 1)
         except ImageError:
@@ -144,7 +160,7 @@ def open_image(data: bytes) -> Loaded:
             raise ImageError("too_many_pixels") from None
         except Exception:  # noqa: BLE001 - whatever a hostile file makes a plugin raise
             raise ImageError("corrupt_image") from None
-    return Loaded(image, kind, frames)
+    return Loaded(image, kind, frames, stored)
 
 
 @contextmanager

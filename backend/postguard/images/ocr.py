@@ -186,9 +186,10 @@ def prepared(
     ``scale_for``, or the frames one under the other; its scale and the pitch
     (px between stacked frames' tops, in the frames' own pixels; 0 for one).
 
-    Stacked frames each get their own contrast stretch: with Tesseract's one
-    threshold for the sheet, frames whose background differed were lost
-    (measured on a GIF whose frames change colour); binarising them instead
+    Each frame gets its own contrast stretch: in a dark-mode screenshot,
+    inverted without it, Tesseract read "W7" as "W/7"; and with its one
+    threshold for a sheet, stacked frames whose background differed were lost
+    (measured on a GIF whose frames change colour). Binarising them instead
     joined digit groups ("1111 1111" read as "11111111")."""
     width, height = frames[0].size
     scale = scale_for((width, height), len(frames), photo)
@@ -198,8 +199,7 @@ def prepared(
         gray = _dark_on_light(frame)
         if scale != 1.0:
             gray = gray.resize(size, Image.Resampling.BICUBIC)
-        if len(frames) > 1:
-            gray = ImageOps.autocontrast(gray, cutoff=1)
+        gray = ImageOps.autocontrast(gray, cutoff=1)
         grays.append(gray)
     if len(grays) == 1:
         sheet, pitch = grays[0], 0.0
@@ -269,3 +269,34 @@ def assemble(
         length += len(word)
         last_block, last_line = block, line
     return ReadText("".join(parts), tuple(words), size[0], size[1], pitch)
+
+
+# Runs of digit groups split by single spaces: "4111 1111 11111111".
+_DIGIT_GROUPS = re.compile(r"(?<![0-9])[0-9]{1,8}(?: [0-9]{1,8})+(?![0-9])")
+JOINED_DIGITS = range(13, 20)  # payment card lengths
+
+
+def joined_digit_groups(text: str) -> tuple[str, list[int]] | None:
+    """Tesseract splits and joins digit groups unevenly ("4111 1111 11111111"),
+    which no card rule takes. This gives the text with the spaces inside each
+    run of 13-19 digits removed, and for each of its characters the offset in
+    ``text``; None when there is no such run."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    last = 0
+    for match in _DIGIT_GROUPS.finditer(text):
+        digits = match.group().replace(" ", "")
+        if len(digits) not in JOINED_DIGITS:
+            continue
+        pieces.append(text[last : match.start()])
+        offsets += range(last, match.start())
+        pieces.append(digits)
+        offsets += [
+            match.start() + i for i, ch in enumerate(match.group()) if ch != " "
+        ]
+        last = match.end()
+    if not pieces:
+        return None
+    pieces.append(text[last:])
+    offsets += range(last, len(text))
+    return "".join(pieces), offsets
