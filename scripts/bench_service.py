@@ -15,13 +15,17 @@ throw-away POSTGUARD_HOME, then measures on keep-alive connections:
 4. sustained load: 200 requests/s for 60 s (``--quick``: 10 s), open loop, latency
    counted from each request's scheduled send time, errors = anything but 200;
 5. under attack: scan round trips while 200 sockets trickle their headers and 1,000
-   sit idle (the slowloris defence), and how long the server takes to close them.
+   sit idle (the slowloris defence), and how long the server takes to close them;
+6. images: POST /api/v1/image p50/p99 for a 1-megapixel screenshot (a card number
+   among lines of text) and a 12-megapixel photo, with OCR and on a second server
+   with no Tesseract on its PATH (metadata and barcodes only), and the text scans'
+   round trip while images are being checked.
 
 Every scan sends a different text, so the result cache never flatters the
 figures (except in step 3, where the cache is the point). The rate limiter stays on
 with a limit far above the load (it is per client, and the load generator is one).
 
-    python scripts/bench_service.py            # full run, about 75 s
+    python scripts/bench_service.py            # full run, about 3 minutes
     python scripts/bench_service.py --quick    # about 20 s
     python scripts/bench_service.py --json out.json
 """
@@ -31,6 +35,7 @@ from __future__ import annotations
 import argparse
 import base64
 import http.client
+import io
 import json
 import os
 import platform
@@ -298,6 +303,97 @@ def sustained(port: int, token: str, rate: int, seconds: int, workers: int = 4):
     }
 
 
+def screenshot_png() -> bytes:
+    """1280 x 800, dark text on white in Pillow's sans-serif, a card among lines."""
+    from PIL import Image
+    from PIL import ImageDraw
+    from PIL import ImageFont
+
+    image = Image.new("RGB", (1280, 800), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=24)
+    lines = [*(" ".join(WORDS[n : n + 9]) for n in range(0, 27, 3)), SECRETS[0]]
+    for n, line in enumerate(lines):
+        draw.text((40, 40 + 60 * n), line, fill=(30, 30, 30), font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def photo_jpeg() -> bytes:
+    """4000 x 3000 (12 MP): smooth colour blocks with a little noise."""
+    from PIL import Image
+
+    rng = random.Random(3)
+    small = Image.new("RGB", (40, 30))
+    small.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(1200)])
+    big = small.resize((4000, 3000), Image.Resampling.BICUBIC)
+    noise = Image.effect_noise((4000, 3000), 12).convert("RGB")
+    out = io.BytesIO()
+    Image.blend(big, noise, 0.15).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def image_trips(port: int, token: str, rounds: int) -> dict:
+    """p50/p99 of POST /api/v1/image per picture, and scans meanwhile."""
+    pictures = {"screenshot_1mp": screenshot_png(), "photo_12mp": photo_jpeg()}
+    out: dict = {}
+    scans: list[float] = []
+    done = threading.Event()
+
+    def scan_meanwhile() -> None:
+        client, rng = Client(port, token), random.Random(9)
+        while not done.is_set():
+            _, _, elapsed = client.post("/api/v1/scan", {"text": post_text(rng, 280)})
+            scans.append(elapsed)
+            time.sleep(0.02)
+        client.close()
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"X-PostGuard-Token": token, "Content-Type": "application/octet-stream"}
+    thread = threading.Thread(target=scan_meanwhile)
+    thread.start()
+    try:
+        for name, data in pictures.items():
+            times, states = [], set()
+            for n in range(rounds + 1):
+                started = time.perf_counter()
+                conn.request("POST", "/api/v1/image?platform=x", data, headers)
+                response = conn.getresponse()
+                answer = json.loads(response.read())
+                if n:  # the first warms Tesseract up
+                    times.append((time.perf_counter() - started) * 1000)
+                states.add(answer.get("checks", {}).get("text", answer.get("error")))
+            out[name] = {**summary(times), "bytes": len(data), "text": sorted(states)}
+    finally:
+        done.set()
+        thread.join()
+        conn.close()
+    out["text_scans_meanwhile"] = summary(scans)
+    return out
+
+
+def images(port: int, token: str, rounds: int) -> dict:
+    """image_trips on the server, then on one with no Tesseract on its PATH."""
+    figures = {"with_ocr": image_trips(port, token, rounds)}
+    with tempfile.TemporaryDirectory() as home:
+        empty = Path(home) / "bin"
+        empty.mkdir()
+        service = start_service(
+            Path(home) / "home",
+            Path(home) / "serve.log",
+            port=free_port(),
+            PATH=str(empty),
+            POSTGUARD_RATE_LIMIT_PER_SECOND="100000",
+            POSTGUARD_RATE_LIMIT_BURST="100000",
+        )
+        try:
+            figures["without_ocr"] = image_trips(service.port, service.token, rounds)
+        finally:
+            service.stop()
+    return figures
+
+
 def machine() -> dict:
     model = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
@@ -348,6 +444,7 @@ def main() -> int:
             client.close()
             results["sustained"] = sustained(port, token, 200, 10 if args.quick else 60)
             results["under_attack"] = under_attack(port, token, rng)
+            results["images"] = images(port, token, 5 if args.quick else 20)
             results["loadavg_1m_after"] = machine()["loadavg_1m"]
         finally:
             service.stop()

@@ -157,6 +157,7 @@ class PolicyScan:
             today=self.today,
             groups=(),
             max_findings=scanner.max_findings,
+            attachment=True,  # the policy's attachments section
         )
         return image_answer(
             analysis,

@@ -6,7 +6,9 @@ Rows are closed shapes built here from ids, enums and counts, never from text:
   the employee did, the action the policy gave (and whether the rule only
   simulated it), platform and signed-bundle version;
 - ``scans``: how many scans ended in each verdict and how many failed, per day,
-  platform and bundle version, counted in memory and flushed every minute.
+  platform and bundle version, counted in memory and flushed every minute;
+- ``images``: the same counts for attached images (POST /api/v1/image), kept
+  apart so the rollout health gate's scan rates stay about typed text.
 
 The outbox (HOME/telemetry.sqlite3) keeps at most ``max_rows``: past that the
 oldest go and ``dropped`` counts them, so an unreachable central never fills the
@@ -31,6 +33,7 @@ from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 
+from .image_rules import RULE_IDS as IMAGE_RULE_IDS
 from .private_sqlite import open_durable
 
 log = logging.getLogger("postguard.telemetry")
@@ -60,7 +63,8 @@ def today() -> str:
 
 def finding_rows(kinds, action: str, platform: str, policy, bundle_version):
     """One ``finding`` row per rule kind ({rule_id, category, severity}) of an
-    event the employee's client recorded."""
+    event the employee's client recorded; an image check's rule gets the
+    policy's attachment action."""
     day = today()
     rows = []
     for kind in kinds:
@@ -71,7 +75,9 @@ def finding_rows(kinds, action: str, platform: str, policy, bundle_version):
                 "rule_id": kind["rule_id"],
                 "category": kind["category"],
                 "action": action,
-                "policy_action": policy.action_for(kind, platform),
+                "policy_action": policy.action_for(
+                    kind, platform, attachment=kind["rule_id"] in IMAGE_RULE_IDS
+                ),
                 "simulated": policy.simulates(kind["rule_id"]),
                 "platform": platform,
                 "bundle_version": bundle_version,
@@ -176,9 +182,17 @@ class ScanCounter:
         self._last_flush = time.monotonic()
         self._thread_pid: int | None = None
 
-    def count(self, platform: str, verdict: str, failed: bool, bundle_version):
+    def count(
+        self,
+        platform: str,
+        verdict: str,
+        failed: bool,
+        bundle_version,
+        kind: str = "scans",
+    ):
         with self._lock:
-            self._counts[(today(), platform, bundle_version, verdict, failed)] += 1
+            key = (today(), platform, bundle_version, verdict, failed, kind)
+            self._counts[key] += 1
             due = time.monotonic() - self._last_flush >= self.flush_seconds
         if due:
             self.flush()
@@ -202,11 +216,11 @@ class ScanCounter:
             counts, self._counts = self._counts, Counter()
             self._last_flush = time.monotonic()
         merged: dict[tuple, dict] = {}
-        for (day, platform, version, verdict, failed), n in counts.items():
+        for (day, platform, version, verdict, failed, kind), n in counts.items():
             row = merged.setdefault(
-                (day, platform, version, verdict),
+                (day, platform, version, verdict, kind),
                 {
-                    "kind": "scans",
+                    "kind": kind,
                     "day": day,
                     "platform": platform,
                     "bundle_version": version,
@@ -285,6 +299,12 @@ class Telemetry:
 
     def scanned(self, platform: str, verdict: str, incomplete, bundle_version):
         self.counter.count(platform, verdict, scan_failed(incomplete), bundle_version)
+
+    def images_checked(
+        self, platform: str, verdict: str, failed: bool, bundle_version
+    ) -> None:
+        """One image analysed (``failed``: a check timed out or broke)."""
+        self.counter.count(platform, verdict, failed, bundle_version, "images")
 
     def recorded(self, kinds, action: str, platform: str, policy, bundle_version):
         try:

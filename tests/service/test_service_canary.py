@@ -8,12 +8,16 @@ token, the audit database with its WAL, an export) may hold it.
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import subprocess
 import sys
 
 import pytest
+from image_samples import photo
+from image_samples import screenshot
+from PIL import Image
 from service_support import CANARY
 from service_support import EXTENSION_ORIGIN
 from service_support import cli_env
@@ -24,12 +28,40 @@ from service_support import start_service
 # A Luhn-valid card number that no rule example (and so no bundle) contains.
 CARD = "4539 1488 0343 6467"
 SECRET = f"{CANARY} {CARD}"
-SCAN, EVENTS, HEALTH, BUNDLE = (
+SCAN, EVENTS, HEALTH, BUNDLE, IMAGE = (
     "/api/v1/scan",
     "/api/v1/events",
     "/api/v1/health",
     "/api/v1/rules/bundle",
+    "/api/v1/image",
 )
+
+
+def canary_jpeg() -> bytes:
+    """A photo whose EXIF names the canary as its artist and camera owner."""
+    exif = Image.Exif()
+    exif[0x013B] = CANARY
+    exif[0x8769] = {0xA430: CANARY, 0xA431: CANARY}
+    out = io.BytesIO()
+    photo().save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def image_requests() -> list[tuple[str, bytes, str]]:
+    """(path with query, body, content type) for the image endpoint."""
+    shot = screenshot(f"{CANARY} card {CARD}")
+    return [
+        (f"{IMAGE}?platform=x", shot, "image/png"),
+        (f"{IMAGE}?platform=x&field=attachment", canary_jpeg(), "image/jpeg"),
+        (f"{IMAGE}?platform={CANARY}", shot, "image/png"),
+        (f"{IMAGE}?field={CANARY}", shot, "image/png"),
+        (f"{IMAGE}?locale={CANARY}", shot, "image/png"),
+        (f"{IMAGE}?{CANARY.lower()}=1", shot, "image/png"),
+        (IMAGE, SECRET.encode(), "image/png"),  # not an image
+        (IMAGE, shot[: len(shot) // 2], "image/png"),  # truncated
+        (IMAGE, shot, "text/plain"),
+        (IMAGE, shot, "application/json"),
+    ]
 
 
 def json_bodies(version: str) -> list[tuple[str, object]]:
@@ -83,6 +115,10 @@ def raw_requests(port: int, token: str) -> list[bytes]:
             f"Transfer-Encoding: chunked\r\n\r\nZZ{CANARY}\r\n{SECRET}\r\n0\r\n\r\n"
         ).encode(),  # bad chunk size
         (
+            f"POST {IMAGE} HTTP/1.1\r\n{ok}Content-Type: image/png\r\n"
+            f"Transfer-Encoding: chunked\r\n\r\nZZ{CANARY}\r\n{SECRET}\r\n0\r\n\r\n"
+        ).encode(),  # an image's body with a bad chunk size
+        (
             f"POST {SCAN} HTTP/1.1\r\n{ok}Content-Type: application/json\r\n"
             f"Transfer-Encoding: {CANARY}\r\n\r\n{SECRET}"
         ).encode(),
@@ -108,7 +144,13 @@ def raw_requests(port: int, token: str) -> list[bytes]:
 @pytest.fixture(scope="module")
 def canary_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("canary")
-    server = start_service(root / "home", root / "serve.log")
+    server = start_service(
+        root / "home",
+        root / "serve.log",
+        # A loaded test machine may need more than the default 4 s to read text.
+        POSTGUARD_IMAGE_BUDGET_MS="30000",
+        POSTGUARD_REQUEST_TIMEOUT="60",
+    )
     answers = []
     try:
         _, _, health = server.request("GET", HEALTH)
@@ -123,6 +165,12 @@ def canary_run(tmp_path_factory):
                     {"Content-Type": "application/json"},
                 )
             )
+        for path, data, content_type in image_requests():
+            answers.append(
+                server.request("POST", path, data, {"Content-Type": content_type})
+            )
+        # The card drawn in the screenshot was read (the check is not vacuous).
+        assert json.loads(answers[-len(image_requests())][2])["verdict"] == "block"
         for raw in raw_requests(server.port, server.token):
             answer = raw_exchange(server.port, raw)
             status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
