@@ -20,6 +20,7 @@ from .bundle_signing import KeyFileError
 from .bundle_updates import BundleUpdater
 from .central_client import CentralPoller
 from .errors import register_error_handlers
+from .image_rules import RULE_IDS as IMAGE_RULE_IDS
 from .install_token import ensure_token
 from .paragraph_cache import DraftScanner
 from .policy import Policy
@@ -101,6 +102,7 @@ def rule_parts(settings, raw: bytes | None = None) -> dict:
     known = frozenset(rule.id for rule in engine.compiled.rules)
     if "guards" in bundle_data:  # the context guards report under their own ids
         known |= GUARD_RULE_IDS
+    known |= IMAGE_RULE_IDS  # the image checks' built-in ids (image_rules.py)
     # Every id the organisation lists can become counts as known, set or not.
     policy.check_simulated_ids(
         known | possible_rule_ids(bundle_data.get("org_rules")),

@@ -1,7 +1,9 @@
 """One decision for a draft: the engine's findings, the context guards' and the
 policy's actions and verdict. POST /api/v1/scan and ``postguard scan --policy``
 both call ``decide``, so an admin trying a policy on the command line sees what
-the service would do.
+the service would do. An image's findings (POST /api/v1/image, ``postguard scan
+--image``) go through ``decide(..., attachment=True)``: the policy's
+``attachments`` section first, and no context guard (they read typed text).
 """
 
 from __future__ import annotations
@@ -51,21 +53,25 @@ def decide(
     today: datetime.date | None = None,
     groups: Collection[str] = (),
     max_findings: int | None = None,
+    attachment: bool = False,
 ) -> Decision:
     """Findings with their actions, and the verdict. ``findings``: the engine's,
     as dicts, already capped; ``today``: the local date (default: today's);
     ``groups``: the device's own (the context's join them). With the guards'
     findings added, the list keeps to ``max_findings`` as the engine's does:
-    the most severe, and the rest counted for the verdict."""
-    extra = context_findings(
-        text,
-        context=context,
-        policy_data=policy.data,
-        guard_data=guards,
-        platform=platform,
-        today=today or datetime.date.today(),
-        groups=groups,
-    )
+    the most severe, and the rest counted for the verdict. ``attachment``: the
+    findings are an image's (``text`` is then unused)."""
+    extra: list[dict] = []
+    if not attachment:  # the guards read typed text and its context
+        extra = context_findings(
+            text,
+            context=context,
+            policy_data=policy.data,
+            guard_data=guards,
+            platform=platform,
+            today=today or datetime.date.today(),
+            groups=groups,
+        )
     listed, cut = [*findings, *extra], []
     if max_findings is not None:
         listed, cut = cap_findings(listed, max_findings)
@@ -75,6 +81,6 @@ def decide(
     ]
     audience = (context or {}).get("audience")
     decided, verdict = policy.apply(
-        listed, platform, complete, unlisted, audience=audience
+        listed, platform, complete, unlisted, audience=audience, attachment=attachment
     )
     return Decision(decided, verdict, len(cut))

@@ -47,17 +47,6 @@ def error_response(status: int, code: str, message: str, headers=None):
     return response
 
 
-def too_large_message() -> str:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    chars = current_app.extensions["postguard"].engine.max_chars
-    return (
-        f"The request body is larger than the limit of {limit} bytes "
-        f"({limit // 1024} KiB). Send a shorter draft: up to {chars} "
-        "characters are scanned; send the first ones with full_length set to "
-        "the draft's length."
-    )
-
-
 def _handle_api_error(exc: APIError):
     return error_response(exc.status, exc.code, exc.message, exc.headers)
 
@@ -66,6 +55,8 @@ def _handle_http_exception(exc: HTTPException):
     status = exc.code or 500
     code, message = STATUS_ERRORS.get(status, ("http_error", "The request failed."))
     if status == 413:
+        from .request_body import too_large_message  # it imports this module
+
         message = too_large_message()
     headers = {}
     if status == 405 and exc.valid_methods:

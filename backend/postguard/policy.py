@@ -15,6 +15,11 @@ verdict: admins see how often it would fire before they enforce it.
 A rule of a regulated wording pack (``pack: health`` in its YAML and so in the
 bundle) is off unless the policy's ``regulated_packs`` lists its pack: its
 findings are dropped, as if it had found nothing.
+
+What the image check finds in an attachment (``attachment=True``) first looks up
+the policy's ``attachments`` section (its rule entries, then its table), then the
+text actions: admins can warn on a photo's location and still block a card number
+in a screenshot.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from pathlib import Path
 
 import jsonschema
 import yaml
+
+from .image_rules import RULE_IDS as IMAGE_RULE_IDS
 
 VERDICT_BY_ACTION = {
     "audit": "allow",
@@ -208,6 +215,9 @@ class Policy:
     # audience's own entries, applied over the platform's (see action_for).
     audience_tables: dict = field(default_factory=dict)
     audience_rules: dict = field(default_factory=dict)
+    # The ``attachments`` section: {(category, severity): action}, {rule_id: action}.
+    attachment_table: dict = field(default_factory=dict)
+    attachment_rules: dict = field(default_factory=dict)
 
     @property
     def platforms(self) -> frozenset[str]:
@@ -254,6 +264,7 @@ class Policy:
             for name, override in (data.get("audiences") or {}).items()
         }
         events = data.get("events") or {}
+        attachments = data.get("attachments") or {}
         org_lists = {key: data[key] for key in ORG_LISTS if data.get(key)}
         return cls(
             data["mode"],
@@ -269,16 +280,29 @@ class Policy:
             frozenset(data.get("regulated_packs") or ()),
             {name: table(o.get("actions")) for name, o in audiences.items()},
             {name: dict(o.get("rules") or {}) for name, o in audiences.items()},
+            table(attachments.get("actions")),
+            dict(attachments.get("rules") or {}),
         )
 
     def action_for(
-        self, finding: dict, platform: str | None = None, audience: str | None = None
+        self,
+        finding: dict,
+        platform: str | None = None,
+        audience: str | None = None,
+        *,
+        attachment: bool = False,
     ) -> str:
-        """Strongest first: the audience's rule entry, its table entry, the
-        platform's rule entry (merged over the global one), its table (merged
-        likewise), default_action. An audience the policy does not list
-        (``unknown``, None) changes nothing."""
+        """Strongest first: for an ``attachment`` finding (an image's), the
+        ``attachments`` rule entry and table entry; then the audience's rule
+        entry, its table entry, the platform's rule entry (merged over the global
+        one), its table (merged likewise), default_action. An audience the policy
+        does not list (``unknown``, None) changes nothing."""
         key = (finding["category"], finding["severity"])
+        if attachment:
+            action = self.attachment_rules.get(finding["rule_id"])
+            action = action or self.attachment_table.get(key)
+            if action:
+                return action
         if audience in self.audience_rules:
             action = self.audience_rules[audience].get(finding["rule_id"])
             action = action or self.audience_tables[audience].get(key)
@@ -296,6 +320,8 @@ class Policy:
         complete: bool,
         unlisted: Iterable[dict] = (),
         audience: str | None = None,
+        *,
+        attachment: bool = False,
     ) -> tuple[list[dict], str]:
         """Findings with their ``action`` added, and the verdict they lead to.
 
@@ -305,13 +331,14 @@ class Policy:
         severity}`` of findings past the engine's cap; they count for the verdict
         (unless simulated) but are not returned. ``audience``: where the draft
         goes (public, reply, followers, dm), for the policy's ``audiences``.
+        ``attachment``: the findings are an image's (the ``attachments`` section).
         """
         verdict = "allow" if complete else self.on_incomplete
         decided = []
         for finding in findings:
             if self.drops(finding["rule_id"]):
                 continue
-            action = self.action_for(finding, platform, audience)
+            action = self.action_for(finding, platform, audience, attachment=attachment)
             if self.simulates(finding["rule_id"]):
                 decided.append(
                     {**finding, "action": "audit", "simulated_action": action}
@@ -323,7 +350,10 @@ class Policy:
             if self.simulates(kind["rule_id"]) or self.drops(kind["rule_id"]):
                 continue
             verdict = _stronger(
-                verdict, VERDICT_BY_ACTION[self.action_for(kind, platform, audience)]
+                verdict,
+                VERDICT_BY_ACTION[
+                    self.action_for(kind, platform, audience, attachment=attachment)
+                ],
             )
         if self.mode == "simulation":
             verdict = "allow"
@@ -342,9 +372,12 @@ class Policy:
     def check_simulated_ids(
         self, known: Collection[str], path: str | Path | None = None
     ) -> None:
-        """Stop on a ``simulate`` entry that names no rule in ``known``: the
-        admin meant to silence a rule, and a typo would leave it enforced."""
-        problem = simulate_problem(self.data, known, path)
+        """Stop on a ``simulate`` or ``attachments.rules`` entry that names no
+        rule in ``known`` nor an image check's: the admin meant to silence or
+        set a rule, and a typo would leave it at its old action."""
+        problem = unknown_rule_problem(
+            self.data, frozenset(known) | IMAGE_RULE_IDS, path
+        )
         if problem is None:
             return
         line, text = problem
@@ -352,21 +385,30 @@ class Policy:
         raise PolicyError(f"{where}: {text}")
 
 
-def simulate_problem(
+def unknown_rule_problem(
     data: dict, known: Collection[str], path: str | Path | None = None
 ) -> tuple[int | None, str] | None:
-    """The first ``simulate`` entry of policy ``data`` that is not in ``known``:
-    its line in the file at ``path`` (if given) and what is wrong, else None."""
-    listed = data.get("simulate") or []
-    unknown = [n for n, rule_id in enumerate(listed) if rule_id not in known]
+    """The first rule id of policy ``data``'s ``simulate`` list or
+    ``attachments.rules`` that is not in ``known``: its line in the file at
+    ``path`` (if given) and what is wrong, else None."""
+    named = [
+        (["simulate", n], rule_id)
+        for n, rule_id in enumerate(data.get("simulate") or [])
+    ]
+    attachment_rules = (data.get("attachments") or {}).get("rules") or {}
+    named += [
+        (["attachments", "rules", rule_id], rule_id) for rule_id in attachment_rules
+    ]
+    unknown = [(keys, rule_id) for keys, rule_id in named if rule_id not in known]
     if not unknown:
         return None
-    first = unknown[0]
-    line = policy_line(Path(path), ["simulate", first]) if path else None
+    keys, rule_id = unknown[0]
+    line = policy_line(Path(path), keys) if path else None
     more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+    place = "/".join(str(key) for key in keys)
     return line, (
-        f"at simulate/{first}: no rule {listed[first]!r} in the rule bundle or "
-        f"the organisation's lists{more}"
+        f"at {place}: no rule {rule_id!r} in the rule bundle, the organisation's "
+        f"lists or the image checks{more}"
     )
 
 

@@ -2,8 +2,9 @@
 
 Run as ``before_request`` hooks, in this order (shared/guides/security.md, section 3):
 Host (DNS rebinding) -> Origin (pinned extension) -> CORS preflight -> signature or
-token -> rate limit -> JSON only. Every refusal is a small fixed JSON error. Answers
-to a verified signed request carry a proof (see ``signing``).
+token -> rate limit -> JSON only (raw image bytes on the image endpoint). Every
+refusal is a small fixed JSON error. Answers to a verified signed request carry a
+proof (see ``signing``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask import request
 from . import services
 from .errors import APIError
 from .extension_versions import HEADER as EXTENSION_VERSION_HEADER
+from .request_body import IMAGE_ENDPOINT
 from .request_body import read_body
 from .signing import NONCE_HEADER
 from .signing import NONCE_PATTERN
@@ -161,8 +163,21 @@ def _authenticate(origin: str | None) -> None:
 
 
 def _check_content_type() -> None:
-    # The size cap needs no hook: Flask refuses a Content-Length over
-    # MAX_CONTENT_LENGTH before reading, and request_body catches chunked bodies.
+    # The size cap needs no hook: read_body refuses a Content-Length over the
+    # endpoint's cap before reading, and catches chunked bodies.
+    if request.endpoint == IMAGE_ENDPOINT:
+        # Like JSON, neither type is a CORS "simple" one: a web page cannot send
+        # it without a preflight, which only the extension's origin passes.
+        mimetype = request.mimetype
+        if not (
+            mimetype.startswith("image/") or mimetype == "application/octet-stream"
+        ):
+            raise APIError(
+                415,
+                "unsupported_media_type",
+                "Send the image's bytes as image/* or application/octet-stream.",
+            )
+        return
     if request.mimetype != "application/json":
         raise APIError(
             415, "unsupported_media_type", "Send the body as application/json."

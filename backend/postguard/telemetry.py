@@ -6,7 +6,9 @@ Rows are closed shapes built here from ids, enums and counts, never from text:
   the employee did, the action the policy gave (and whether the rule only
   simulated it), platform and signed-bundle version;
 - ``scans``: how many scans ended in each verdict and how many failed, per day,
-  platform and bundle version, counted in memory and flushed every minute.
+  platform and bundle version, counted in memory and flushed every minute;
+- ``images``: the same counts for attached images (POST /api/v1/image), kept
+  apart so the rollout health gate's scan rates stay about typed text.
 
 The outbox (HOME/telemetry.sqlite3) keeps at most ``max_rows``: past that the
 oldest go and ``dropped`` counts them, so an unreachable central never fills the
@@ -176,9 +178,17 @@ class ScanCounter:
         self._last_flush = time.monotonic()
         self._thread_pid: int | None = None
 
-    def count(self, platform: str, verdict: str, failed: bool, bundle_version):
+    def count(
+        self,
+        platform: str,
+        verdict: str,
+        failed: bool,
+        bundle_version,
+        kind: str = "scans",
+    ):
         with self._lock:
-            self._counts[(today(), platform, bundle_version, verdict, failed)] += 1
+            key = (today(), platform, bundle_version, verdict, failed, kind)
+            self._counts[key] += 1
             due = time.monotonic() - self._last_flush >= self.flush_seconds
         if due:
             self.flush()
@@ -202,11 +212,11 @@ class ScanCounter:
             counts, self._counts = self._counts, Counter()
             self._last_flush = time.monotonic()
         merged: dict[tuple, dict] = {}
-        for (day, platform, version, verdict, failed), n in counts.items():
+        for (day, platform, version, verdict, failed, kind), n in counts.items():
             row = merged.setdefault(
-                (day, platform, version, verdict),
+                (day, platform, version, verdict, kind),
                 {
-                    "kind": "scans",
+                    "kind": kind,
                     "day": day,
                     "platform": platform,
                     "bundle_version": version,
@@ -285,6 +295,12 @@ class Telemetry:
 
     def scanned(self, platform: str, verdict: str, incomplete, bundle_version):
         self.counter.count(platform, verdict, scan_failed(incomplete), bundle_version)
+
+    def images_checked(
+        self, platform: str, verdict: str, failed: bool, bundle_version
+    ) -> None:
+        """One image analysed (``failed``: a check timed out or broke)."""
+        self.counter.count(platform, verdict, failed, bundle_version, "images")
 
     def recorded(self, kinds, action: str, platform: str, policy, bundle_version):
         try:

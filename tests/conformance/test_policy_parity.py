@@ -2,8 +2,9 @@
 what the service's ``Policy.from_data(data, rules).apply(...)`` decides: the same
 action on every finding and the same verdict, for random policies (with rules in
 simulation by the policy's list or by the bundle rule's own flag), findings,
-platforms, audiences and completeness, with the bundle rules of regulated wording
-packs dropped unless the policy enables their pack. The policies are drawn from
+platforms, audiences, completeness and image findings (the policy's
+``attachments`` section), with the bundle rules of regulated wording packs dropped
+unless the policy enables their pack. The policies are drawn from
 the enums of policy.schema.json and checked against it, so a schema change shows
 up here.
 """
@@ -45,6 +46,7 @@ RULE_IDS = [
     "phone-number",
     "constructor",
     "custom-rule-7",
+    "image.gps-location",
 ]
 PLATFORMS = ["x", "linkedin", "mastodon", "other", "intranet-2"]
 BUNDLE = REPO / "extension" / "rules" / "ruleset.json"
@@ -66,6 +68,7 @@ class JsPolicy(NodeDriver):
         unlisted=(),
         rules=(),
         audience=None,
+        attachment=False,
     ) -> dict:
         return self.request(
             {
@@ -76,6 +79,7 @@ class JsPolicy(NodeDriver):
                 "unlisted": list(unlisted),
                 "rules": list(rules),
                 "audience": audience,
+                "attachment": attachment,
             }
         )
 
@@ -95,9 +99,10 @@ def _python(
     unlisted=(),
     rules=(),
     audience=None,
+    attachment=False,
 ) -> dict:
     decided, verdict = Policy.from_data(data, rules).apply(
-        findings, platform, complete, unlisted, audience=audience
+        findings, platform, complete, unlisted, audience=audience, attachment=attachment
     )
     return {"findings": decided, "verdict": verdict}
 
@@ -135,6 +140,12 @@ def policies(draw) -> dict:
         data["regulated_packs"] = draw(st.lists(st.sampled_from(PACKS), unique=True))
         data["audiences"] = draw(
             st.dictionaries(st.sampled_from(AUDIENCES), platform_entries)
+        )
+    if draw(st.booleans()):
+        data["attachments"] = draw(
+            st.fixed_dictionaries(
+                {}, optional={"actions": category_tables, "rules": rule_tables}
+            )
         )
     VALIDATOR.validate(data)  # only policies the service would load
     return data
@@ -201,9 +212,9 @@ def test_js_policy_decides_like_the_service(
     audience = choice.draw(
         st.sampled_from([None, "unknown", "constructor", *AUDIENCES])
     )
-    assert js.apply(
-        data, found, platform, complete, unlisted, rules, audience
-    ) == _python(data, found, platform, complete, unlisted, rules, audience)
+    attachment = choice.draw(st.booleans())
+    args = (data, found, platform, complete, unlisted, rules, audience, attachment)
+    assert js.apply(*args) == _python(*args)
 
 
 def test_an_audience_override_decides_alike_in_both_runtimes(js):
@@ -313,3 +324,33 @@ def test_a_regulated_pack_finding_counts_only_when_its_pack_is_on(js, packs, kep
         assert (decided["verdict"] != "allow") is kept
     # Without the bundle's rules the policy knows no pack: nothing is dropped.
     assert _python(data, [finding], "x", True)["findings"]
+
+
+def test_an_attachments_section_decides_image_findings_alike(js):
+    """Warn on a photo's location, block a card number in an image; typed text
+    keeps the text actions, and what the section leaves unset falls back."""
+    data = {
+        **_shipped_policy(),
+        "attachments": {
+            "actions": {"account_number": {"high": "block"}},
+            "rules": {"image.gps-location": "warn"},
+        },
+    }
+    VALIDATOR.validate(data)
+    gps = {**JWT, "rule_id": "image.gps-location", "category": "pii"}
+    gps["severity"] = "medium"
+    card = {**JWT, "rule_id": "credit-card", "category": "account_number"}
+    expected = {
+        (True, "image.gps-location"): "warn",
+        (True, "credit-card"): "block",
+        (True, "jwt"): "block",  # unset: the text action
+        (False, "credit-card"): _python(data, [card], "x", True)["findings"][0][
+            "action"
+        ],
+    }
+    for (attachment, rule_id), action in expected.items():
+        finding = {"image.gps-location": gps, "credit-card": card, "jwt": JWT}[rule_id]
+        python = _python(data, [finding], "x", True, attachment=attachment)
+        assert js.apply(data, [finding], "x", True, attachment=attachment) == python
+        assert python["findings"][0]["action"] == action
+    assert expected[(False, "credit-card")] != "block"  # text keeps its own

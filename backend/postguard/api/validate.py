@@ -44,7 +44,7 @@ class Schemas:
         schemas = openapi["components"]["schemas"]
         self._validators = {
             name: jsonschema.Draft202012Validator(_inline_refs(schemas[name], schemas))
-            for name in ("ScanRequest", "EventRequest")
+            for name in ("ScanRequest", "EventRequest", "ImageQuery")
         }
 
     def error_for(self, name: str, body) -> str | None:

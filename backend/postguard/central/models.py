@@ -171,7 +171,7 @@ class TelemetryRow(Base):
     stream: Mapped[str] = mapped_column(String(32))
     seq: Mapped[int] = mapped_column(BigInteger)
     day: Mapped[date] = mapped_column(Date, index=True)
-    kind: Mapped[str] = mapped_column(String(8))  # finding | scans
+    kind: Mapped[str] = mapped_column(String(8))  # finding | scans | images
     platform: Mapped[str] = mapped_column(String(24))
     bundle_version: Mapped[int | None] = mapped_column(BigInteger, index=True)
     # kind "finding": a rule in an event the employee's client recorded.
@@ -180,7 +180,8 @@ class TelemetryRow(Base):
     action: Mapped[str | None] = mapped_column(String(32))
     policy_action: Mapped[str | None] = mapped_column(String(24))
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
-    # kind "scans": how many scans ended in ``verdict``, and how many failed.
+    # kind "scans" (typed text) and "images" (attached images): how many checks
+    # ended in ``verdict``, and how many failed.
     verdict: Mapped[str | None] = mapped_column(String(8))
     scans: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)

@@ -35,7 +35,8 @@ MAX_ITEMS = 1000
 MAX_COUNT = 10**9
 OLDEST_DAYS = 400
 STREAM = re.compile(r"^[0-9a-f]{32}$")
-RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# The bundle's rule ids, and the image checks' (image.gps-location, image_rules.py).
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$|^image\.[a-z0-9][a-z0-9-]{0,57}$")
 PLATFORM = re.compile(r"^[a-z0-9][a-z0-9.-]{0,23}$")
 CATEGORIES = frozenset(
     {"credential", "account_number", "pii", "confidential", "context", "regulated"}
@@ -66,7 +67,7 @@ def _day(value) -> date | None:
 
 
 def checked_row(item: Any) -> dict | None:
-    """The columns of one item, or None when it is not one of the two shapes."""
+    """The columns of one item, or None when it is not one of the shapes."""
     if not isinstance(item, dict):
         return None
     day = _day(item.get("day"))
@@ -96,7 +97,8 @@ def checked_row(item: Any) -> dict | None:
         )
         if ok:
             return row | {k: item[k] for k in FINDING_KEYS - COMMON_KEYS}
-    if item.get("kind") == "scans" and set(item) == SCANS_KEYS:
+    # "images": an attached image's check, counted apart from typed text.
+    if item.get("kind") in ("scans", "images") and set(item) == SCANS_KEYS:
         ok = (
             item["verdict"] in VERDICTS
             and _int(item["scans"], 1, MAX_COUNT)

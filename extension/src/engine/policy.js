@@ -12,6 +12,8 @@
 // the policy's `regulated_packs` lists its pack: its findings are dropped.
 // `audiences` (public, reply, followers, dm) override the platform's actions for
 // a draft going there; an audience the policy does not list changes nothing.
+// An image's findings (`attachment`) first look up the policy's `attachments`
+// section (its rules, then its table), then the text actions.
 //
 //   const policy = compilePolicy(bundle.policy, bundle.rules);
 //   const { findings, verdict } = applyPolicy(policy, result.findings, 'x', result.complete, [], 'dm');
@@ -77,6 +79,8 @@ export function compilePolicy(data, rules = []) {
     rules: actionsByRule,
     audienceTables,
     audienceRules,
+    attachmentTable: table(data.attachments?.actions),
+    attachmentRules: ruleMap(data.attachments?.rules),
     simulated: new Set([...(data.simulate ?? []), ...flaggedRuleIds(rules)]),
     packs: rulePacks(rules),
     regulatedPacks: new Set(data.regulated_packs ?? []),
@@ -95,10 +99,17 @@ function known(map, platform) {
 }
 
 /**
- * Strongest first: the audience's rule entry, its table entry, the platform's
- * rule entry (merged over the global one), its table, then default_action.
+ * Strongest first: for an image's finding (`attachment`), the `attachments` rule
+ * entry and table entry; then the audience's rule entry, its table entry, the
+ * platform's rule entry (merged over the global one), its table, then
+ * default_action.
  */
-export function actionFor(policy, finding, platform = null, audience = null) {
+export function actionFor(policy, finding, platform = null, audience = null, attachment = false) {
+  if (attachment === true) {
+    const action =
+      policy.attachmentRules.get(finding.rule_id) || policy.attachmentTable.get(key(finding.category, finding.severity));
+    if (action) return action;
+  }
   if (typeof audience === 'string' && policy.audienceRules.has(audience)) {
     const action =
       policy.audienceRules.get(audience).get(finding.rule_id) ||
@@ -133,20 +144,21 @@ export function simulates(policy, ruleId) {
  * would have had, and leaves the verdict alone. `unlisted`: {rule_id, category,
  * severity} of findings past the engine's cap; they count for the verdict
  * (unless simulated) but are not returned. `audience`: where the draft goes
- * (public, reply, followers, dm), for the policy's `audiences`.
+ * (public, reply, followers, dm), for the policy's `audiences`. `attachment`:
+ * the findings are an image's (the policy's `attachments` section).
  */
-export function applyPolicy(policy, findings, platform, complete, unlisted = [], audience = null) {
+export function applyPolicy(policy, findings, platform, complete, unlisted = [], audience = null, attachment = false) {
   let verdict = floorVerdict(policy, complete);
   const stronger = (action) => {
     const implied = VERDICT_BY_ACTION[action];
     if (VERDICT_RANK[implied] > VERDICT_RANK[verdict]) verdict = implied;
   };
   const decided = findings.filter((finding) => !drops(policy, finding.rule_id)).map((finding) => {
-    const action = actionFor(policy, finding, platform, audience);
+    const action = actionFor(policy, finding, platform, audience, attachment);
     if (simulates(policy, finding.rule_id)) return { ...finding, action: 'audit', simulated_action: action };
     stronger(action);
     return { ...finding, action };
   });
-  for (const kind of unlisted) if (!simulates(policy, kind.rule_id) && !drops(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform, audience));
+  for (const kind of unlisted) if (!simulates(policy, kind.rule_id) && !drops(policy, kind.rule_id)) stronger(actionFor(policy, kind, platform, audience, attachment));
   return { findings: decided, verdict: policy.mode === 'simulation' ? 'allow' : verdict };
 }
