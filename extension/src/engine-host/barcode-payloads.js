@@ -4,10 +4,20 @@
 // same payload for everything else (an IBAN in a payment QR code). Pure.
 import { maskValue } from '../shared/mask-value.js';
 
+// Messages: backend/postguard/images/findings.py, word for word.
 const KINDS = Object.freeze({
-  wifi: { rule_id: 'image.wifi-password', type: 'PASSWORD', category: 'credential', severity: 'high', message: 'Wi-Fi password in a QR code' },
-  totp: { rule_id: 'image.totp-secret', type: 'TOTP_SECRET', category: 'credential', severity: 'critical', message: 'Two-factor (TOTP) secret in a QR code' },
-  boarding: { rule_id: 'image.boarding-pass', type: 'BOARDING_PASS', category: 'pii', severity: 'high', message: 'Boarding pass barcode (name and booking reference)' },
+  wifi: {
+    rule_id: 'image.wifi-password', type: 'PASSWORD', category: 'credential', severity: 'high',
+    message: "This QR code holds a Wi-Fi network's password; anyone who scans the picture can join the network.",
+  },
+  totp: {
+    rule_id: 'image.totp-secret', type: 'TOTP_SECRET', category: 'credential', severity: 'critical',
+    message: "This QR code enrols a two-factor authenticator; anyone who scans it gets the account's one-time codes.",
+  },
+  boarding: {
+    rule_id: 'image.boarding-pass', type: 'BOARDING_PASS', category: 'pii', severity: 'high',
+    message: "This barcode is a boarding pass: it holds the passenger's name and booking reference, enough to change or cancel the trip.",
+  },
 });
 
 function finding(kind, text, start, end, where) {
@@ -54,7 +64,7 @@ const BCBP = /^M[1-4](.{20})[E ]([A-Z0-9 ]{7})([A-Z]{3})([A-Z]{3})([A-Z0-9 ]{3})
 
 function boardingPass(text) {
   const match = BCBP.exec(text);
-  return match ? [2, 2 + 20 + 1 + 7] : null; // name and booking reference
+  return match ? [0, text.length] : null; // the whole pass, as the service reports it
 }
 
 /** Findings for one decoded payload (`where`: "QR code", "PDF417 barcode", …). */
@@ -89,7 +99,7 @@ export const GPS_FINDING = Object.freeze({
   end: 0,
   score: 1,
   preview: '',
-  message: "Location where the photo was taken, in the file's metadata",
+  message: 'This image records where it was taken; anyone who downloads it can see the place.',
   policy_url: null,
   source: 'metadata',
   where: "location in the photo's metadata",
