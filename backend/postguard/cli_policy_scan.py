@@ -125,6 +125,39 @@ class PolicyScan:
             "mode": self.parts["policy"].mode,
         }
 
+    def image(self, data: bytes, locale: str | None, *, ocr: bool = True) -> dict:
+        """What the service's image endpoint answers, without the timing.
+        Raises ImageError for a file that is not a usable image."""
+        from .cli_image import image_answer
+        from .decide import decide
+        from .decide import guard_data
+        from .images import analyze_image
+
+        scanner = self.parts["scanner"]
+        analysis = analyze_image(data, scanner, locale=locale, ocr=ocr)
+        # The one place the image's findings meet the policy.
+        decision = decide(
+            "",
+            analysis.findings,
+            complete=analysis.complete,
+            unlisted=analysis.unlisted,
+            policy=self.parts["policy"],
+            guards=guard_data(self.parts["engine"]),
+            platform=self.platform,
+            context=self.context,
+            today=self.today,
+            groups=(),
+            max_findings=scanner.max_findings,
+            attachment=True,  # the policy's attachments section
+        )
+        return image_answer(
+            analysis,
+            decision.verdict,
+            decision.findings,
+            omitted=decision.omitted,
+            mode=self.parts["policy"].mode,
+        )
+
 
 def print_decision(answer: dict) -> None:
     for f in answer["findings"]:

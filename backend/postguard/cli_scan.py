@@ -4,6 +4,9 @@ With ``--policy FILE`` the text is decided as the service would: the policy's
 actions on each finding, the context guards (``--date``, ``--platform``,
 ``--audience``, ``--reply-to``, ``--groups``) and the policy's verdict.
 
+With ``--image FILE`` an image is checked instead (its metadata, barcodes and the
+text in it), with the same output shape and exit codes (see cli_image).
+
 Exit codes: 0 allow, 1 warn, 2 block (in batch mode the worst of all lines, where
 a line that cannot be scanned counts as warn); 64 usage error, 65 bad input (not
 UTF-8; in batch mode, no line could be scanned), 66 input file not found, 70 the
@@ -32,6 +35,18 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", default="-", help="a file, or - for stdin")
+    parser.add_argument(
+        "--image",
+        metavar="FILE",
+        help="check an image file instead: its metadata, barcodes and the text "
+        "in it (docs/images.md)",
+    )
+    parser.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="with --image: do not read the text in the image (it then counts "
+        "as not fully checked)",
+    )
     parser.add_argument(
         "--json",
         action="store_const",
@@ -91,6 +106,12 @@ def run(args: argparse.Namespace) -> int:
     stray = policy_options_without_policy(args)
     if stray:
         return _fail(EXIT_USAGE, f"{stray} needs --policy")
+    if args.image is not None:
+        from .cli_image import run as run_image
+
+        return run_image(args)
+    if args.no_ocr:
+        return _fail(EXIT_USAGE, "--no-ocr needs --image")
     if args.policy:
         decider = _policy_scan(args)
         if isinstance(decider, int):

@@ -182,6 +182,12 @@ SETTINGS: dict[str, Setting] = {
     "REQUEST_TIMEOUT": Setting(
         int, 10, "Seconds a client has to send the body and read the answer."
     ),
+    "IMAGE_BUDGET_MS": Setting(
+        int,
+        4000,
+        "Milliseconds an attached image's check may take (at most half of "
+        "request_timeout); past it the image is reported not fully checked.",
+    ),
     "PARAGRAPH_CACHE_ENTRIES": Setting(int, 4096, "Paragraph results kept in memory."),
     "PARAGRAPH_SPLIT_MIN_CHARS": Setting(
         int, 5000, "Drafts at least this long are scanned paragraph by paragraph."
@@ -241,6 +247,7 @@ RANGES = {
     "MAX_CONNECTIONS": (16, 65536),
     "HEADER_TIMEOUT": (1, 300),
     "REQUEST_TIMEOUT": (1, 600),
+    "IMAGE_BUDGET_MS": (100, 300_000),
     "MAX_CONTENT_LENGTH": (1024, 64 * 1024 * 1024),
     "BUNDLE_POLL_SECONDS": (1, 86400),
     "CENTRAL_POLL_SECONDS": (1, 86400),

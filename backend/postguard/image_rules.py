@@ -3,7 +3,8 @@
 One list, used wherever a rule id is checked: a policy may name these ids
 (``simulate``, ``rules``, ``attachments.rules``), events and telemetry carry them.
 They are built in, not rules of the bundle: metadata and barcode payloads are
-read by code, not by patterns.
+read by code, not by patterns. postguard.images.findings defines the rules
+themselves (with their messages); a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ IMAGE_RULES: dict[str, dict[str, str]] = {
         "type": "TOTP_SECRET",
         "category": "credential",
         "severity": "critical",
+    },
+    "image.payment-account": {
+        "type": "PAYMENT_ACCOUNT",
+        "category": "account_number",
+        "severity": "medium",
     },
 }
 RULE_IDS = frozenset(IMAGE_RULES)

@@ -33,6 +33,7 @@ from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 
+from .image_rules import RULE_IDS as IMAGE_RULE_IDS
 from .private_sqlite import open_durable
 
 log = logging.getLogger("postguard.telemetry")
@@ -62,7 +63,8 @@ def today() -> str:
 
 def finding_rows(kinds, action: str, platform: str, policy, bundle_version):
     """One ``finding`` row per rule kind ({rule_id, category, severity}) of an
-    event the employee's client recorded."""
+    event the employee's client recorded; an image check's rule gets the
+    policy's attachment action."""
     day = today()
     rows = []
     for kind in kinds:
@@ -73,7 +75,9 @@ def finding_rows(kinds, action: str, platform: str, policy, bundle_version):
                 "rule_id": kind["rule_id"],
                 "category": kind["category"],
                 "action": action,
-                "policy_action": policy.action_for(kind, platform),
+                "policy_action": policy.action_for(
+                    kind, platform, attachment=kind["rule_id"] in IMAGE_RULE_IDS
+                ),
                 "simulated": policy.simulates(kind["rule_id"]),
                 "platform": platform,
                 "bundle_version": bundle_version,

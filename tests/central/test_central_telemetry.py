@@ -330,3 +330,31 @@ def test_the_simulation_report_counts_would_be_actions_per_rule(store, client):
     assert (
         client.get("/api/v1/admin/reports/simulation", headers=bearer(devices[0]))
     ).status_code == 401
+
+
+def images(seq: int, version, verdict: str, count: int, failed: int = 0) -> dict:
+    return {**scans(seq, version, verdict, count, failed), "kind": "images"}
+
+
+def test_image_checks_and_image_rule_ids_are_stored(store, client):
+    (device,) = add_devices(store, 1)
+    items = [
+        images(1, 1, "warn", 3, failed=1),
+        finding(2, rule_id="image.gps-location", category="pii"),
+        finding(3, rule_id="image.Gps"),
+        finding(4, rule_id="images.gps-location"),
+    ]
+    answer = send(client, device, items)
+    assert answer.get_json() == {"through_seq": 4, "stored": 2, "refused": 2}
+    rows = sorted((r.kind, r.rule_id, r.scans) for r in store.telemetry_rows())
+    assert rows == [("finding", "image.gps-location", 0), ("images", None, 3)]
+
+
+def test_image_checks_do_not_count_for_the_health_gate(store, client, pilot):
+    _, fleet, group = pilot
+    report_scans(client, fleet, 1, blocked=2)
+    for n, credential in enumerate(group):
+        items = [images(1, 2, "block", 90), images(2, 2, "allow", 10)]
+        answer = send(client, credential, items, stream=f"{n + 100:032x}")
+        assert answer.get_json()["stored"] == 2
+    assert (store.bundle(2).stage, store.bundle(2).held_reason) == ("pilot", None)

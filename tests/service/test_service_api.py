@@ -12,6 +12,7 @@ from service_support import Api
 
 import postguard
 from postguard.app import create_app
+from postguard.images import ocr_status
 from postguard.policy import PolicyError
 
 SCAN = "/api/v1/scan"
@@ -257,6 +258,7 @@ def test_health_reports_versions(api, app):
             "stale": False,
             "last_rejection": None,
         },
+        "images": {"available": True, "ocr": ocr_status()},
     }
 
 

@@ -8,12 +8,15 @@ import json
 
 import pytest
 import yaml
+from image_samples import gps_jpeg
 
 from postguard.app import create_app
+from postguard.cli import main
 from postguard.decide import decide
 from postguard.engine import Engine
 from postguard.image_rules import IMAGE_RULES
 from postguard.image_rules import RULE_IDS as IMAGE_RULE_IDS
+from postguard.images.findings import IMAGE_RULES as ANALYSER_RULES
 from postguard.policy import Policy
 from postguard.policy import PolicyError
 
@@ -186,3 +189,54 @@ def test_malformed_ids_are_refused_by_the_schema(tmp_path, rule_id):
     path.write_text(json.dumps(data))
     with pytest.raises(PolicyError, match="attachments/rules"):
         Policy.load(path, SHIPPED)
+
+
+def test_scan_image_with_a_policy_applies_its_attachments_section(tmp_path, capsys):
+    """``postguard scan --image FILE --policy FILE`` decides like the endpoint."""
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(gps_jpeg())
+    answers = {}
+    for name, text in (
+        ("text", POLICY_YAML),
+        ("attachments", POLICY_YAML + ATTACHMENTS_YAML),
+    ):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        code = main(
+            [
+                "scan",
+                "--json",
+                "--image",
+                str(photo),
+                "--policy",
+                str(path),
+                "--platform",
+                "x",
+            ]
+        )
+        answers[name] = (code, json.loads(capsys.readouterr().out))
+    code, answer = answers["text"]
+    assert answer["findings"][0]["type"] == "GPS_LOCATION"
+    assert (answer["findings"][0]["action"], answer["verdict"], code) == (
+        "block",
+        "block",
+        2,
+    )
+    code, answer = answers["attachments"]
+    assert (answer["findings"][0]["action"], answer["verdict"], code) == (
+        "warn",
+        "warn",
+        1,
+    )
+
+
+def test_the_image_rule_ids_are_the_analysers_own():
+    """One list: image_rules.py names exactly what postguard.images reports."""
+    assert {
+        rule.id: {
+            "type": rule.type,
+            "category": rule.category,
+            "severity": rule.severity,
+        }
+        for rule in ANALYSER_RULES
+    } == IMAGE_RULES

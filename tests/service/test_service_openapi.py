@@ -6,6 +6,10 @@ import json
 
 import jsonschema
 import pytest
+from image_samples import gps_jpeg
+from image_samples import png_bomb
+from image_samples import screenshot
+from image_samples import truncated_jpeg
 from openapi_spec_validator import validate
 from service_support import CARD
 from service_support import EXTENSION_ORIGIN
@@ -16,6 +20,7 @@ from postguard.app import create_app
 
 SPEC = load_openapi()
 BIG = b'{"text": "' + b"a" * (2 * 1024 * 1024) + b'"}'
+IMAGE = "/api/v1/image"
 
 
 def test_spec_is_valid_openapi_3_1():
@@ -43,6 +48,7 @@ def test_bench_route_exists_only_when_enabled(settings):
 
 def response_schema(path: str, method: str, status: int):
     """The documented schema for this answer; fails if the status is undocumented."""
+    path = path.split("?", 1)[0]
     responses = SPEC["paths"][path][method.lower()]["responses"]
     assert str(status) in responses, f"{method} {path} -> {status} is undocumented"
     answer = responses[str(status)]
@@ -100,6 +106,36 @@ def cases(rules_version: str):
         ("GET", "/api/v1/rules/bundle", None, {"If-None-Match": "*"}),
         ("POST", "/api/v1/events", json.dumps(event), json_type),
         ("POST", "/api/v1/events", json.dumps({**event, "text": "x"}), json_type),
+        (
+            "POST",
+            "/api/v1/events",
+            json.dumps(
+                {**event, "rule_ids": ["image.gps-location"], "categories": ["pii"]}
+            ),
+            json_type,
+        ),
+        *image_cases(),
+    ]
+
+
+def image_cases():
+    png = {"Content-Type": "image/png"}
+    return [
+        (
+            "POST",
+            f"{IMAGE}?platform=x&field=attachment",
+            screenshot(f"card {CARD}"),
+            png,
+        ),
+        ("POST", f"{IMAGE}?locale=en-US", gps_jpeg(), {"Content-Type": "image/jpeg"}),
+        ("POST", IMAGE, b"not an image", png),
+        ("POST", IMAGE, truncated_jpeg(), png),
+        ("POST", f"{IMAGE}?platform=Not+Valid", png_bomb(), png),
+        ("POST", IMAGE, png_bomb(), png),
+        ("POST", IMAGE, b"\x00" * (21 * 1024 * 1024), png),
+        ("POST", IMAGE, png_bomb(), {"Content-Type": "application/json"}),
+        ("POST", IMAGE, png_bomb(), {**png, "X-PostGuard-Token": "bad"}),
+        ("POST", IMAGE, png_bomb(), {**png, "Origin": "https://a.example"}),
     ]
 
 
@@ -114,7 +150,7 @@ def test_in_process_answers_match_the_spec(api, app):
             path, method, response.status_code, response.headers, response.data
         )
         seen.add(response.status_code)
-    assert {200, 201, 304, 400, 401, 403, 413, 415} <= seen
+    assert {200, 201, 304, 400, 401, 403, 413, 415, 422} <= seen
 
 
 def test_rate_limited_answer_matches_the_spec(settings):

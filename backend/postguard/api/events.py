@@ -11,6 +11,7 @@ from flask import jsonify
 
 from .. import services
 from ..errors import APIError
+from ..image_rules import image_rule_kinds
 from .platforms import checked_platform
 from .validate import read_json
 
@@ -54,7 +55,10 @@ def record_event():
     sink = services.telemetry()
     if sink is not None:
         sink.recorded(
-            shared.engine.rule_kinds(event["rule_ids"]),
+            [
+                *shared.engine.rule_kinds(event["rule_ids"]),
+                *image_rule_kinds(event["rule_ids"]),
+            ],
             event["action"],
             event["platform"],
             shared.policy,

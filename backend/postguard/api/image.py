@@ -9,6 +9,8 @@ found never leave this function except as masked previews.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 
 from flask import Blueprint
@@ -23,9 +25,9 @@ from ..request_body import read_body
 from .platforms import checked_platform
 
 bp = Blueprint("image", __name__, url_prefix="/api/v1")
-# The analysis gets at most this, and at most half of request_timeout, so the
-# answer leaves before the worker's deadline for the whole request.
-BUDGET_MS = 4000.0
+# Pillow's debug log quotes metadata values (an EXIF Artist, a serial number):
+# it stays off even when an admin turns debug logging on.
+logging.getLogger("PIL").setLevel(logging.INFO)
 ERROR_STATUS = {
     "not_an_image": 400,
     "unsupported_format": 400,
@@ -34,6 +36,18 @@ ERROR_STATUS = {
 }
 FAILED_CHECKS = ("timeout", "failed")  # counted as failed in telemetry
 PARAMETERS = frozenset({"platform", "field", "locale"})
+# Images analysed at once per process: each may run a Tesseract process, and
+# their CPU work shares the worker with text scans. More wait their turn.
+MAX_PARALLEL = 2
+_slots: list[threading.BoundedSemaphore] = []
+
+
+def _slot() -> threading.BoundedSemaphore:
+    # Made on first use, in the serving process: after gunicorn's gevent
+    # patching, so waiting for a slot yields to other requests.
+    if not _slots:
+        _slots.append(threading.BoundedSemaphore(MAX_PARALLEL))
+    return _slots[0]
 
 
 def _query() -> dict[str, str]:
@@ -59,7 +73,10 @@ def _query() -> dict[str, str]:
 
 
 def budget_ms() -> float:
-    return min(BUDGET_MS, current_app.config["REQUEST_TIMEOUT"] * 1000 / 2)
+    """``image_budget_ms``, and at most half of request_timeout, so the answer
+    leaves before the worker's deadline for the whole request."""
+    settings = current_app.config
+    return float(min(settings["IMAGE_BUDGET_MS"], settings["REQUEST_TIMEOUT"] * 500))
 
 
 @bp.post("/image")
@@ -81,6 +98,14 @@ def analyze():
         ) from None
 
     sink = services.telemetry()
+    slot = _slot()
+    if not slot.acquire(timeout=budget_ms() / 1000):
+        raise APIError(
+            429,
+            "rate_limited",
+            "Too many images at once; wait a moment and retry.",
+            {"Retry-After": "1"},
+        )
     try:
         analysis = analyze_image(
             data, shared.scanner, locale=query.get("locale"), budget_ms=budget_ms()
@@ -102,6 +127,8 @@ def analyze():
         if sink is not None:
             sink.images_checked(platform, "error", True, services.bundle_version())
         raise
+    finally:
+        slot.release()
     if sink is not None:
         failed = any(state in FAILED_CHECKS for state in analysis.checks.values())
         sink.images_checked(

@@ -14,6 +14,7 @@ from .findings import box_of
 from .findings import engine_finding
 from .findings import rule_finding
 
+MAX_DECODE_PIXELS = 4_000_000
 # zxing's format names -> the words the banner uses.
 _FORMAT_WORDS = {
     "QRCode": "QR code",
@@ -42,9 +43,15 @@ def _words(barcode) -> str:
 
 
 def decode(frame: Image.Image) -> list[Code]:
-    """Every code zxing-cpp finds in the frame."""
+    """Every code zxing-cpp finds in the frame. A big photo is halved (or more)
+    first: a code a phone photographed is large in the picture, and the full
+    12 megapixels cost zxing 0.65 s against 0.25 s."""
     width, height = frame.size
     gray = frame if frame.mode == "L" else frame.convert("L")
+    scale = min(1.0, (MAX_DECODE_PIXELS / (width * height)) ** 0.5)
+    if scale < 1.0:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        gray = gray.resize(size, Image.Resampling.BOX)
     codes = []
     for barcode in zxingcpp.read_barcodes(
         gray, try_rotate=True, try_invert=True, try_downscale=True
@@ -59,16 +66,19 @@ def decode(frame: Image.Image) -> list[Code]:
             corners.bottom_right,
             corners.bottom_left,
         )
-        xs, ys = [p.x for p in points], [p.y for p in points]
-        box = box_of(min(xs), min(ys), max(xs) + 1, max(ys) + 1, width, height)
+        xs = [p.x / scale for p in points]
+        ys = [p.y / scale for p in points]
+        right, bottom = max(xs) + 1 / scale, max(ys) + 1 / scale
+        box = box_of(min(xs), min(ys), right, bottom, width, height)
         codes.append(Code(text, _words(barcode), box))
     return codes
 
 
 def findings_for(code: Code, scanner, locale: str | None, policy_base: str = ""):
     """(findings, the engine result) for one code: the image rules" and the
-    engine's on its payload. An engine finding of a type the payload's own
-    classification already reports over the same span is left out."""
+    engine's on its payload. An engine finding over a value the payload's own
+    classification reports (a TOTP secret that also looks like an API key) is
+    left out."""
     kind, matches = payloads.classify(code.text)
     where = f"{kind} in a {code.format}" if kind else code.format
     found = [
@@ -87,13 +97,8 @@ def findings_for(code: Code, scanner, locale: str | None, policy_base: str = "")
     ]
     result = scanner.scan(code.text, locale)
     for finding in result.findings:
-        if any(
-            m.rule.type == finding["type"]
-            and finding["start"] < m.end
-            and m.start < finding["end"]
-            for m in matches
-        ):
-            continue
+        if any(finding["start"] < m.end and m.start < finding["end"] for m in matches):
+            continue  # the same value, which the payload's own rule names better
         value = code.text[finding["start"] : finding["end"]]
         found.append(
             engine_finding(

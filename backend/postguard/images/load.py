@@ -176,7 +176,7 @@ def shown_frames(loaded: Loaded, numbers: list[int]) -> Iterator[Image.Image]:
     image = loaded.image
     for number in numbers:
         try:
-            if number:
+            if loaded.frames > 1:  # an earlier pass may have left it elsewhere
                 image.seek(number)
                 image.load()
             frame = image.convert("RGB") if image.mode != "RGB" else image.copy()
