@@ -71,3 +71,12 @@ test('where, in words', () => {
   assert.equal(whereWords({ source: 'barcode', where: 'QR code' }), 'in a QR code');
   assert.equal(whereWords({ source: 'barcode', where: 'Aztec code' }), 'in an Aztec code');
 });
+
+test('image protocol: base64 both ways (the fallback path node takes), chunks a multiple of 3', async () => {
+  const { CHUNK_BYTES, MAX_IMAGE_BYTES, fromBase64, toBase64 } = await import('../../extension/src/shared/image-protocol.js');
+  const bytes = Uint8Array.from({ length: 100_001 }, (_, i) => (i * 7919) & 255);
+  assert.deepEqual(fromBase64(toBase64(bytes)), bytes);
+  assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'));
+  assert.equal(CHUNK_BYTES % 3, 0);
+  assert.equal(MAX_IMAGE_BYTES, 20 * 1024 * 1024);
+});
