@@ -12,11 +12,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import random
 import time
+from fnmatch import fnmatch
 
 import pytest
+from conftest import EXTENSION_DIR
 from conftest import pair
+from fixtures.serve import load_catalog
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFilter
@@ -24,12 +28,22 @@ from PIL import ImageFont
 
 ATTACHMENT = 'postguard-banner[data-kind="attachment"]'
 GPS_IFD = 0x8825
-# page -> how it is opened (conftest.compose arguments)
-PAGES = {
-    "mastodon": {"name": "mastodon"},
-    "x": {"name": "x", "platform": True},
-    "bluesky": {"name": "bluesky", "platform": True},
-}
+# The platform pages with an upload path (catalog.json "uploads"), each under
+# its real URL when the extension's content script matches it (else from the
+# fixture server, where the page's own markers name the site).
+CATALOG = load_catalog()
+UPLOAD_PAGES = sorted(name for name, entry in CATALOG.items() if entry.get("uploads"))
+MATCHES = json.loads((EXTENSION_DIR / "manifest.json").read_text())["content_scripts"][
+    0
+]["matches"]
+WAYS = ("input", "paste", "drop")
+# Each page with one way of attaching, and each way on some page.
+SPREAD = [(page, WAYS[i % len(WAYS)]) for i, page in enumerate(UPLOAD_PAGES)]
+FIRST, SECOND = UPLOAD_PAGES[0], UPLOAD_PAGES[1 % len(UPLOAD_PAGES)]
+
+
+def routed(page: str) -> bool:
+    return any(fnmatch(CATALOG[page]["url"], pattern) for pattern in MATCHES)
 
 
 # --- images ------------------------------------------------------------------
@@ -181,7 +195,7 @@ def banner_source(c) -> str | None:
 
 
 def open_page(compose, page: str):
-    return compose(**PAGES[page])
+    return compose(page, platform=routed(page))
 
 
 # --- tests -------------------------------------------------------------------
@@ -189,13 +203,7 @@ def open_page(compose, page: str):
 
 @pytest.mark.parametrize(
     ("page", "how"),
-    [
-        ("mastodon", "input"),
-        ("x", "input"),
-        ("bluesky", "input"),
-        ("x", "paste"),
-        ("bluesky", "drop"),
-    ],
+    [(page, "input") for page in UPLOAD_PAGES] + [c for c in SPREAD if c[1] != "input"],
 )
 def test_a_clean_photo_reaches_the_page_byte_for_byte(compose, page, how):
     c = open_page(compose, page)
@@ -212,9 +220,7 @@ def test_a_clean_photo_reaches_the_page_byte_for_byte(compose, page, how):
     assert no_attachment_banner(c)
 
 
-@pytest.mark.parametrize(
-    ("page", "how"), [("mastodon", "input"), ("x", "paste"), ("bluesky", "drop")]
-)
+@pytest.mark.parametrize(("page", "how"), SPREAD)
 def test_a_card_screenshot_is_held_before_the_page_sees_it_and_remove_image_drops_it(
     compose, page, how
 ):
@@ -236,7 +242,7 @@ def test_a_card_screenshot_is_held_before_the_page_sees_it_and_remove_image_drop
 
 
 def test_attach_anyway_delivers_the_original_and_is_recorded(compose, service):
-    c = open_page(compose, "x")
+    c = open_page(compose, FIRST)
     data = card_png()
     attach(c, data, "screenshot.png", "image/png", "input")
     wait_banner(c, "finding")
@@ -265,9 +271,7 @@ def pixels(data: bytes) -> bytes:
         return image.convert("RGB").tobytes()
 
 
-@pytest.mark.parametrize(
-    ("page", "how"), [("mastodon", "input"), ("bluesky", "drop"), ("x", "paste")]
-)
+@pytest.mark.parametrize(("page", "how"), SPREAD)
 def test_remove_location_gives_the_page_a_copy_without_gps(compose, page, how):
     c = open_page(compose, page)
     data = gps_jpeg()
@@ -293,7 +297,7 @@ def test_remove_location_gives_the_page_a_copy_without_gps(compose, page, how):
 
 
 def test_keep_location_delivers_the_original_bytes(compose):
-    c = open_page(compose, "x")
+    c = open_page(compose, FIRST)
     data = gps_jpeg()
     attach(c, data, "paris.jpg", "image/jpeg", "input")
     wait_banner(c, "location")
@@ -314,7 +318,7 @@ def service_down(service, worker):
 def test_service_down_location_is_still_offered_and_text_is_said_unchecked(
     compose, service_down
 ):
-    c = open_page(compose, "mastodon")
+    c = open_page(compose, SECOND)
     data = gps_jpeg()
     attach(c, data, "paris.jpg", "image/jpeg", "input")
     wait_banner(c, "location")
@@ -329,7 +333,7 @@ def test_service_down_location_is_still_offered_and_text_is_said_unchecked(
 
 
 def test_service_down_a_wifi_qr_code_is_caught_offline(compose, service_down):
-    c = open_page(compose, "bluesky")
+    c = open_page(compose, UPLOAD_PAGES[-1])
     attach(c, wifi_qr_png(), "wifi.png", "image/png", "drop")
     wait_banner(c, "finding")
     assert uploads(c) == []
@@ -343,7 +347,7 @@ def test_service_down_a_wifi_qr_code_is_caught_offline(compose, service_down):
 
 
 def test_service_down_a_clean_photo_goes_through_with_a_notice(compose, service_down):
-    c = open_page(compose, "x")
+    c = open_page(compose, FIRST)
     data = clean_jpeg()
     attach(c, data, "lunch.jpg", "image/jpeg", "input")
     [got] = received(c, 1)
@@ -361,9 +365,14 @@ TIMED_PASTE_JS = """() => new Promise((resolve) => {
   const dt = new DataTransfer();
   dt.items.add(window.__big);
   const start = performance.now();
-  const poll = () => window.__fixture.uploads.length > before
+  window.__sawChecking = false;
+  const poll = () => {
+    window.__sawChecking ||= Boolean(document.querySelector(
+      'postguard-banner[data-kind="attachment"][data-outcome="checking"]'));
+    return window.__fixture.uploads.length > before
     ? resolve(performance.now() - start)
     : performance.now() - start > 30000 ? resolve(-1) : setTimeout(poll, 5);
+  };
   const init = {bubbles: true, cancelable: true, composed: true, clipboardData: dt};
   const editor = document.querySelector('[data-fixture-editor]');
   editor.dispatchEvent(new ClipboardEvent('paste', init));
@@ -376,12 +385,14 @@ def test_a_12_megapixel_photo_is_checked_in_time(compose, perf_log):
     photo (target: 1 s with the service). The file is made in the page, so
     the time is the extension's, not Playwright's transfer of the bytes."""
     data = jpeg(photo(4, (4000, 3000)))
-    c = open_page(compose, "mastodon")
+    c = open_page(compose, SECOND)
     c.page.evaluate(MAKE_FILE_JS, base64.b64encode(data).decode())
     times = []
     for _ in range(3):
         ms = c.page.evaluate(TIMED_PASTE_JS)
         assert ms >= 0, f"not delivered in 30 s: {c.banner_text()}"
+        if ms > 500:
+            assert c.page.evaluate("window.__sawChecking"), "no Checking image… state"
         times.append(ms / 1000)
     perf_log.setdefault("attachment_12mp_s", []).extend(times)
     print(f"12-MP photo, paste to delivery: {[round(t, 2) for t in times]} s")

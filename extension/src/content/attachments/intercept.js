@@ -152,6 +152,13 @@ export function createAttachmentGuard({ checkImage, openView, record, platform, 
     record('edited', failed.map((f) => f.o));
   }
 
+  async function decide(view, outcomes, keep) {
+    const held = outcomes.filter((o) => HELD.has(o.kind));
+    if (held.length) await decideHeld(view, held, keep);
+    const personal = outcomes.filter((o) => (PERSONAL.has(o.kind) || (o.location && HELD.has(o.kind))) && keep.get(o.file) !== null);
+    if (personal.length) await decidePersonal(view, personal, keep);
+  }
+
   async function run(snapshot, deliver) {
     const images = snapshot.files.filter(isImage);
     const view = openView(snapshot.target);
@@ -166,17 +173,21 @@ export function createAttachmentGuard({ checkImage, openView, record, platform, 
       clearTimeout(slow);
     }
     const keep = new Map(); // original File -> what the site gets (null: left out)
-    const held = outcomes.filter((o) => HELD.has(o.kind));
-    if (held.length) await decideHeld(view, held, keep);
-    const personal = outcomes.filter((o) => (PERSONAL.has(o.kind) || (o.location && HELD.has(o.kind))) && keep.get(o.file) !== null);
-    if (personal.length) await decidePersonal(view, personal, keep);
+    try {
+      await decide(view, outcomes, keep);
+    } catch {
+      // A fault of ours: the employee still decides, never a silent pass or loss.
+      keep.clear();
+      await decideHeld(view, images.map((file) => ({ file, ...imageOutcome({ source: 'unchecked', reason: 'failed' }, config) })), keep);
+    }
     const files = snapshot.files.map((f) => (keep.has(f) ? keep.get(f) : f)).filter(Boolean);
     deliver(files, files.length < snapshot.files.length);
     const left = snapshot.files.length - files.length;
     const notices = outcomes.filter((o) => o.kind === 'notice');
+    const asked = outcomes.some((o) => HELD.has(o.kind) || PERSONAL.has(o.kind) || o.location);
     if (left) view.done(left > 1 ? `${left} images were not attached` : 'The image was not attached');
     else if (notices.length) view.notice('Image attached after a limited check', notices[0].notice);
-    else if (held.length || personal.length) view.done(keep.size ? 'Attached without its location' : 'Attached');
+    else if (asked) view.done([...keep.values()].some(Boolean) ? 'Attached without its location' : 'Attached');
     else view.close();
   }
 
