@@ -19,6 +19,10 @@ import { createImageCheck } from './attachments/check-image.js';
 import { watchFrames } from './frames.js';
 
 const hub = globalThis.__postguardHub;
+// Firefox content scripts (Xray wrappers: `wrappedJSObject`) do not pass the
+// attachment E2E yet: there the check of a pasted or dropped image fails, so
+// images are left alone rather than held or lost.
+const ATTACHMENTS_ON = !('wrappedJSObject' in globalThis);
 
 async function loadConfig() {
   try {
@@ -119,7 +123,10 @@ async function start() {
     config,
   });
   // Images first (a file input, a paste or drop with files); then the text guard.
-  hub.handler = (event) => attachments.handle(event) || guard.handle(event);
+  // Firefox: not yet, images pass untouched (docs/firefox.md, "Differences").
+  hub.handler = ATTACHMENTS_ON
+    ? (event) => attachments.handle(event) || guard.handle(event)
+    : (event) => guard.handle(event);
   hub.guard = guard;
   hub.stop = () => controller.abort();
   signal.addEventListener('abort', () => {

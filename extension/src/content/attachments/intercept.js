@@ -25,6 +25,18 @@ function stop(event) {
   event.stopImmediatePropagation();
 }
 
+// Firefox: a DataTransfer or an event the content script makes reaches the
+// page behind an Xray wrapper the page cannot read (docs/firefox.md); made
+// with the page's own constructors (wrappedJSObject) it can. Chromium: ours.
+const pageWindow = globalThis.wrappedJSObject ?? null;
+function pageNew(name, args = []) {
+  if (!pageWindow) return new globalThis[name](...args);
+  if (!args.length) return new pageWindow[name]();
+  const [type, init] = args;
+  // eslint-disable-next-line no-undef -- cloneInto: a Firefox content-script global
+  return new pageWindow[name](type, cloneInto(init, pageWindow, { wrapReflectors: true }));
+}
+
 // A copy with the same name, type and date as the file it replaces.
 const copyOf = (file, bytes) => new File([bytes], file.name, { type: file.type, lastModified: file.lastModified });
 
@@ -35,23 +47,29 @@ const copyOf = (file, bytes) => new File([bytes], file.name, { type: file.type, 
  */
 export function createAttachmentGuard({ checkImage, openView, record, platform, config }) {
   const ours = new WeakSet(); // the events we dispatched: let through
+  let passing = 0; // > 0 while we dispatch (Firefox hands our listener another wrapper)
   const checking = new WeakMap(); // file input -> the File list it is being checked for
 
   function dispatch(target, event) {
     ours.add(event);
-    target.dispatchEvent(event);
+    passing++;
+    try {
+      target.dispatchEvent(event);
+    } finally {
+      passing--;
+    }
   }
 
   function deliverToInput(input, files) {
-    const dt = new DataTransfer();
+    const dt = pageNew('DataTransfer');
     for (const file of files) dt.items.add(file);
     input.files = dt.files;
     if (!files.length) {
       input.value = ''; // nothing for the site; the same file can be chosen again
       return;
     }
-    dispatch(input, new Event('input', { bubbles: true, composed: true }));
-    dispatch(input, new Event('change', { bubbles: true }));
+    dispatch(input, pageNew('Event', ['input', { bubbles: true, composed: true }]));
+    dispatch(input, pageNew('Event', ['change', { bubbles: true }]));
   }
 
   // A paste or drop again, with the files the employee kept and the text
@@ -59,15 +77,15 @@ export function createAttachmentGuard({ checkImage, openView, record, platform, 
   function deliverAgain(snapshot, files, removedAny) {
     const strings = removedAny ? snapshot.strings.filter(([type]) => type === 'text/plain') : snapshot.strings;
     if (!files.length && !strings.some(([, value]) => value)) return;
-    const dt = new DataTransfer();
+    const dt = pageNew('DataTransfer');
     for (const [type, value] of strings) dt.setData(type, value);
     for (const file of files) dt.items.add(file);
     const init = { bubbles: true, cancelable: true, composed: true };
     const target = snapshot.target.isConnected ? snapshot.target : (document.activeElement ?? document.body);
     if (snapshot.kind === 'paste') {
-      dispatch(target, new ClipboardEvent('paste', { ...init, clipboardData: dt }));
+      dispatch(target, pageNew('ClipboardEvent', ['paste', { ...init, clipboardData: dt }]));
     } else {
-      dispatch(target, new DragEvent('drop', { ...init, ...snapshot.point, dataTransfer: dt }));
+      dispatch(target, pageNew('DragEvent', ['drop', { ...init, ...snapshot.point, dataTransfer: dt }]));
     }
   }
 
@@ -85,6 +103,7 @@ export function createAttachmentGuard({ checkImage, openView, record, platform, 
       outcome: unchecked ? 'unchecked' : 'finding',
       state: unchecked ? 'unchecked' : 'flagged',
       source: held[0].source,
+      reason: held[0].reason, // why it was not checked (a code), for tests and support
       notice: [...new Set(held.map((o) => o.notice).filter(Boolean))].join(' '),
       findings: attachmentFindings(held),
       canOverride,
@@ -221,7 +240,7 @@ export function createAttachmentGuard({ checkImage, openView, record, platform, 
   return {
     /** Takes the event (true) when it carries images; else leaves it alone. */
     handle(event) {
-      if (ours.has(event)) return false;
+      if (passing > 0 || ours.has(event)) return false;
       const target = event.composedPath()[0];
       if ((event.type === 'input' || event.type === 'change') && isFileInput(target)) return fromInput(event, target);
       if (event.type === 'paste') return fromTransfer(event, event.clipboardData, 'paste');

@@ -51,7 +51,7 @@ const actionOf = (f) => (KNOWN.has(f.action) ? f.action : 'block_with_override')
 export function imageOutcome(result, { failPolicy = result?.failPolicy ?? 'open' } = {}) {
   const closed = failPolicy === 'closed';
   const source = result?.source ?? 'unchecked';
-  const base = { source, findings: [], location: false, canAttach: false, reasonRequired: false, notice: '', rulesVersion: result?.rules_version ?? '' };
+  const base = { source, reason: String(result?.reason ?? ''), findings: [], location: false, canAttach: false, reasonRequired: false, notice: '', rulesVersion: result?.rules_version ?? '' };
   if (source === 'unchecked' || !Array.isArray(result?.findings)) {
     const notice = closed ? `${uncheckedNotice(result)} ${IMAGE_NOTICES.closed}` : uncheckedNotice(result);
     return { ...base, kind: 'unchecked', canAttach: !closed, notice };

@@ -161,6 +161,7 @@ export function createBanner({ onAction }) {
       host.dataset.platform = view.platform ?? '';
       if (view.kind) host.dataset.kind = view.kind;
       if (view.outcome !== undefined) host.dataset.outcome = view.outcome;
+      if (view.reason !== undefined) host.dataset.reason = view.reason;
       const visible = view.visible;
       const same = lastView && JSON.stringify(lastView) === JSON.stringify(view);
       if (visible && !same) render(view);
