@@ -219,7 +219,8 @@ def test_a_dropped_photo_reaches_the_page_unchanged(ff_compose, how):
         c.page.wait_for("window.__fixture.uploads.length === 1", timeout=15)
     except AssertionError:
         banners = c.page.evaluate(
-            "[...document.querySelectorAll('postguard-banner')].map((b) => ({...b.dataset}))"
+            "[...document.querySelectorAll('postguard-banner')]"
+            ".map((b) => ({...b.dataset}))"
         )
         raise AssertionError(
             f"not delivered; banners: {banners} {c.banner_text()}"
