@@ -10,6 +10,7 @@ export default [
       'tests/e2e/fixtures/dist/**',
       'shared_rules/dist/**',
       'extension/rules/**',
+      'extension/src/vendor/**', // generated copies of npm packages (scripts/vendor-image-libs.mjs)
       '**/*.min.js',
     ],
   },

@@ -23,6 +23,8 @@ const KEPT = [
   'manifest_version', 'name', 'short_name', 'version', 'description', 'permissions',
   'host_permissions', 'optional_host_permissions', 'content_scripts',
   'web_accessible_resources', 'action', 'options_ui', 'background',
+  // 'wasm-unsafe-eval': the offline image reader's zxing-wasm (Firefox 102+ too).
+  'content_security_policy',
 ];
 const DROPPED = {
   key: 'Chromium id; Firefox takes its id from browser_specific_settings.gecko.id',

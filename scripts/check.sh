@@ -16,6 +16,9 @@ node scripts/build-firefox.mjs --check
 echo "== the console's Chart.js copy matches the npm devDependency"
 node scripts/vendor-chart.mjs --check
 
+echo "== the extension's copies of exifr and zxing-wasm match the npm devDependencies"
+node scripts/vendor-image-libs.mjs --check
+
 echo "== ruff"
 ruff check backend tests scripts
 

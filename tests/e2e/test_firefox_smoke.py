@@ -185,3 +185,46 @@ def test_offline_engine_flags_when_the_service_is_down(
 
     c.post()
     assert c.nothing_posted_for()
+
+
+# Only a drop: a page-made ClipboardEvent carries no files in Firefox.
+@pytest.mark.parametrize("how", ["drop"])
+def test_a_dropped_photo_reaches_the_page_unchanged(ff_compose, how):
+    """Attach-time image checks are off in Firefox for now (docs/firefox.md):
+    a dropped image must reach the page untouched, never be lost."""
+    import base64
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize((320, 240)).convert("RGB").save(out, "JPEG")
+    data = out.getvalue()
+    c = ff_compose("mastodon")
+    b64 = base64.b64encode(data).decode()
+    kind = "ClipboardEvent('paste'" if how == "paste" else "DragEvent('drop'"
+    key = "clipboardData" if how == "paste" else "dataTransfer"
+    c.page.evaluate(
+        f"""(() => {{
+          const bytes = Uint8Array.from(atob('{b64}'), (ch) => ch.charCodeAt(0));
+          const dt = new DataTransfer();
+          dt.items.add(new File([bytes], 'lunch.jpg', {{type: 'image/jpeg'}}));
+          document.querySelector('[data-fixture-editor]').dispatchEvent(new {kind},
+            {{bubbles: true, cancelable: true, composed: true, {key}: dt}}));
+          return true;
+        }})()"""
+    )
+    try:
+        c.page.wait_for("window.__fixture.uploads.length === 1", timeout=15)
+    except AssertionError:
+        banners = c.page.evaluate(
+            "[...document.querySelectorAll('postguard-banner')]"
+            ".map((b) => ({...b.dataset}))"
+        )
+        raise AssertionError(
+            f"not delivered; banners: {banners} {c.banner_text()}"
+        ) from None
+    got = c.page.evaluate("window.__fixture.received().then((r) => r[0])")
+    assert got["sha256"] == hashlib.sha256(data).hexdigest()
+    assert got["name"] == "lunch.jpg"

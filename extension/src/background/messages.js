@@ -32,6 +32,17 @@ export function scanContext(msg, settings) {
   return groups.length ? { ...page, groups: [...groups] } : page;
 }
 
+// A service from before attachment events refuses their `field` (400): the
+// event is recorded without it rather than lost.
+async function withFieldFallback(event, call) {
+  try {
+    return await call(event);
+  } catch (err) {
+    if (!event.field || err?.kind !== 'rejected' || err.status !== 400 || err.code === 'unknown_platform') throw err;
+    return call(Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'field')));
+  }
+}
+
 const withoutContext = (payload) => Object.fromEntries(Object.entries(payload).filter(([key]) => key !== 'context'));
 
 // A service from before the context guards refuses a `context` it does not
@@ -114,7 +125,7 @@ export function createHandlers({ settings, client, connection, rules, offline, s
         try {
           await flushEvents(s);
           const reply = await connection.call(s, () =>
-            withPlatformFallback(event, (e) => client.sendEvent(s, e)),
+            withPlatformFallback(event, (e) => withFieldFallback(e, (f) => client.sendEvent(s, f))),
           );
           return { recorded: true, id: reply?.id };
         } catch (err) {
@@ -159,6 +170,7 @@ export function createHandlers({ settings, client, connection, rules, offline, s
 
   return {
     handlers,
+    senderKind,
     async dispatch(msg, sender) {
       const entry = handlers[msg?.type];
       if (!entry) return { error: 'unknown message type' };

@@ -3,8 +3,9 @@
 // runaway match freezes neither. Chromium: the Worker lives in an offscreen
 // document (a service worker cannot start one). Firefox: the background page
 // starts it itself. Either way the bundle goes over once per version, then texts.
+import { IMAGE_WATCHDOG_MS, createEngineRunner, watchdogMs } from '../engine-host/engine-runner.js';
 import { OFFSCREEN_PATH, OFFSCREEN_TARGET } from '../shared/offscreen-protocol.js';
-import { createEngineRunner, watchdogMs } from '../engine-host/engine-runner.js';
+import { toBase64 } from '../shared/image-protocol.js';
 import { ext } from '../shared/ext.js';
 
 const JUSTIFICATION = 'Runs the offline rule engine in a Worker, so a slow rule cannot freeze pages or the extension.';
@@ -18,6 +19,10 @@ export function createDirectHost({ createWorker }) {
     async scan(inputs, text, platform, context = null) {
       if (!runner.has(inputs.key)) runner.load(inputs);
       return runner.scan(text, platform, context);
+    },
+    async image(inputs, bytes, platform) {
+      if (inputs && !runner.has(inputs.key)) runner.load(inputs);
+      return runner.image(bytes, platform);
     },
   };
 }
@@ -63,6 +68,18 @@ export function createOffscreenHost({ store = ext } = {}) {
       }
       return reply?.result ?? null;
     },
+    // Messages are JSON: the bytes go over as base64 (at most 20 MiB, 27 MB).
+    async image(inputs, bytes, platform) {
+      await open();
+      if (inputs) await load(inputs);
+      const message = { op: 'image', key: inputs?.key ?? null, data: toBase64(bytes), platform };
+      let reply = await ask(message);
+      if (reply?.needBundle) {
+        await load(inputs, { again: true });
+        reply = await ask(message);
+      }
+      return reply?.result ?? null;
+    },
   };
 }
 
@@ -79,6 +96,19 @@ export function createOfflineEngine({ rules, host }) {
       });
       try {
         return await Promise.race([host.scan(inputs, text, platform, context).catch(() => null), silent]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    /** An attached image read offline (position, barcodes), or null. */
+    async image(bytes, platform) {
+      const inputs = await rules.offlineInputs().catch(() => null);
+      let timer;
+      const silent = new Promise((resolve) => {
+        timer = setTimeout(resolve, IMAGE_WATCHDOG_MS + HOST_SILENT_MS, null);
+      });
+      try {
+        return await Promise.race([host.image(inputs, bytes, platform).catch(() => null), silent]);
       } finally {
         clearTimeout(timer);
       }

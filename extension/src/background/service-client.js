@@ -21,6 +21,8 @@ export class ServiceError extends Error {
 }
 
 const PROOF_HEADER = 'X-PostGuard-Proof';
+// OCR of a 12-megapixel photo takes seconds, not the draft's one.
+export const IMAGE_TIMEOUT_MS = 15_000;
 // The service reports it to central (fleet status); the same shape central accepts.
 const VERSION_HEADER = 'X-PostGuard-Extension-Version';
 const VERSION_SHAPE = /^[0-9]{1,5}(\.[0-9]{1,5}){0,3}$/;
@@ -61,7 +63,7 @@ function parseJson(bytes) {
 export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...a), extensionVersion } = {}) {
   const versionHeader = VERSION_SHAPE.test(extensionVersion ?? '') ? { [VERSION_HEADER]: extensionVersion } : {};
 
-  async function send(settings, method, path, body, extraHeaders, controller, maxBytes) {
+  async function send(settings, method, path, body, extraHeaders, controller, maxBytes, contentType) {
     const url = new URL(path, settings.serviceUrl);
     const nonce = newNonce();
     const signature = await signRequest({ token: settings.token, nonce, method, host: url.host, path, body });
@@ -72,7 +74,7 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
       ...versionHeader,
       ...extraHeaders,
     };
-    if (body.length) headers['Content-Type'] = 'application/json';
+    if (body.length) headers['Content-Type'] = contentType;
     const response = await fetchImpl(url.href, {
       method,
       headers,
@@ -85,14 +87,16 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
     return { response, nonce, bytes: await readCapped(response, maxBytes, controller) };
   }
 
-  async function request(settings, method, path, { json, etag, raw = false, maxBytes = Infinity } = {}) {
+  // `upload` + `contentType`: a raw body (an image) instead of JSON; `timeoutMs`
+  // overrides the settings' (an image with OCR takes longer than a draft).
+  async function request(settings, method, path, { json, upload, contentType = 'application/json', etag, raw = false, maxBytes = Infinity, timeoutMs } = {}) {
     if (!settings.serviceUrl || !settings.token) throw new ServiceError('unpaired');
-    const body = json === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(json));
+    const body = upload ?? (json === undefined ? new Uint8Array() : new TextEncoder().encode(JSON.stringify(json)));
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), settings.serviceTimeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs ?? settings.serviceTimeoutMs);
     let answer;
     try {
-      answer = await send(settings, method, path, body, etag ? { 'If-None-Match': etag } : {}, controller, maxBytes);
+      answer = await send(settings, method, path, body, etag ? { 'If-None-Match': etag } : {}, controller, maxBytes, contentType);
     } catch (err) {
       if (err instanceof ServiceError) throw err;
       throw new ServiceError(controller.signal.aborted ? 'timeout' : 'unreachable');
@@ -132,6 +136,17 @@ export function createServiceClient({ fetchImpl = (...a) => globalThis.fetch(...
     async scan(settings, payload) {
       const { json } = await request(settings, 'POST', '/api/v1/scan', { json: payload });
       if (!json || !Array.isArray(json.findings) || typeof json.verdict !== 'string') {
+        throw new ServiceError('bad-response', 200, '', { verified: true });
+      }
+      return json;
+    },
+    // An attached image, as its raw bytes (POST /api/v1/image); the answer
+    // has the scan's shape plus location, checks and format.
+    async image(settings, bytes, { platform, field = 'attachment', locale, type } = {}) {
+      const query = new URLSearchParams({ platform, field, ...(locale ? { locale } : {}) });
+      const contentType = /^image\/[\w.+-]+$/.test(type ?? '') ? type : 'application/octet-stream';
+      const { json } = await request(settings, 'POST', `/api/v1/image?${query}`, { upload: bytes, contentType, timeoutMs: IMAGE_TIMEOUT_MS });
+      if (!json || !Array.isArray(json.findings) || typeof json.verdict !== 'string' || typeof json.checks !== 'object') {
         throw new ServiceError('bad-response', 200, '', { verified: true });
       }
       return json;

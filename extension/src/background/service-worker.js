@@ -7,6 +7,7 @@ import { loadSettings, saveUserSettings } from './settings-store.js';
 import { ENGINE_WORKER_PATH } from '../shared/offscreen-protocol.js';
 import { createConnection } from './connection.js';
 import { createHandlers } from './messages.js';
+import { createImageChecker } from './image-check.js';
 import { createRulesStore } from './rules-store.js';
 import { createServiceClient } from './service-client.js';
 import { createStatus } from './status.js';
@@ -37,6 +38,9 @@ const sites = {
 const router = createHandlers({ settings, client, connection, rules, offline, status, sites, extId: ext.id() });
 
 ext.onMessage((msg, sender) => router.dispatch(msg, sender));
+// Attached images come over a port (their bytes do not fit a JSON message well).
+const images = createImageChecker({ settings, client, connection, offline });
+ext.onConnect((port) => images.onConnect(port, (sender) => router.senderKind(sender) === 'content'));
 
 async function refresh() {
   const { settings: s } = await loadSettings();
@@ -67,4 +71,4 @@ loadSettings()
   .catch(() => {});
 
 // For the E2E suite and the popup: the same objects the handlers use.
-globalThis.postguard = { router, status, connection, rules, offline, refresh, loadSettings };
+globalThis.postguard = { router, status, connection, rules, offline, images, refresh, loadSettings };

@@ -20,7 +20,8 @@
     parentHub.listen(window);
     return;
   }
-  const TYPES = ['keydown', 'click', 'submit', 'input', 'paste', 'focusin'];
+  // change/drop (and input/paste) also carry attached images (attachments/).
+  const TYPES = ['keydown', 'click', 'submit', 'input', 'change', 'paste', 'drop', 'focusin'];
   const dispatch = (event) => hub.handler?.(event);
   const hub = {
     handler: null,

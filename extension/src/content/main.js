@@ -12,10 +12,17 @@ import { createSessionView } from './session-view.js';
 import { createVerdictCache } from './verdict-cache.js';
 import { ext } from '../shared/ext.js';
 import { startSelfTest } from './self-test.js';
-import { isVisible, rectOf } from './dom.js';
+import { composedContains, composedParent, isVisible, rectOf } from './dom.js';
+import { createAttachmentGuard } from './attachments/intercept.js';
+import { createAttachmentView } from './attachments/attachment-view.js';
+import { createImageCheck } from './attachments/check-image.js';
 import { watchFrames } from './frames.js';
 
 const hub = globalThis.__postguardHub;
+// Firefox content scripts (Xray wrappers: `wrappedJSObject`) do not pass the
+// attachment E2E yet: there the check of a pasted or dropped image fails, so
+// images are left alone rather than held or lost.
+const ATTACHMENTS_ON = !('wrappedJSObject' in globalThis);
 
 async function loadConfig() {
   try {
@@ -31,6 +38,39 @@ const domReady = () =>
   document.readyState === 'loading'
     ? new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }))
     : Promise.resolve();
+
+// The compose box an attachment belongs to: the guarded editor in the nearest
+// container around the element that got it, else the first visible one.
+function nearestSession(guard, target) {
+  const visible = [...guard.sessions.values()].filter((s) => isVisible(s.el));
+  for (let node = target; node; node = composedParent(node)) {
+    const inside = visible.find((s) => composedContains(node, s.el));
+    if (inside) return inside;
+  }
+  return visible[0] ?? null;
+}
+
+function anchorRect(session, target) {
+  if (session) return rectOf(session.el);
+  if (target?.isConnected && isVisible(target)) return rectOf(target);
+  const left = Math.max(8, innerWidth / 2 - 180);
+  return { left, right: left + 360, top: 8, bottom: 8 };
+}
+
+// An attachment event: the rules and categories found, never a value.
+function recordAttachment(send, platform, action, outcomes, extra) {
+  const findings = outcomes.flatMap((o) => o.findings ?? []);
+  const event = {
+    rule_ids: [...new Set(findings.map((f) => f.rule_id))],
+    categories: [...new Set(findings.map((f) => f.category))],
+    action,
+    platform,
+    rules_version: outcomes.find((o) => o.rulesVersion)?.rulesVersion || 'unknown',
+    field: 'attachment',
+    ...extra,
+  };
+  send({ type: MSG.EVENT, event }).catch(() => {});
+}
 
 async function start() {
   const controller = new AbortController();
@@ -64,7 +104,29 @@ async function start() {
     }),
     signal,
   });
-  hub.handler = (event) => guard.handle(event);
+  const sitePlatform = () => adapters.find((a) => a !== GENERIC_ADAPTER)?.platform ?? GENERIC_ADAPTER.platform;
+  const attachments = createAttachmentGuard({
+    checkImage: createImageCheck({ locale: navigator.language }),
+    openView: (target) => {
+      const near = () => nearestSession(guard, target);
+      return createAttachmentView({
+        platform: sitePlatform(),
+        anchor: () => anchorRect(near(), target),
+        avoid: () => {
+          const control = near()?.adapter.findSubmitControl(near().el);
+          return control?.isConnected ? [rectOf(control)] : [];
+        },
+      });
+    },
+    record: (action, outcomes, extra = {}) => recordAttachment(send, sitePlatform(), action, outcomes, extra),
+    platform: sitePlatform,
+    config,
+  });
+  // Images first (a file input, a paste or drop with files); then the text guard.
+  // Firefox: not yet, images pass untouched (docs/firefox.md, "Differences").
+  hub.handler = ATTACHMENTS_ON
+    ? (event) => attachments.handle(event) || guard.handle(event)
+    : (event) => guard.handle(event);
   hub.guard = guard;
   hub.stop = () => controller.abort();
   signal.addEventListener('abort', () => {

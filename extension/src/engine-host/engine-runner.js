@@ -8,6 +8,8 @@ import { compilePolicy } from '../engine/policy.js';
 import { timedOut } from './offline-result.js';
 
 export const TIMEOUT_MARGIN_MS = 1000;
+// Reading a 12-megapixel photo's barcodes takes about half a second here.
+export const IMAGE_WATCHDOG_MS = 8000;
 const DEFAULT_BUDGET_MS = 200;
 
 /** Twice the bundle's scan budget plus a margin for compiling and messaging. */
@@ -47,7 +49,7 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
     start();
   }
 
-  function ask(message, ms) {
+  function ask(message, ms, transfer = []) {
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimer(() => {
@@ -59,7 +61,7 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
         clearTimer(timer);
         resolve(answer);
       });
-      worker.postMessage({ ...message, id });
+      worker.postMessage({ ...message, id }, transfer);
     });
   }
 
@@ -73,8 +75,22 @@ export function createEngineRunner({ createWorker, setTimer = setTimeout, clearT
     return answer.result;
   }
 
+  // An attached image: the engine's Worker reads it (with the bundle, when
+  // one is loaded, for the payloads and the policy). null: no answer.
+  async function imageNow(bytes, platform) {
+    if (!worker) start();
+    const copy = new Uint8Array(bytes).slice();
+    const answer = await ask({ op: 'image', bytes: copy.buffer, platform }, IMAGE_WATCHDOG_MS, [copy.buffer]);
+    return answer.result ?? null;
+  }
+
   return {
     has: (key) => inputs?.key === key,
+    image(bytes, platform) {
+      const run = queue.then(() => imageNow(bytes, platform));
+      queue = run.catch(() => {});
+      return run;
+    },
     load(next) {
       inputs = next;
       policy = next.policy ? compilePolicy(next.policy, next.bundle?.rules) : null;

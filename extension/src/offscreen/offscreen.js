@@ -4,6 +4,7 @@
 import { ENGINE_WORKER_PATH, OFFSCREEN_TARGET } from '../shared/offscreen-protocol.js';
 import { createEngineRunner } from '../engine-host/engine-runner.js';
 import { ext } from '../shared/ext.js';
+import { fromBase64 } from '../shared/image-protocol.js';
 
 const runner = createEngineRunner({
   createWorker: () => new Worker(ext.getURL(ENGINE_WORKER_PATH), { type: 'module' }),
@@ -23,6 +24,11 @@ ext.onMessageFor(OFFSCREEN_TARGET, async (msg, sender) => {
     // A recreated document has lost the bundle: the service worker sends it again.
     if (!runner.has(msg.key)) return { needBundle: true };
     return { result: await runner.scan(msg.text, msg.platform, msg.context ?? null) };
+  }
+  if (msg.op === 'image') {
+    // With a bundle when the service worker just sent it; else the engine is not run on the payloads.
+    if (msg.key && !runner.has(msg.key)) return { needBundle: true };
+    return { result: await runner.image(fromBase64(msg.data), msg.platform) };
   }
   return { error: 'unknown op' };
 });

@@ -54,6 +54,13 @@ export const ext = {
       return true;
     });
   },
+  // Ports from content scripts (attached images: shared/image-protocol.js).
+  onConnect(listener) {
+    api().runtime.onConnect.addListener(listener);
+  },
+  connect(name) {
+    return api().runtime.connect({ name });
+  },
   onInstalled(listener) {
     api().runtime.onInstalled.addListener(listener);
   },

@@ -1,7 +1,9 @@
 // The warning banner: its own element on <html>, a closed shadow root, text-only
 // rendering (no innerHTML: messages come from rules, previews are masked).
 // The host's data-state is the one observable hook for tests and the page:
-// idle | pending | clean | flagged | unchecked.
+// idle | pending | clean | flagged | unchecked (and done: an attachment decided).
+// An attachment's banner (view.kind 'attachment', content/attachments/) is
+// the same card with its own heading, findings "in the image" and buttons.
 import { BANNER_CSS } from './banner-style.js';
 import { OVERRIDE_REASONS } from '../../shared/override-reasons.js';
 import { chooseBannerPlacement } from './placement.js';
@@ -36,7 +38,7 @@ function safeLink(url) {
 
 function findingItem(finding) {
   // A finding about the recipient has no span: no preview, its message says it all.
-  const children = [el('strong', { text: typeLabel(finding.type) })];
+  const children = [el('strong', { text: finding.label ?? typeLabel(finding.type) })];
   if (finding.preview) children.push(' ', el('span', { className: 'preview', text: finding.preview }));
   children.push(el('div', { text: finding.message ?? '' }));
   const href = safeLink(finding.policy_url);
@@ -54,7 +56,8 @@ function heading(view) {
 
 // The override form: one reason from a fixed list, and a note that stays here.
 function overrideForm(view) {
-  const legend = view.reasonRequired ? 'Why is it OK to post this? (required)' : 'Why is it OK to post this? (optional)';
+  const verb = view.kind === 'attachment' ? 'attach' : 'post';
+  const legend = `Why is it OK to ${verb} this? (${view.reasonRequired ? 'required' : 'optional'})`;
   const choices = OVERRIDE_REASONS.map(([code, label]) =>
     el('label', { className: 'choice' }, [
       el('input', { type: 'radio', name: 'reason', value: code, 'data-reason': code }),
@@ -66,7 +69,7 @@ function overrideForm(view) {
     el('label', { text: 'Note (optional; it stays on this page and is never sent)' }),
     el('textarea', { 'data-field': 'note', maxLength: 1000 }),
     el('div', { className: 'actions' }, [
-      el('button', { type: 'button', 'data-action': 'confirm-override', className: 'primary', text: 'Post' }),
+      el('button', { type: 'button', 'data-action': 'confirm-override', className: 'primary', text: view.kind === 'attachment' ? 'Attach' : 'Post' }),
       el('button', { type: 'button', 'data-action': 'cancel-override', text: 'Cancel' }),
     ]),
   ]);
@@ -102,7 +105,23 @@ export function createBanner({ onAction }) {
     host.removeAttribute('hidden');
   }
 
+  // An attachment: what was found "in the image", and the buttons its outcome
+  // allows (view.actions: [{action, label, primary}]), in that order.
+  function renderAttachment(view) {
+    card.className = `card attachment ${view.source ?? ''} ${view.state}`;
+    const parts = [el('h2', { text: view.heading })];
+    if (view.notice) parts.push(el('p', { className: 'note', text: view.notice }));
+    if (view.findings.length) parts.push(el('ul', {}, view.findings.map(findingItem)));
+    const buttons = view.actions.map((a) =>
+      el('button', { type: 'button', 'data-action': a.action, className: a.primary ? 'primary' : '', text: a.label }));
+    if (buttons.length) parts.push(el('div', { className: 'actions' }, buttons));
+    if (view.canOverride) parts.push(overrideForm(view));
+    parts.push(el('div', { className: 'status', 'aria-live': 'polite', text: view.status ?? '' }));
+    card.replaceChildren(...parts);
+  }
+
   function render(view) {
+    if (view.kind === 'attachment') return renderAttachment(view);
     card.className = `card ${view.source ?? ''} ${view.state}`;
     const parts = [el('h2', { text: heading(view) })];
     if (view.notice) parts.push(el('p', { className: 'note', text: view.notice }));
@@ -140,6 +159,9 @@ export function createBanner({ onAction }) {
       host.dataset.held = view.held ? '1' : '0';
       host.dataset.count = String(view.findings?.length ?? 0);
       host.dataset.platform = view.platform ?? '';
+      if (view.kind) host.dataset.kind = view.kind;
+      if (view.outcome !== undefined) host.dataset.outcome = view.outcome;
+      if (view.reason !== undefined) host.dataset.reason = view.reason;
       const visible = view.visible;
       const same = lastView && JSON.stringify(lastView) === JSON.stringify(view);
       if (visible && !same) render(view);
