@@ -7,17 +7,6 @@ import { GPS_FINDING, payloadFindings, whereOf } from './barcode-payloads.js';
 import { compilePolicy } from '../engine/policy.js';
 import { decide } from './offline-result.js';
 
-/** The policy for image findings: `attachments` entries over the text ones (unset: the text's). */
-export function attachmentPolicyData(policyData) {
-  const own = policyData?.attachments;
-  if (!policyData || !own || typeof own !== 'object') return policyData ?? null;
-  const actions = { ...(policyData.actions ?? {}) };
-  for (const [category, bySeverity] of Object.entries(own.actions ?? {})) {
-    actions[category] = { ...(actions[category] ?? {}), ...bySeverity };
-  }
-  return { ...policyData, actions, rules: { ...(policyData.rules ?? {}), ...(own.rules ?? {}) } };
-}
-
 /**
  * `read`: readImage()'s answer; `scanText(text)`: the engine's findings for a
  * payload (or [] with no bundle); `policyData` + `rules`: the bundle's.
@@ -42,7 +31,7 @@ export function offlineImageResult(read, { scanText = () => [], policyData = nul
     rules_version: String(version),
     findings_omitted: 0,
   };
-  const data = attachmentPolicyData(policyData);
-  const policy = data ? compilePolicy(data, rules) : null;
-  return decide(policy, result, platform);
+  // attachment: the policy's `attachments` section first, as the service's decide().
+  const policy = policyData ? compilePolicy(policyData, rules) : null;
+  return decide(policy, result, platform, [], null, true);
 }

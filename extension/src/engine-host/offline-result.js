@@ -62,14 +62,15 @@ export function withGuards(result, guards, { text, context = null, platform = nu
  * The engine's result decided by the policy (none: the engine's own verdict, no
  * actions). `unlisted`: the kinds of the findings past the engine's cap;
  * `context`: the scan's context (or its audience alone), whose `audience`
- * (public, reply, followers, dm) selects the policy's `audiences` override.
+ * (public, reply, followers, dm) selects the policy's `audiences` override;
+ * `attachment`: the findings are an image's (the policy's `attachments` section).
  */
-export function decide(policy, result, platform, unlisted = [], context = null) {
+export function decide(policy, result, platform, unlisted = [], context = null, attachment = false) {
   if (!policy) return result;
   const where = policyPlatform(policy, platform);
   const audience = typeof context === 'string' ? context : (context?.audience ?? null);
   const kinds = [...unlisted, ...(CUT.get(result) ?? [])];
-  const { findings, verdict } = applyPolicy(policy, result.findings, where, result.complete, kinds, audience);
+  const { findings, verdict } = applyPolicy(policy, result.findings, where, result.complete, kinds, audience, attachment);
   return { ...result, findings, verdict, mode: policy.mode };
 }
 
