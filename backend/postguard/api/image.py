@@ -9,7 +9,6 @@ found never leave this function except as masked previews.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 
@@ -26,9 +25,6 @@ from ..request_body import read_body
 from .platforms import checked_platform
 
 bp = Blueprint("image", __name__, url_prefix="/api/v1")
-# Pillow's debug log quotes metadata values (an EXIF Artist, a serial number):
-# it stays off even when an admin turns debug logging on.
-logging.getLogger("PIL").setLevel(logging.INFO)
 ERROR_STATUS = {
     "not_an_image": 400,
     "unsupported_format": 400,
