@@ -1,5 +1,5 @@
 // Checks what a content script asks us to record. Events carry rule ids,
-// categories and codes only, never post text, matched values or typed notes.
+// categories, codes and the site field's name only, never post text, matched values or typed notes.
 import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
 import { POLICY_ACTIONS } from '../shared/policy-actions.js';
 
@@ -13,6 +13,8 @@ export const EVENT_ACTIONS = Object.freeze([
 ]);
 const ACTIONS_WITH_REASON = new Set(['overridden', 'reported_false_positive']);
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+// A site field's name (alt_text, poll_option, bio...): an identifier, never text.
+const FIELD_RE = /^[a-z][a-z0-9_]{0,39}$/;
 
 function idList(value) {
   if (!Array.isArray(value) || value.length > 50) return null;
@@ -49,6 +51,10 @@ export function buildEvent(input) {
     platform: typeof input.platform === 'string' ? input.platform.slice(0, 40) : 'unknown',
     rules_version: typeof input.rules_version === 'string' ? input.rules_version.slice(0, 80) : '',
   };
+  if (input.field !== undefined) {
+    if (typeof input.field !== 'string' || !FIELD_RE.test(input.field)) return { error: 'field must be a field name' };
+    event.field = input.field;
+  }
   if (input.simulated !== undefined) {
     const simulated = simulatedList(input.simulated, ruleIds);
     if (!simulated) return { error: 'simulated must list rules of rule_ids, each once, with an action' };

@@ -42,6 +42,8 @@ function bannerView(session) {
   return {
     state: session.state,
     platform: session.adapter.platform,
+    field: session.field?.name ?? '',
+    fieldLabel: session.field?.label ?? '',
     source: v.source ?? '',
     findings: flagged ? v.findings.map((f) => ({
       rule_id: f.rule_id,
