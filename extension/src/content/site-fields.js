@@ -9,6 +9,7 @@
 //     save: '...',                 // the field's own save action, if it has one
 //     saveLabels: ['apply', 'done'], // ... or its visible label, inside the
 //                                  //  same dialog or form as the field
+//     scope: '...',                // other containers that count as its dialog
 //     keys: [...] }                // submit keys (default: none with a save
 //                                  //  action, else the site's)
 // Detection reads only attributes and short labels, never the box's text.
@@ -56,7 +57,7 @@ function compileField(spec) {
       if (!el.matches?.(BUTTONS)) return false;
       if (spec.save && el.matches(spec.save)) return true;
       if (!saveWords || !saveWords.test(buttonLabel(el))) return false;
-      const scope = el.closest(SCOPE);
+      const scope = el.closest(spec.scope ? `${SCOPE}, ${spec.scope}` : SCOPE);
       return Boolean(scope && candidatesIn(scope).some((box) => field.matches(box)));
     },
   };

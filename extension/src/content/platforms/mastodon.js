@@ -51,6 +51,7 @@ const FIELDS = [
     selector: '#upload-modal__description, .focal-point-modal textarea, .alt-text-modal textarea, .media-modal textarea[id*="description"]',
     labels: /visual(ly)? impair|image description|alt text/i,
     saveLabels: ['apply', 'done', 'save'],
+    scope: '.modal-root__modal',
   },
   {
     name: 'poll_option',
