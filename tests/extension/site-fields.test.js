@@ -46,110 +46,114 @@ test('every site adapter declares its fields, with identifier names and labels',
 });
 
 // Per site: the markup of one field and, where it has one, its own save control.
-const CASES = [
-  {
-    site: 'mastodon',
-    field: 'alt_text',
-    html: `<div class="modal-root__modal focal-point-modal"><label for="upload-modal__description">Describe for people with visual impairments</label>
-      <textarea id="upload-modal__description" class="setting-text light"></textarea><button type="button" class="button" id="save">Apply</button></div>`,
-  },
-  {
-    site: 'mastodon',
-    field: 'poll_option',
-    html: `<form class="compose-form"><textarea class="autosuggest-textarea__textarea"></textarea>
-      <div class="compose-form__poll-wrapper"><ul><li><input type="text" placeholder="Option 1" id="box"></li></ul></div>
-      <div class="compose-form__submit"><button type="submit" class="button" id="post">Post</button></div></form>`,
-    box: '#box',
-  },
-  {
-    site: 'mastodon',
-    field: 'bio',
-    html: `<form class="simple_form edit_account" id="edit_account_1"><label for="account_note">Bio</label>
-      <textarea name="account[note]" id="account_note"></textarea><button name="button" type="submit" class="btn" id="save">Save changes</button></form>`,
-  },
-  {
-    site: 'x',
-    field: 'alt_text',
-    html: `<div role="dialog"><textarea data-testid="altTextInput" aria-label="Description"></textarea>
-      <button type="button" data-testid="applyButton" id="save">Save</button></div>`,
-  },
-  {
-    site: 'x',
-    field: 'poll_option',
-    html: `<div class="x-compose"><div class="DraftEditor-root"><div class="public-DraftEditor-content" contenteditable="true" role="textbox" data-testid="tweetTextarea_0"></div></div>
-      <input type="text" name="Choice1" placeholder="Choice 1" id="box"><button type="button" data-testid="tweetButton" id="post">Post</button></div>`,
-    box: '#box',
-  },
-  {
-    site: 'x',
-    field: 'bio',
-    html: `<div role="dialog"><textarea name="description"></textarea><button type="button" data-testid="Profile_Save_Button" id="save">Save</button></div>`,
-  },
-  {
-    site: 'bluesky',
-    field: 'alt_text',
-    html: `<div role="dialog"><textarea data-testid="altTextImageInput" placeholder="Add alt text"></textarea>
-      <button type="button" data-testid="altTextImageSaveBtn" aria-label="Save alt text" id="save">Save</button></div>`,
-  },
-  {
-    site: 'bluesky',
-    field: 'bio',
-    html: `<div role="dialog"><textarea data-testid="editProfileDescriptionInput" placeholder="Tell us a bit about yourself"></textarea>
-      <button type="button" data-testid="editProfileSaveBtn" id="save">Save</button></div>`,
-  },
-  {
-    site: 'reddit',
-    field: 'link_title',
-    html: `<form><textarea name="title" aria-label="Title" id="box"></textarea><button type="submit" slot="submit-button" id="post">Post</button></form>`,
-    box: '#box',
-  },
-  {
-    site: 'linkedin',
-    field: 'headline',
-    html: `<div role="dialog"><label for="single-line-text-form-component-headline">Headline*</label>
-      <input type="text" id="single-line-text-form-component-headline"><button type="button" id="save">Save</button></div>`,
-  },
-  {
-    site: 'linkedin',
-    field: 'about',
-    html: `<div role="dialog"><textarea id="multiline-text-form-component-summary" aria-label="About"></textarea><button type="button" id="save">Save</button></div>`,
-  },
-  {
-    site: 'instagram',
-    field: 'bio',
-    html: `<form><textarea id="pepBio" name="biography"></textarea><button type="button" id="save">Submit</button></form>`,
-  },
-  {
-    site: 'tiktok',
-    field: 'bio',
-    html: `<div role="dialog"><textarea data-e2e="edit-profile-bio-input" placeholder="Bio"></textarea><button data-e2e="edit-profile-save" id="save">Save</button></div>`,
-  },
-  {
-    site: 'youtube',
-    field: 'channel_description',
-    html: `<form><textarea aria-label="Channel description" placeholder="Tell viewers about your channel"></textarea><button type="button" id="save">Publish</button></form>`,
-  },
-];
+const CASES = {
+  mastodon: [
+    {
+      field: 'alt_text',
+      html: `<div class="modal-root__modal focal-point-modal"><label for="upload-modal__description">Describe for people with visual impairments</label>
+        <textarea id="upload-modal__description" class="setting-text light"></textarea><button type="button" class="button" id="save">Apply</button></div>`,
+    },
+    {
+      field: 'poll_option',
+      html: `<form class="compose-form"><textarea class="autosuggest-textarea__textarea"></textarea>
+        <div class="compose-form__poll-wrapper"><ul><li><input type="text" placeholder="Option 1" id="box"></li></ul></div>
+        <div class="compose-form__submit"><button type="submit" class="button" id="post">Post</button></div></form>`,
+      box: '#box',
+    },
+    {
+      field: 'bio',
+      html: `<form class="simple_form edit_account" id="edit_account_1"><label for="account_note">Bio</label>
+        <textarea name="account[note]" id="account_note"></textarea><button name="button" type="submit" class="btn" id="save">Save changes</button></form>`,
+    },
+  ],
+  x: [
+    {
+      field: 'alt_text',
+      html: `<div role="dialog"><textarea data-testid="altTextInput" aria-label="Description"></textarea>
+        <button type="button" data-testid="applyButton" id="save">Save</button></div>`,
+    },
+    {
+      field: 'poll_option',
+      html: `<div class="x-compose"><div class="DraftEditor-root"><div class="public-DraftEditor-content" contenteditable="true" role="textbox" data-testid="tweetTextarea_0"></div></div>
+        <input type="text" name="Choice1" placeholder="Choice 1" id="box"><button type="button" data-testid="tweetButton" id="post">Post</button></div>`,
+      box: '#box',
+    },
+    {
+      field: 'bio',
+      html: `<div role="dialog"><textarea name="description"></textarea><button type="button" data-testid="Profile_Save_Button" id="save">Save</button></div>`,
+    },
+  ],
+  bluesky: [
+    {
+      field: 'alt_text',
+      html: `<div role="dialog"><textarea data-testid="altTextImageInput" placeholder="Add alt text"></textarea>
+        <button type="button" data-testid="altTextImageSaveBtn" aria-label="Save alt text" id="save">Save</button></div>`,
+    },
+    {
+      field: 'bio',
+      html: `<div role="dialog"><textarea data-testid="editProfileDescriptionInput" placeholder="Tell us a bit about yourself"></textarea>
+        <button type="button" data-testid="editProfileSaveBtn" id="save">Save</button></div>`,
+    },
+  ],
+  reddit: [
+    {
+      field: 'link_title',
+      html: `<form><textarea name="title" aria-label="Title" id="box"></textarea><button type="submit" slot="submit-button" id="post">Post</button></form>`,
+      box: '#box',
+    },
+  ],
+  linkedin: [
+    {
+      field: 'headline',
+      html: `<div role="dialog"><label for="single-line-text-form-component-headline">Headline*</label>
+        <input type="text" id="single-line-text-form-component-headline"><button type="button" id="save">Save</button></div>`,
+    },
+    {
+      field: 'about',
+      html: `<div role="dialog"><textarea id="multiline-text-form-component-summary" aria-label="About"></textarea><button type="button" id="save">Save</button></div>`,
+    },
+  ],
+  instagram: [
+    {
+      field: 'bio',
+      html: `<form><textarea id="pepBio" name="biography"></textarea><button type="button" id="save">Submit</button></form>`,
+    },
+  ],
+  tiktok: [
+    {
+      field: 'bio',
+      html: `<div role="dialog"><textarea data-e2e="edit-profile-bio-input" placeholder="Bio"></textarea><button data-e2e="edit-profile-save" id="save">Save</button></div>`,
+    },
+  ],
+  youtube: [
+    {
+      field: 'channel_description',
+      html: `<form><textarea aria-label="Channel description" placeholder="Tell viewers about your channel"></textarea><button type="button" id="save">Publish</button></form>`,
+    },
+  ],
+};
 
-for (const { site, field, html, box: boxSelector = 'textarea, input' } of CASES) {
-  test(`${site}: the ${field} field is found, named and held by its own action`, () => {
-    const adapter = byId[site];
-    const root = mount(html);
-    const box = root.querySelector(boxSelector);
-    assert.equal(adapter.fieldOf(box)?.name, field);
-    assert.ok(adapter.accepts(box));
-    assert.ok(adapter.findComposers(document.body).includes(box), 'found in the page');
-    const save = root.querySelector('#save');
-    const post = root.querySelector('#post');
-    if (save) {
-      assert.ok(adapter.isSubmitControl(save), 'its save action is held like Post');
-      assert.equal(adapter.findSubmitControl(box), save);
-      assert.deepEqual(adapter.submitKeysFor(box), [], 'Enter in the field never saves');
-    } else if (post) {
-      // No save of its own: the field goes out with the post.
-      assert.equal(adapter.findSubmitControl(box), post);
-    }
-  });
+for (const [site, cases] of Object.entries(CASES)) {
+  for (const { field, html, box: boxSelector = 'textarea, input' } of cases) {
+    test(`${site}: the ${field} field is found, named and held by its own action`, () => {
+      const adapter = byId[site];
+      const root = mount(html);
+      const box = root.querySelector(boxSelector);
+      assert.equal(adapter.fieldOf(box)?.name, field);
+      assert.ok(adapter.accepts(box));
+      assert.ok(adapter.findComposers(document.body).includes(box), 'found in the page');
+      const save = root.querySelector('#save');
+      const post = root.querySelector('#post');
+      if (save) {
+        assert.ok(adapter.isSubmitControl(save), 'its save action is held like Post');
+        assert.equal(adapter.findSubmitControl(box), save);
+        assert.deepEqual(adapter.submitKeysFor(box), [], 'Enter in the field never saves');
+      } else if (post) {
+        // No save of its own: the field goes out with the post.
+        assert.equal(adapter.findSubmitControl(box), post);
+      }
+    });
+  }
 }
 
 test('the compose box itself is no field, and a bare input is not guarded', () => {
