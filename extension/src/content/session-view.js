@@ -54,7 +54,7 @@ function bannerView(session) {
       policy_url: f.policy_url,
       suggestion: suggestionOf(f),
     })) : [],
-    notice: checking ? 'Checking this post before it goes out…' : v.notice ?? '',
+    notice: checking ? `Checking this ${session.field?.label ?? 'post'} before it goes out…` : v.notice ?? '',
     canOverride: flagged && v.canOverride,
     reasonRequired: Boolean(v.reasonRequired),
     canMask: flagged && v.findings.some(maskable),
