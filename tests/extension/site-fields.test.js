@@ -122,7 +122,7 @@ const CASES = {
   tiktok: [
     {
       field: 'bio',
-      html: `<div role="dialog"><textarea data-e2e="edit-profile-bio-input" placeholder="Bio"></textarea><button data-e2e="edit-profile-save" id="save">Save</button></div>`,
+      html: `<div role="dialog"><textarea data-e2e="edit-profile-bio-input" placeholder="Bio"></textarea><div data-e2e="edit-profile-save" id="save">Save</div></div>`,
     },
   ],
   youtube: [

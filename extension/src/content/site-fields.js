@@ -54,8 +54,8 @@ function compileField(spec) {
     // The field's own save action: its selector, or a button with one of its
     // labels in a dialog or form that holds this field.
     isSave(el) {
+      if (spec.save && el.matches?.(spec.save)) return true; // may be a <div>
       if (!el.matches?.(BUTTONS)) return false;
-      if (spec.save && el.matches(spec.save)) return true;
       if (!saveWords || !saveWords.test(buttonLabel(el))) return false;
       const scope = el.closest(spec.scope ? `${SCOPE}, ${spec.scope}` : SCOPE);
       return Boolean(scope && candidatesIn(scope).some((box) => field.matches(box)));
@@ -81,6 +81,8 @@ export function compileFields(specs) {
   return Object.freeze({
     declared: Object.freeze(fields.map((f) => Object.freeze({ name: f.name, label: f.label, save: f.hasSave }))),
     hasSave: fields.some((f) => f.hasSave),
+    // Where save controls are: buttons, and the fields' own save selectors.
+    saveSelectors: [BUTTONS, ...specs.map((s) => s.save).filter(Boolean)].join(', '),
     of,
     isSave(el) {
       return fields.some((f) => f.hasSave && f.isSave(el));

@@ -45,7 +45,7 @@ export function defineAdapter(spec) {
     context = null,
   } = spec;
   const fields = compileFields(spec.fields ?? []);
-  const candidates = [submit, (isSubmitControl || fields.hasSave) && 'button, [role="button"], input[type="submit"]']
+  const candidates = [submit, isSubmitControl && 'button, [role="button"], input[type="submit"]', fields.hasSave && fields.saveSelectors]
     .filter(Boolean)
     .join(', ');
   const isPostControl = (el) => Boolean((submit && el.matches?.(submit)) || isSubmitControl?.(el));
