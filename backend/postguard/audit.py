@@ -2,9 +2,10 @@
 
 SQLite in WAL mode with ``synchronous=FULL``: an event is on disk before the
 service answers 201, so it survives ``kill -9`` and power loss. Rows hold rule ids,
-categories, the action, the platform, the site field it was in (alt_text, bio...;
-an identifier), the rules version, a reason code from a fixed list and, if the admin enables it, the length of the employee's note; never post
-text, matched values or anything else the employee typed.
+categories, the action, the platform, the site field it was in (alt_text, bio...:
+an identifier), the rules version, a reason code from a fixed list and, if the
+admin enables it, the length of the employee's note; never post text, matched
+values or anything else the employee typed.
 
 Each row carries the hash of the row before it (a hash chain), and the chain's head
 and anchor live in their own table, so ``postguard events verify`` finds the first
@@ -60,7 +61,7 @@ CREATE TABLE IF NOT EXISTS events (
     reason TEXT,                     -- a code from REASONS, or NULL
     note_length INTEGER,             -- only when the policy records it
     simulated TEXT,                  -- JSON {rule_id: action it would have had}
-    field TEXT,                      -- the site field (alt_text, bio...), NULL: the post
+    field TEXT,                      -- site field (alt_text, bio...), NULL: the post
     prev_hash TEXT NOT NULL,         -- row_hash of the row before
     row_hash TEXT NOT NULL           -- sha256 over prev_hash and this row
 );
