@@ -2,9 +2,10 @@
 
 SQLite in WAL mode with ``synchronous=FULL``: an event is on disk before the
 service answers 201, so it survives ``kill -9`` and power loss. Rows hold rule ids,
-categories, the action, the platform, the rules version, a reason code from a fixed
-list and, if the admin enables it, the length of the employee's note; never post
-text, matched values or anything else the employee typed.
+categories, the action, the platform, the site field it was in (alt_text, bio...:
+an identifier), the rules version, a reason code from a fixed list and, if the
+admin enables it, the length of the employee's note; never post text, matched
+values or anything else the employee typed.
 
 Each row carries the hash of the row before it (a hash chain), and the chain's head
 and anchor live in their own table, so ``postguard events verify`` finds the first
@@ -42,10 +43,11 @@ COLUMNS = (
     "reason",
     "note_length",
     "simulated",
+    "field",
 )
 # Columns added after the first chained release: a row's link covers one only
 # when it is set, so the rows written before it still verify.
-LATER_COLUMNS = frozenset({"simulated"})
+LATER_COLUMNS = frozenset({"simulated", "field"})
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,6 +61,7 @@ CREATE TABLE IF NOT EXISTS events (
     reason TEXT,                     -- a code from REASONS, or NULL
     note_length INTEGER,             -- only when the policy records it
     simulated TEXT,                  -- JSON {rule_id: action it would have had}
+    field TEXT,                      -- site field (alt_text, bio...), NULL: the post
     prev_hash TEXT NOT NULL,         -- row_hash of the row before
     row_hash TEXT NOT NULL           -- sha256 over prev_hash and this row
 );
@@ -142,6 +145,7 @@ class AuditStore:
             "reason": event.get("reason"),
             "note_length": event.get("note_length") if keep_note_length else None,
             "simulated": _simulated(event.get("simulated")),
+            "field": event.get("field"),
         }
         with self._lock:
             conn = self._connection()
@@ -283,6 +287,7 @@ def _upgrade_old_schema(conn: sqlite3.Connection) -> None:
             reason=None,
             note_length=None,
             simulated=None,
+            field=None,
         )
         link = row_hash(prev, row)
         conn.execute(

@@ -22,6 +22,8 @@ import sys
 
 from .cli_policy_scan import add_options
 from .cli_policy_scan import policy_options_without_policy
+from .engine.result import LINK_PREVIEW_NOTE
+from .engine.result import LINK_TYPES
 
 EXIT_BY_VERDICT = {"allow": 0, "warn": 1, "block": 2}
 EXIT_USAGE, EXIT_DATA, EXIT_NO_INPUT, EXIT_SOFTWARE = 64, 65, 66, 70
@@ -248,6 +250,8 @@ def _print_human(result) -> None:
         print(f"         {f.message}")
     if result.findings_omitted:
         print(f"         ... and {result.findings_omitted} more finding(s) not listed")
+    if any(f.type in LINK_TYPES for f in result.findings):
+        print(f"note: {LINK_PREVIEW_NOTE}")
     for gap in result.incomplete:
         print(f"INCOMPLETE {gap['reason']}: {gap['rule_id'] or 'input'}")
     print(

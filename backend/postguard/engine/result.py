@@ -11,6 +11,15 @@ VERDICT_ORDER = ("allow", "warn", "block")
 # Least to most severe; the findings cap keeps the most severe first.
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
+# Finding types about a link the platform fetches a preview of when the post goes
+# out (the internal-link rules); the extension's twin is shared/link-findings.js.
+LINK_TYPES = ("INTERNAL_LINK",)
+LINK_PREVIEW_NOTE = (
+    "When this goes out, the site fetches a preview of each link: if the page "
+    "opens for it, its title and first lines are shown with the post, to "
+    "everyone who sees it."
+)
+
 # {"rule_id": id or None, "reason": "timeout" | "budget" | "too_long"}
 Incomplete = dict[str, str | None]
 # {"rule_id": id, "name": the rule's human name}

@@ -1,5 +1,5 @@
 // Checks what a content script asks us to record. Events carry rule ids,
-// categories and codes only, never post text, matched values or typed notes.
+// categories, codes and the site field's name only, never post text, matched values or typed notes.
 import { MAX_NOTE_LENGTH, REASON_CODES } from '../shared/override-reasons.js';
 import { POLICY_ACTIONS } from '../shared/policy-actions.js';
 
@@ -13,9 +13,9 @@ export const EVENT_ACTIONS = Object.freeze([
 ]);
 const ACTIONS_WITH_REASON = new Set(['overridden', 'reported_false_positive']);
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
-// Which part of the post the event is about, when not the text itself
-// ("attachment": an attached image).
-const FIELD_RE = /^[a-z][a-z0-9_-]{0,39}$/;
+// A site field's name (alt_text, poll_option, bio...) or "attachment" (an
+// attached image): an identifier, never text.
+const FIELD_RE = /^[a-z][a-z0-9_]{0,39}$/;
 
 function idList(value) {
   if (!Array.isArray(value) || value.length > 50) return null;

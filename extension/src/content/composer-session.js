@@ -7,6 +7,7 @@ import { addWork, flushKeystroke, markBanner, markCheck } from './perf.js';
 import { evaluate } from './verdict.js';
 import { hashText } from '../shared/text-hash.js';
 import { contextKey, isEmptyContext } from '../shared/scan-context.js';
+import { isField } from './editors/detect.js';
 import { readText } from './editors/text-model.js';
 
 const IDLE = Object.freeze({ state: 'idle', findings: [], hold: false, audit: [], notice: '' });
@@ -20,6 +21,10 @@ export class ComposerSession {
 
   constructor({ el, adapter, kind, env, createView, signal }) {
     Object.assign(this, { el, adapter, kind, env });
+    // The site field this box is (alt text, a poll option, a bio), or null for
+    // the post itself: events name it, the banner says it.
+    const field = adapter.fieldOf?.(el) ?? null;
+    this.field = field ? { name: field.name, label: field.label } : null;
     this.state = 'idle';
     this.verdict = { ...IDLE, hash: '' };
     this.seq = 0;
@@ -35,7 +40,7 @@ export class ComposerSession {
     this.contextRead = { at: -Infinity, value: null };
     this.tick = this.tick.bind(this);
     this.view = createView(this);
-    if (el.tagName !== 'TEXTAREA') {
+    if (!isField(el)) {
       this.observer = new MutationObserver(() => {
         const t0 = performance.now();
         this.noteInput();

@@ -3,7 +3,7 @@
 // before the site's own handlers; `handle` is what they call.
 import { addWork, flushKeystroke } from './perf.js';
 import { composedContains, composedParent, isLive, isVisible, pathElements } from './dom.js';
-import { composerRoot, detectEditor, editableRoot } from './editors/detect.js';
+import { composerRoot, detectEditor, editableRoot, fieldInput } from './editors/detect.js';
 import { ComposerSession } from './composer-session.js';
 import { createSubmitHold } from './submit-hold.js';
 import { isSubmitKey } from './submit-keys.js';
@@ -15,10 +15,20 @@ export function createGuard({ adapters: initial, env, createView, signal }) {
   const rejected = new WeakSet();
   const { attempt, release } = createSubmitHold({ env });
 
+  // A text <input> is guarded only where a site declares it as a field (a poll
+  // option, a headline): most inputs are search boxes, names and numbers.
+  function declaredInput(node) {
+    const input = fieldInput(node);
+    if (!input || rejected.has(input)) return null;
+    if (adapters.some((a) => a.fieldOf?.(input))) return input;
+    rejected.add(input);
+    return null;
+  }
+
   // The session of the compose box `node` is in, keyed by the element that
   // owns the post (a block editor's root, else the editing host).
   function sessionFor(node) {
-    const host = editableRoot(node);
+    const host = editableRoot(node) ?? declaredInput(node);
     if (!host || rejected.has(host)) return null;
     const root = composerRoot(host);
     let session = sessions.get(root);

@@ -27,6 +27,7 @@ function eventFor(session, action, extra = {}, findings = session.verdict.findin
     action,
     platform: session.adapter.platform,
     rules_version: session.verdict.rulesVersion || 'unknown',
+    ...(session.field ? { field: session.field.name } : {}),
     ...(simulated.length ? { simulated } : {}),
     ...extra,
   };

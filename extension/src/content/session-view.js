@@ -42,6 +42,8 @@ function bannerView(session) {
   return {
     state: session.state,
     platform: session.adapter.platform,
+    field: session.field?.name ?? '',
+    fieldLabel: session.field?.label ?? '',
     source: v.source ?? '',
     findings: flagged ? v.findings.map((f) => ({
       rule_id: f.rule_id,
@@ -52,7 +54,7 @@ function bannerView(session) {
       policy_url: f.policy_url,
       suggestion: suggestionOf(f),
     })) : [],
-    notice: checking ? 'Checking this post before it goes out…' : v.notice ?? '',
+    notice: checking ? `Checking this ${session.field?.label ?? 'post'} before it goes out…` : v.notice ?? '',
     canOverride: flagged && v.canOverride,
     reasonRequired: Boolean(v.reasonRequired),
     canMask: flagged && v.findings.some(maskable),

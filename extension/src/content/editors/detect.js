@@ -12,14 +12,22 @@ export const EDITOR_MARKERS = Object.freeze([
 ]);
 
 export function detectEditor(el) {
-  if (el.tagName === 'TEXTAREA') return 'textarea';
+  if (isField(el)) return 'textarea'; // a form field: its value is the text
   for (const [kind, selector] of EDITOR_MARKERS) {
     if (el.matches(selector) || el.querySelector(selector.split(', ').pop())) return kind;
   }
   return 'contenteditable';
 }
 
-export const isField = (el) => el.tagName === 'TEXTAREA';
+// Single-line inputs that hold text a site publishes (a poll option, a
+// headline, a link title). Never guarded as a post by themselves: only when an
+// adapter declares the input as one of its site's fields (see define-adapter.js).
+const TEXT_INPUT_TYPES = new Set(['text', 'url', '']);
+export const isTextInput = (el) =>
+  el?.tagName === 'INPUT' && TEXT_INPUT_TYPES.has((el.getAttribute('type') ?? '').toLowerCase());
+
+// A form field (its text is its value): a <textarea>, or a text <input>.
+export const isField = (el) => el?.tagName === 'TEXTAREA' || isTextInput(el);
 
 // isContentEditable, or the attribute rule where a DOM lacks it (jsdom).
 function editable(el) {
@@ -35,9 +43,15 @@ export function editableRoot(node) {
   let el = node?.nodeType === 1 ? node : node?.parentElement;
   if (!el) return null;
   if (el.tagName === 'TEXTAREA') return el.readOnly || el.disabled ? null : el;
+  if (el.tagName === 'INPUT') return null; // only as a declared field (fieldInput)
   if (!editable(el)) return null;
   while (el.parentElement && editable(el.parentElement)) el = el.parentElement;
   return el;
+}
+
+// A text <input> someone can type into (not read-only or disabled), else null.
+export function fieldInput(node) {
+  return isTextInput(node) && !node.readOnly && !node.disabled ? node : null;
 }
 
 // Block editors make every paragraph its own editable element (Editor.js,

@@ -1,6 +1,7 @@
 // Reading and setting the selection of an editor, including editors inside open
 // shadow roots (Chromium exposes their selection on the shadow root).
 import { domPoint, rangeFor, readModel, textOffset } from './text-model.js';
+import { isField } from './detect.js';
 
 function selectionOf(el) {
   const root = el.getRootNode();
@@ -10,14 +11,14 @@ function selectionOf(el) {
 
 // The caret as a text offset, or null when the selection is not in the editor.
 export function caretOffset(el) {
-  if (el.tagName === 'TEXTAREA') return el.selectionEnd;
+  if (isField(el)) return el.selectionEnd;
   const sel = selectionOf(el);
   if (!sel || sel.rangeCount === 0 || !el.contains(sel.focusNode)) return null;
   return textOffset(readModel(el), sel.focusNode, sel.focusOffset);
 }
 
 export function selectSpan(el, start, end) {
-  if (el.tagName === 'TEXTAREA') {
+  if (isField(el)) {
     el.setSelectionRange(start, end);
     return true;
   }
@@ -30,7 +31,7 @@ export function selectSpan(el, start, end) {
 }
 
 export function placeCaret(el, offset) {
-  if (el.tagName === 'TEXTAREA') {
+  if (isField(el)) {
     el.setSelectionRange(offset, offset);
     return;
   }

@@ -33,12 +33,34 @@ function context(editor) {
   return { audience: 'public', targets: [] };
 }
 
+// Secondary fields: the image dialog's alt text ("altTextImageInput",
+// "altTextImageSaveBtn"), and the edit-profile dialog's description
+// ("editProfileDescriptionInput", "editProfileSaveBtn").
+const FIELDS = [
+  {
+    name: 'alt_text',
+    label: 'image description',
+    selector: '[data-testid="altTextImageInput"]',
+    labels: /\balt text\b/i,
+    save: '[data-testid="altTextImageSaveBtn"]',
+    saveLabels: ['save', 'save alt text', 'done'],
+  },
+  {
+    name: 'bio',
+    label: 'profile description',
+    selector: '[data-testid="editProfileDescriptionInput"]',
+    save: '[data-testid="editProfileSaveBtn"]',
+    saveLabels: ['save', 'save changes'],
+  },
+];
+
 export default defineAdapter({
   id: 'bluesky',
   label: 'Bluesky',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   isSubmitControl: labelledButton(['post', 'reply', 'publish']),
   submitKeys: MOD_ENTER,

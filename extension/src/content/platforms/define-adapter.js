@@ -3,9 +3,12 @@
 //   matches(url, page), accepts(el), findComposers(root), readText(el),
 //   isSubmitControl(el), findSubmitControl(editor), submitKeysFor(editor),
 //   contextOf(editor) -> {audience, targets} (from the site's optional `context`
-//   reader; see ../page-context.js).
+//   reader; see ../page-context.js), fieldOf(el) -> the site field it is, or null.
+// `fields` (../site-fields.js): the site's other boxes whose text it publishes (alt
+// text, poll options, link titles, bios), each guarded like the compose box.
 import { closestComposed, composedParent, deepQueryAll } from '../dom.js';
-import { EDITABLE, editableRoot } from '../editors/detect.js';
+import { EDITABLE, editableRoot, fieldInput } from '../editors/detect.js';
+import { compileFields } from '../site-fields.js';
 import { readContext } from '../page-context.js';
 import { readText } from '../editors/text-model.js';
 
@@ -20,7 +23,7 @@ export function hostMatches(hostname, hosts) {
 
 // The editable element for a composer match (the match itself, or inside it).
 export function resolveEditable(match) {
-  const own = editableRoot(match);
+  const own = editableRoot(match) ?? fieldInput(match);
   if (own) return own;
   const inner = match.matches(EDITABLE) ? match : deepQueryAll(match, EDITABLE)[0];
   return inner ? editableRoot(inner) : null;
@@ -41,9 +44,23 @@ export function defineAdapter(spec) {
     rejects = null,
     context = null,
   } = spec;
-  const candidates = [submit, isSubmitControl && 'button, [role="button"], input[type="submit"]']
+  const fields = compileFields(spec.fields ?? []);
+  const candidates = [submit, isSubmitControl && 'button, [role="button"], input[type="submit"]', fields.hasSave && fields.saveSelectors]
     .filter(Boolean)
     .join(', ');
+  const isPostControl = (el) => Boolean((submit && el.matches?.(submit)) || isSubmitControl?.(el));
+  // The nearest control walking up from `editor` (through shadow roots) that
+  // passes `test`.
+  const nearestControl = (editor, test) => {
+    let node = editor;
+    for (let level = 0; node && level < SEARCH_WALK_LEVELS; level++) {
+      node = composedParent(node);
+      if (!node) break;
+      const hit = candidates && deepQueryAll(node, candidates).find((c) => !isDisabled(c) && test(c));
+      if (hit) return hit;
+    }
+    return null;
+  };
   const adapter = {
     id,
     platform,
@@ -55,9 +72,16 @@ export function defineAdapter(spec) {
     matches(url, page = {}) {
       return hostMatches(url.hostname, hosts) || Boolean(matchesPage?.(url, page));
     },
+    // The site's fields (name, label), for the support table and tests.
+    fields: fields.declared,
     accepts(el) {
       if (rejects?.(el)) return false;
-      return Boolean(closestComposed(el, composer));
+      if (fields.of(el)) return true;
+      return Boolean(!fieldInput(el) && closestComposed(el, composer));
+    },
+    // The declared field `el` is ({name, label, ...}), or null for the post itself.
+    fieldOf(el) {
+      return fields.of(el);
     },
     findComposers(root) {
       const found = new Set();
@@ -65,26 +89,28 @@ export function defineAdapter(spec) {
         const el = resolveEditable(match);
         if (el && adapter.accepts(el)) found.add(el);
       }
+      for (const el of fields.find(root)) if (adapter.accepts(el)) found.add(el);
       return [...found];
     },
     readText,
     isSubmitControl(el) {
-      if (el.matches?.(':disabled, [aria-disabled="true"]')) return false;
-      return Boolean((submit && el.matches?.(submit)) || isSubmitControl?.(el));
+      if (isDisabled(el)) return false;
+      return isPostControl(el) || fields.isSave(el);
     },
-    // The submit control that belongs to this editor: the nearest one found
-    // walking up from the editor (through shadow roots).
+    // The submit control that belongs to this editor: for a field with its own
+    // save action (a dialog's Apply, a profile's Save), the nearest one of
+    // those; else the nearest Post control walking up from the editor.
     findSubmitControl(editor) {
-      let node = editor;
-      for (let level = 0; node && level < SEARCH_WALK_LEVELS; level++) {
-        node = composedParent(node);
-        if (!node) break;
-        const hit = candidates && deepQueryAll(node, candidates).find((c) => adapter.isSubmitControl(c));
-        if (hit) return hit;
+      const field = fields.of(editor);
+      if (field?.hasSave) {
+        const own = nearestControl(editor, (c) => field.isSave(c));
+        if (own) return own;
       }
-      return null;
+      return nearestControl(editor, isPostControl);
     },
     submitKeysFor(editor) {
+      const field = fields.of(editor);
+      if (field) return field.keys ?? (field.hasSave ? [] : submitKeys);
       return submitKeysFor?.(editor) ?? submitKeys;
     },
     // Who the draft goes to, as the page shows it; never throws.
@@ -94,6 +120,8 @@ export function defineAdapter(spec) {
   };
   return Object.freeze(adapter);
 }
+
+const isDisabled = (el) => Boolean(el.matches?.(':disabled, [aria-disabled="true"]'));
 
 // Buttons whose visible label or aria-label is one of `words` (for sites whose
 // Post button has no stable attribute).

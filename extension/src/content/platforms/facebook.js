@@ -37,12 +37,20 @@ function context(editor) {
   return { audience: 'unknown', targets: [] };
 }
 
+// Secondary fields: a photo's alternative text ("Alternative text", saved by
+// "Save"), and the profile's bio ("Describe who you are", saved by "Save").
+const FIELDS = [
+  { name: 'alt_text', label: 'alternative text', labels: /\balt(ernative)? text\b/i, saveLabels: ['save', 'done'] },
+  { name: 'bio', label: 'bio', labels: /^(bio|describe who you are)\b/i, saveLabels: ['save'] },
+];
+
 export default defineAdapter({
   id: 'facebook',
   label: 'Facebook',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   isSubmitControl: labelledButton(['post', 'comment', 'reply', 'send']),
   submitKeys: MOD_ENTER,

@@ -3,6 +3,7 @@
 // comboboxes are skipped: they are not posts.
 import { EDITABLE, NOT_A_POST } from '../editors/detect.js';
 import { MOD_ENTER, defineAdapter, labelledButton } from './define-adapter.js';
+import { GENERIC_FIELDS } from '../site-fields.js';
 import { hostMatches } from '../../shared/settings.js';
 
 const SUBMIT = 'button[type="submit"], input[type="submit"]';
@@ -14,6 +15,8 @@ export default defineAdapter({
   // Admin-enabled hosts: exact, or "*.corp.example" for a domain and its subdomains.
   matchesPage: (url, page) => hostMatches(url.hostname, page.enabledSites ?? []),
   composer: EDITABLE,
+  // Alt text, poll options, link titles and bios, known by their labels.
+  fields: GENERIC_FIELDS,
   rejects: (el) => el.matches(NOT_A_POST),
   submit: SUBMIT,
   isSubmitControl: labelledButton(['post', 'send', 'submit', 'reply', 'comment', 'publish', 'share', 'tweet']),

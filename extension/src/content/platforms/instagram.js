@@ -23,12 +23,20 @@ function context(editor) {
   return { audience: 'reply', targets: headerHandle(editor, 'reply_to') };
 }
 
+// Secondary fields: the new post's alt text ("Write alt text..."), and the
+// edit-profile page's bio (textarea#pepBio / name="biography", "Submit").
+const FIELDS = [
+  { name: 'alt_text', label: 'alt text', labels: /\bwrite alt text\b|\balt text\b/i },
+  { name: 'bio', label: 'bio', selector: 'textarea#pepBio, textarea[name="biography"]', labels: /^bio$/i, saveLabels: ['submit', 'save'] },
+];
+
 export default defineAdapter({
   id: 'instagram',
   label: 'Instagram',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: 'form button[type="submit"]',
   isSubmitControl: labelledButton(['post', 'send', 'reply']),
   submitKeys: ENTER,

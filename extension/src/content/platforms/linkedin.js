@@ -30,12 +30,24 @@ function context(editor) {
   return { audience: editor.closest('.share-box, .share-creation-state, [role="dialog"]') ? 'public' : 'unknown', targets: [] };
 }
 
+// Secondary fields: alt text in the image editor ("Alternative text"), poll
+// options in the poll form, an article's title, and the profile's headline and
+// About section (edit forms saved by "Save").
+const FIELDS = [
+  { name: 'alt_text', label: 'alternative text', labels: /\balt(ernative)? text\b/i, saveLabels: ['save', 'done', 'add'] },
+  { name: 'poll_option', label: 'poll option', selector: 'input[id^="poll-option"], input[name^="poll-option"]', labels: /^option [1-9]/i },
+  { name: 'link_title', label: 'article title', selector: 'textarea.article-editor-headline__textarea, [data-test-article-editor-title] textarea', labels: /^(article )?title$/i },
+  { name: 'headline', label: 'headline', selector: 'input[id*="headline" i], textarea[id*="headline" i]', labels: /^headline\b/i, saveLabels: ['save'] },
+  { name: 'about', label: 'About section', selector: 'textarea[id*="summary" i]', labels: /^(about|summary)\b/i, saveLabels: ['save'] },
+];
+
 export default defineAdapter({
   id: 'linkedin',
   label: 'LinkedIn',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   isSubmitControl: labelledButton(['post', 'comment', 'reply', 'send']),
   submitKeys: MOD_ENTER,

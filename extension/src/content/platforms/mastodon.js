@@ -40,6 +40,39 @@ function context(editor) {
   return { audience, targets };
 }
 
+// Secondary fields: the media dialog's image description (up to 1,500
+// characters; "Apply" in 4.0-4.2, "Done" in the 4.3+ alt-text dialog), poll
+// options ("Option 1"...), and the profile page's bio ("Bio", account[note]) and
+// extra fields (account[fields_attributes][n][name|value]), saved by "Save changes".
+const FIELDS = [
+  {
+    name: 'alt_text',
+    label: 'image description',
+    selector: '#upload-modal__description, .focal-point-modal textarea, .alt-text-modal textarea, .media-modal textarea[id*="description"]',
+    labels: /visual(ly)? impair|image description|alt text/i,
+    saveLabels: ['apply', 'done', 'save'],
+    scope: '.modal-root__modal',
+  },
+  {
+    name: 'poll_option',
+    label: 'poll option',
+    selector: '.compose-form__poll-wrapper input[type="text"], .compose-form__poll input[type="text"], .compose-form__poll-option input',
+  },
+  {
+    name: 'bio',
+    label: 'profile bio',
+    selector: 'textarea#account_note, textarea[name="account[note]"]',
+    save: 'form#edit_profile button[type="submit"], form.edit_account button[type="submit"]',
+    saveLabels: ['save changes', 'save'],
+  },
+  {
+    name: 'profile_field',
+    label: 'profile field',
+    selector: 'input[name^="account[fields_attributes]"]',
+    saveLabels: ['save changes', 'save'],
+  },
+];
+
 export default defineAdapter({
   id: 'mastodon',
   label: 'Mastodon',
@@ -48,6 +81,7 @@ export default defineAdapter({
   matchesPage: (url, page) =>
     (page.mastodonInstances ?? []).includes(url.hostname) || hasMastodonMarkers(page.document),
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,
   context,

@@ -20,12 +20,25 @@ function context(editor) {
   return { audience: 'reply', targets: handle ? [{ handle, kind: 'reply_to' }] : [] };
 }
 
+// Secondary fields: the post title (a link post's title is what the link
+// preview shows; faceplate-textarea-input name="title"), and poll options
+// ("Option 1"...), both posted with the post.
+const FIELDS = [
+  {
+    name: 'link_title',
+    label: 'post title',
+    selector: 'textarea[name="title"], faceplate-textarea-input[name="title"], input[name="title"]',
+  },
+  { name: 'poll_option', label: 'poll option', selector: 'input[name^="pollOption" i], input[name^="option" i]', labels: /^option [1-9]/i },
+];
+
 export default defineAdapter({
   id: 'reddit',
   label: 'Reddit',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   isSubmitControl: labelledButton(['comment', 'post', 'reply', 'save']),
   submitKeys: MOD_ENTER,

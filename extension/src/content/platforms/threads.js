@@ -22,12 +22,20 @@ function context(editor) {
   return { audience: 'public', targets: [] };
 }
 
+// Secondary fields: poll options ("Option 1"...; posted with the post) and the
+// edit-profile dialog's bio ("Bio", saved by "Done").
+const FIELDS = [
+  { name: 'poll_option', label: 'poll option', labels: /^(poll )?option [1-9]/i },
+  { name: 'bio', label: 'bio', labels: /^(bio|write bio)\b/i, saveLabels: ['done', 'save'] },
+];
+
 export default defineAdapter({
   id: 'threads',
   label: 'Threads',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   isSubmitControl: labelledButton(['post', 'reply']),
   submitKeys: MOD_ENTER,
   context,

@@ -16,12 +16,18 @@ function context(editor) {
   return { audience: 'reply', targets: line ? targetsFrom([line], 'reply_to') : [] };
 }
 
+// Secondary fields: the edit-profile dialog's bio ("Bio", saved by "Save").
+const FIELDS = [
+  { name: 'bio', label: 'bio', selector: '[data-e2e="edit-profile-bio-input"], textarea[placeholder="Bio" i]', labels: /^bio$/i, save: '[data-e2e="edit-profile-save"]', saveLabels: ['save'] },
+];
+
 export default defineAdapter({
   id: 'tiktok',
   label: 'TikTok',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   isSubmitControl: labelledButton(['post']),
   submitKeys: ENTER,

@@ -25,12 +25,40 @@ function context(editor) {
   return { audience: 'public', targets: [] };
 }
 
+// Secondary fields: the media editor's alt text ("altTextInput", saved by
+// "Save"/"Done"), poll choices ("Choice 1"... inputs in the composer, posted with
+// the post), and the edit-profile dialog's bio (textarea[name="description"],
+// "Profile_Save_Button").
+const FIELDS = [
+  {
+    name: 'alt_text',
+    label: 'image description',
+    selector: '[data-testid="altTextInput"], textarea[name="altText"]',
+    labels: /^(alt text|description)\b/i,
+    save: '[data-testid="applyButton"], [data-testid="altTextDoneButton"], [data-testid="endEditingButton"]',
+    saveLabels: ['save', 'done', 'apply'],
+  },
+  {
+    name: 'poll_option',
+    label: 'poll choice',
+    selector: '[data-testid="tweetPoll"] input, input[name^="Choice" i]',
+    labels: /^choice [1-9]/i,
+  },
+  {
+    name: 'bio',
+    label: 'profile bio',
+    selector: 'textarea[name="description"]',
+    save: '[data-testid="Profile_Save_Button"]',
+  },
+];
+
 export default defineAdapter({
   id: 'x',
   label: 'X',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,
   submitKeysFor: (editor) => (editor.closest(DM_BOX) ? ENTER : MOD_ENTER),

@@ -4,7 +4,7 @@ import { MOD_ENTER, defineAdapter } from './define-adapter.js';
 import { targetsFrom } from '../page-context.js';
 
 const HOSTS = ['youtube.com'];
-const ORIGINS = ['https://www.youtube.com/*'];
+const ORIGINS = ['https://www.youtube.com/*', 'https://studio.youtube.com/*'];
 const COMPOSER = 'ytd-commentbox #contenteditable-root, #contenteditable-root[contenteditable="true"]';
 const SUBMIT = 'ytd-commentbox #submit-button button, ytd-commentbox #submit-button, #submit-button button';
 
@@ -19,12 +19,19 @@ function context(editor) {
   return { audience: 'reply', targets: author ? targetsFrom([author], 'reply_to').slice(0, 1) : [] };
 }
 
+// Secondary fields: the channel description in YouTube Studio's profile
+// settings (studio.youtube.com: "Channel description", saved by "Publish").
+const FIELDS = [
+  { name: 'channel_description', label: 'channel description', labels: /\bchannel description\b|tell viewers about your channel/i, saveLabels: ['publish', 'save'] },
+];
+
 export default defineAdapter({
   id: 'youtube',
   label: 'YouTube',
   hosts: HOSTS,
   origins: ORIGINS,
   composer: COMPOSER,
+  fields: FIELDS,
   submit: SUBMIT,
   submitKeys: MOD_ENTER,
   context,

@@ -5,6 +5,7 @@
 // An attachment's banner (view.kind 'attachment', content/attachments/) is
 // the same card with its own heading, findings "in the image" and buttons.
 import { BANNER_CSS } from './banner-style.js';
+import { LINK_PREVIEW_NOTE, isLinkFinding } from '../../shared/link-findings.js';
 import { OVERRIDE_REASONS } from '../../shared/override-reasons.js';
 import { chooseBannerPlacement } from './placement.js';
 
@@ -47,11 +48,14 @@ function findingItem(finding) {
 }
 
 function heading(view) {
-  if (view.state === 'unchecked') return 'PostGuard could not check this post';
+  // A secondary field is named ("This image description contains…").
+  const what = view.fieldLabel ? `this ${view.fieldLabel}` : 'this post';
+  if (view.state === 'unchecked') return `PostGuard could not check ${what}`;
   const n = view.findings.length;
-  if (n === 0) return 'PostGuard could not check all of this post';
+  if (n === 0) return `PostGuard could not check all of ${what}`;
   if (view.findings.every((f) => f.category === 'context')) return 'Before you post';
-  return `This post contains ${n === 1 ? 'something sensitive' : `${n} sensitive items`}`;
+  const This = what.charAt(0).toUpperCase() + what.slice(1);
+  return `${This} contains ${n === 1 ? 'something sensitive' : `${n} sensitive items`}`;
 }
 
 // The override form: one reason from a fixed list, and a note that stays here.
@@ -126,6 +130,8 @@ export function createBanner({ onAction }) {
     const parts = [el('h2', { text: heading(view) })];
     if (view.notice) parts.push(el('p', { className: 'note', text: view.notice }));
     if (view.findings.length) parts.push(el('ul', {}, view.findings.map(findingItem)));
+    // Said once for every link finding, whichever rule found it.
+    if (view.findings.some(isLinkFinding)) parts.push(el('p', { className: 'note link-preview', text: LINK_PREVIEW_NOTE }));
     const buttons = [];
     // One "Add disclosure" per distinct text a finding suggests appending.
     const offered = new Set();
@@ -162,6 +168,7 @@ export function createBanner({ onAction }) {
       if (view.kind) host.dataset.kind = view.kind;
       if (view.outcome !== undefined) host.dataset.outcome = view.outcome;
       if (view.reason !== undefined) host.dataset.reason = view.reason;
+      host.dataset.field = view.field ?? '';
       const visible = view.visible;
       const same = lastView && JSON.stringify(lastView) === JSON.stringify(view);
       if (visible && !same) render(view);

@@ -30,7 +30,8 @@ export function createTextareaOverlay(textarea) {
       position: 'fixed', left: `${rect.left + offset.x}px`, top: `${rect.top + offset.y}px`,
       width: `${rect.width}px`, height: `${rect.height}px`, margin: '0',
       borderColor: 'transparent', color: 'transparent', background: 'transparent',
-      whiteSpace: 'pre-wrap', overflowWrap: 'break-word', overflow: 'hidden',
+      // An <input> is one line that scrolls sideways; a textarea wraps.
+      whiteSpace: textarea.tagName === 'INPUT' ? 'pre' : 'pre-wrap', overflowWrap: 'break-word', overflow: 'hidden',
       pointerEvents: 'none', zIndex: '2147483646',
     });
     mirror.scrollTop = textarea.scrollTop;
