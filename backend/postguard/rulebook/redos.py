@@ -192,30 +192,41 @@ class Analysis:
             request = {
                 "recheck": str(recheck.package),
                 "params": {**PARAMS, "timeout": TIMEOUT_MS},
-                "entries": entries,
             }
             self._thread = threading.Thread(
-                target=self._run, args=(recheck.node, json.dumps(request)), daemon=True
+                target=self._run, args=(recheck.node, request, entries), daemon=True
             )
             self._thread.start()
 
-    def _run(self, node: str, request: str) -> None:
-        proc = subprocess.run(
-            [node, str(NODE_SCRIPT)],
-            input=request,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-        )
-        for line in proc.stdout.splitlines():
-            try:
-                self._lines.append(json.loads(line))
-            except ValueError:
-                continue
-        if proc.returncode != 0:
+    def _run(self, node: str, request: dict, entries: list[dict]) -> None:
+        """recheck over ``entries``; again over those left unanswered when its
+        native agent died mid-run (node exits 13, a check never settling), as
+        long as each run answers some."""
+        while entries:
+            proc = subprocess.run(
+                [node, str(NODE_SCRIPT)],
+                input=json.dumps({**request, "entries": entries}),
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                check=False,
+            )
+            answered = set()
+            for line in proc.stdout.splitlines():
+                try:
+                    parsed = json.loads(line)
+                except ValueError:
+                    continue
+                self._lines.append(parsed)
+                answered.add(parsed.get("key"))
+            entries = [e for e in entries if e["key"] not in answered]
+            if proc.returncode == 0 or not entries:
+                self._failure = ""
+                return
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
             self._failure = f"recheck exited with status {proc.returncode}: {last}"
+            if not answered:
+                return
 
     def verdicts(self) -> dict[tuple[str, str], Verdict]:
         if self._thread is not None:
