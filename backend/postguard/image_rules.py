@@ -3,8 +3,8 @@
 One list, used wherever a rule id is checked: a policy may name these ids
 (``simulate``, ``rules``, ``attachments.rules``), events and telemetry carry them.
 They are built in, not rules of the bundle: metadata and barcode payloads are
-read by code, not by patterns. postguard.images.findings defines the rules
-themselves (with their messages); a test keeps the two in step.
+read by code, not by patterns. postguard.images.findings gives each its message;
+this module stays light (no Pillow) for the policy, events and central.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from ..image_rules import IMAGE_RULES as KINDS
+
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 SOURCE_RANK = {"metadata": 0, "barcode": 1, "text": 2}
 _DIGEST_KEY = secrets.token_bytes(32)  # per process: digests mean nothing outside
@@ -30,68 +32,47 @@ class ImageRule:
     category: str
     severity: str
     message: str
-    anchor: str  # the fragment of the policy page that explains it
+    anchor: str = "images"  # the fragment of the policy page that explains it
 
 
-GPS_LOCATION = ImageRule(
+def _rule(rule_id: str, message: str) -> ImageRule:
+    """One of the built-in image rules: its kind from the one list of them
+    (postguard.image_rules), its message here."""
+    kind = KINDS[rule_id]
+    return ImageRule(rule_id, kind["type"], kind["category"], kind["severity"], message)
+
+
+GPS_LOCATION = _rule(
     "image.gps-location",
-    "GPS_LOCATION",
-    "pii",
-    "medium",
     "This image records where it was taken; anyone who downloads it can see the place.",
-    "images",
 )
-DEVICE_SERIAL = ImageRule(
+DEVICE_SERIAL = _rule(
     "image.device-serial",
-    "DEVICE_SERIAL",
-    "pii",
-    "low",
     "This image carries the serial number of the camera or lens that took it, "
     "which links your photos together.",
-    "images",
 )
-OWNER_NAME = ImageRule(
+OWNER_NAME = _rule(
     "image.owner-name",
-    "OWNER_NAME",
-    "pii",
-    "low",
     "This image names its owner or author in its metadata.",
-    "images",
 )
-BOARDING_PASS = ImageRule(
+BOARDING_PASS = _rule(
     "image.boarding-pass",
-    "BOARDING_PASS",
-    "pii",
-    "high",
     "This barcode is a boarding pass: it holds the passenger's name and booking "
     "reference, enough to change or cancel the trip.",
-    "images",
 )
-WIFI_PASSWORD = ImageRule(
+WIFI_PASSWORD = _rule(
     "image.wifi-password",
-    "PASSWORD",
-    "credential",
-    "high",
     "This QR code holds a Wi-Fi network's password; anyone who scans the picture "
     "can join the network.",
-    "images",
 )
-TOTP_SECRET = ImageRule(
+TOTP_SECRET = _rule(
     "image.totp-secret",
-    "TOTP_SECRET",
-    "credential",
-    "critical",
     "This QR code enrols a two-factor authenticator; anyone who scans it gets "
     "the account's one-time codes.",
-    "images",
 )
-PAYMENT_ACCOUNT = ImageRule(
+PAYMENT_ACCOUNT = _rule(
     "image.payment-account",
-    "PAYMENT_ACCOUNT",
-    "account_number",
-    "medium",
     "This QR code asks for a payment and names the account it goes to.",
-    "images",
 )
 IMAGE_RULES = (
     GPS_LOCATION,

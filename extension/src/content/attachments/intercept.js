@@ -15,6 +15,7 @@ const IMAGE_NAME = /\.(jpe?g|jfif|png|gif|webp|heic|heif|avif|bmp|tiff?)$/i;
 const CHECKING_AFTER_MS = 300;
 const HELD = new Set(['flagged', 'unchecked']);
 const PERSONAL = new Set(['location', 'metadata']);
+const CARRIERS = new Set(['input', 'change', 'paste', 'drop']); // event types that can carry files
 
 export const isImage = (file) => /^image\//i.test(file?.type ?? '') || IMAGE_NAME.test(file?.name ?? '');
 
@@ -240,12 +241,14 @@ export function createAttachmentGuard({ checkImage, openView, record, platform, 
   return {
     /** Takes the event (true) when it carries images; else leaves it alone. */
     handle(event) {
-      if (passing > 0 || ours.has(event)) return false;
+      // Keystrokes and clicks come here too: only the types that carry files
+      // go further, before any other work.
+      const { type } = event;
+      if (!CARRIERS.has(type) || passing > 0 || ours.has(event)) return false;
+      if (type === 'paste') return fromTransfer(event, event.clipboardData, 'paste');
+      if (type === 'drop') return fromTransfer(event, event.dataTransfer, 'drop');
       const target = event.composedPath()[0];
-      if ((event.type === 'input' || event.type === 'change') && isFileInput(target)) return fromInput(event, target);
-      if (event.type === 'paste') return fromTransfer(event, event.clipboardData, 'paste');
-      if (event.type === 'drop') return fromTransfer(event, event.dataTransfer, 'drop');
-      return false;
+      return isFileInput(target) && fromInput(event, target);
     },
   };
 }
