@@ -37,7 +37,10 @@ class ScanPlan:
         self.by_keyword = {k: tuple(v) for k, v in by_keyword.items()}
         self.by_digits = tuple(sorted(by_digits))
         self.always = tuple(always)
-        self.finder = KeywordFinder(self.by_keyword)
+        # The factors of rules (factors.py) are found in the same pass; they
+        # only narrow where a selected rule searches, they select none.
+        factors = {f for group in self.groups for f in group[0].factors}
+        self.finder = KeywordFinder({*self.by_keyword, *factors})
         # Runs shorter than every rule needs are never counted.
         self.min_digits = min(
             (g[0].min_digits for g in self.groups if g[0].min_digits), default=0
@@ -49,8 +52,9 @@ class ScanPlan:
         """The groups with an anchor in the text, in the plan's order. A keyword
         rule with ``min_digits`` also needs a long enough digit run."""
         chosen = set(self.always)
+        by_keyword = self.by_keyword
         for keyword in hits:
-            chosen.update(self.by_keyword[keyword])
+            chosen.update(by_keyword.get(keyword, ()))
         for min_digits, index in self.by_digits:
             if min_digits > longest_run:
                 break

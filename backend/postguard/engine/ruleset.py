@@ -18,6 +18,7 @@ import regex
 from . import builtins
 from . import validators
 from .allow import Allowlist
+from .factors import factors_of
 from .hashed_terms import Fold
 from .hashed_terms import HashedTerms
 from .hashed_terms import compile_section
@@ -98,6 +99,9 @@ class CompiledRule:
     behind: int | None
     ahead: int | None
     keyword_first: bool
+    # Strings one of which every match contains (factors.py): another anchor,
+    # used where it is sparser than the keywords or digit runs.
+    factors: tuple[str, ...]
     shrink: bool
     validators: tuple[CompiledValidator, ...]
     base: int
@@ -180,6 +184,10 @@ def _compile_rule(
         builtin = builtins.REGISTRY[rule["builtin"]] if rule.get("builtin") else None
         escalate = _escalation(rule["escalate"]) if rule.get("escalate") else None
         reach = rule.get("reach") or {}
+        keyword_first = reach.get("keyword_first") is True
+        behind, ahead = _reach(reach, "behind"), _reach(reach, "ahead")
+        bounded = behind is not None and ahead is not None
+        plain = not rule.get("gate") and not keyword_first and not rule.get("hashed")
         return CompiledRule(
             id=rule_id,
             name=rule.get("name", rule_id),
@@ -201,9 +209,10 @@ def _compile_rule(
                 if rule.get("gate")
                 else None
             ),
-            behind=_reach(reach, "behind"),
-            ahead=_reach(reach, "ahead"),
-            keyword_first=reach.get("keyword_first") is True,
+            behind=behind,
+            ahead=ahead,
+            keyword_first=keyword_first,
+            factors=factors_of(rule["pattern"]) if bounded and plain else (),
             shrink=bool(rule.get("shrink", False)),
             validators=tuple(checks),
             base=percent(rule.get("score", 0.5)),

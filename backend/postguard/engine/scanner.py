@@ -147,10 +147,23 @@ def _pattern_matches(
             if rule.min_digits:  # both must be near a match: take the sparser
                 runs = _digit_spans(anchors, rule.min_digits)
                 spans = runs if len(runs) < len(spans) else spans
-            return _within(rule, text, spans, timeout)
+            return _within(rule, text, _sparser(rule, anchors, spans), timeout)
     elif anchors is not None and rule.min_digits and bounded:
-        return _within(rule, text, _digit_spans(anchors, rule.min_digits), timeout)
+        spans = _digit_spans(anchors, rule.min_digits)
+        return _within(rule, text, _sparser(rule, anchors, spans), timeout)
+    elif anchors is not None and rule.factors:  # else a whole-text search
+        return _within(rule, text, keyword_spans(anchors.hits, rule.factors), timeout)
     return rule.pattern.finditer(text, timeout=timeout())
+
+
+def _sparser(rule: CompiledRule, anchors: Anchors, spans: list[Span]) -> list[Span]:
+    """``spans`` or the hits of the rule's factors, whichever are fewer: every
+    match holds a factor as well as an anchor (factors.py)."""
+    if rule.factors:
+        found = keyword_spans(anchors.hits, rule.factors)
+        if len(found) < len(spans):
+            return found
+    return spans
 
 
 def _digit_spans(anchors: Anchors, min_digits: int) -> list[Span]:
