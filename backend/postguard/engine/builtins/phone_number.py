@@ -47,6 +47,10 @@ _CODE_GROUP_BEFORE = regex.compile(
     r"(?<![^\s])(?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*[0-9])[0-9A-Z]{2,12} $"
 )
 
+# Digits joined to letters by a hyphen or underscore (``RE-2024-000123``,
+# ``INV_0151234567``) are the number of an invoice, order or ticket id.
+_LETTERS_JOINED_BEFORE = regex.compile(r"[A-Za-z][\-_]$")
+
 
 def _is_formatted(raw: str) -> bool:
     return any(c in _FORMATTING for c in raw.strip())
@@ -143,8 +147,9 @@ def find(
         check_budget()
         start = _with_prefix(text, start)
         candidate = text[start:end]
-        if text[start] != "+" and _CODE_GROUP_BEFORE.search(
-            text, max(0, start - 14), start
+        if text[start] != "+" and (
+            _CODE_GROUP_BEFORE.search(text, max(0, start - 14), start)
+            or _LETTERS_JOINED_BEFORE.search(text, max(0, start - 2), start)
         ):
             continue
         if _is_formatted(candidate):
