@@ -8,6 +8,8 @@ is one valid number: ``ring me on 07911123456``. Without context, the number as
 written must carry ``+``, brackets or separators, so order numbers and ids stay out.
 With a phone word near, a number no hinted region validates is tried again in the
 bundle's ``phone_context_regions`` (``mi móvil es 612 34 56 78`` on an en-US machine).
+A phone word also lets in a seven-digit local number written 3-4 (``Phone: 467 3395``)
+where a hinted region dials such numbers without the area code.
 
 ``find`` checks the scan budget before each candidate: libphonenumber's matcher is
 the slowest step per candidate, and a post can hold thousands of them.
@@ -50,6 +52,13 @@ _CODE_GROUP_BEFORE = regex.compile(
 # Digits joined to letters by a hyphen or underscore (``RE-2024-000123``,
 # ``INV_0151234567``) are the number of an invoice, order or ticket id.
 _LETTERS_JOINED_BEFORE = regex.compile(r"[A-Za-z][\-_]$")
+
+
+# A local number without its area code, written 3-4 (``467 3395``, ``450-0840``): the
+# way a seven-digit subscriber number is written where the area code is dialled
+# apart. Only with a phone word near, and only where libphonenumber says a number of
+# that length is possible for local dialling.
+_LOCAL_SHAPE = regex.compile(r"[2-9][0-9]{2}[ .\-][0-9]{4}")
 
 
 def _is_formatted(raw: str) -> bool:
@@ -113,8 +122,25 @@ def _match(
     return ()
 
 
+@lru_cache(maxsize=1024)
+def _local_only(candidate: str, regions: tuple[str, ...]) -> bool:
+    """Is the whole candidate a local number (no area code) in one of the regions?"""
+    if not _LOCAL_SHAPE.fullmatch(candidate):
+        return False
+    for region in regions:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        reason = phonenumbers.is_possible_number_with_reason(number)
+        if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+            return True
+    return False
+
+
 def clear_cache() -> None:
     _match.cache_clear()
+    _local_only.cache_clear()
 
 
 def prepare(regions: tuple[str, ...]) -> None:
@@ -161,6 +187,12 @@ def find(
                 and has_context(start, end)
             ):
                 found = _match(candidate, regions.near_phone_word)
+            if (
+                not found
+                and _local_only(candidate, regions.hinted)
+                and has_context(start, end)
+            ):
+                found = ((0, len(candidate)),)
         elif has_context(start, end):
             found = _match(candidate, regions.hinted, bare=True) or _match(
                 candidate, regions.near_phone_word, bare=True
