@@ -17,4 +17,9 @@ def shannon_entropy(value: str) -> float:
 
 
 def validate(value: str, params: dict[str, Any]) -> bool:
+    # "after": measure only what follows the last occurrence of this separator, the
+    # random secret of a token that also carries fixed ids (Slack's team and user).
+    after = params.get("after")
+    if after and after in value:
+        value = value.rsplit(after, 1)[1]
     return shannon_entropy(value) >= float(params.get("min", 3.0))

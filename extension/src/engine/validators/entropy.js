@@ -19,5 +19,10 @@ export function shannonEntropy(value) {
 }
 
 export function validate(value, params = {}) {
-  return shannonEntropy(value) >= Number(params.min ?? 3.0);
+  // "after": measure only what follows the last occurrence of this separator, the
+  // random secret of a token that also carries fixed ids (Slack's team and user).
+  const after = params.after;
+  let measured = value;
+  if (after && value.includes(after)) measured = value.slice(value.lastIndexOf(after) + after.length);
+  return shannonEntropy(measured) >= Number(params.min ?? 3.0);
 }
