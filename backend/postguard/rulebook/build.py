@@ -182,6 +182,26 @@ def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict 
     return keywords, wider
 
 
+def context_words(context: dict, settings: dict | None) -> list[str]:
+    """A rule's context words: its own ``words``, then the words of each shared
+    list it names in ``lists`` (bundle.yaml ``context_words``), each word once
+    (compared in lower case), in that order."""
+    shared = (settings or {}).get("context_words") or {}
+    words = list(context.get("words") or [])
+    for name in context.get("lists") or []:
+        if name not in shared:
+            known = ", ".join(sorted(shared)) or "none"
+            raise ValueError(f"context: no shared word list {name!r} (known: {known})")
+        words += shared[name]
+    seen: set[str] = set()
+    out = []
+    for word in words:
+        if word.lower() not in seen:
+            seen.add(word.lower())
+            out.append(word)
+    return out
+
+
 def compile_rule(data: dict, settings: dict | None = None) -> dict:
     """A rule source as the bundle holds it; ``settings`` (bundle.yaml) gives the
     month names for ``escalate: {dates: true}``."""
@@ -227,6 +247,8 @@ def compile_rule(data: dict, settings: dict | None = None) -> dict:
         rule["escalate"] = compile_escalate(data["escalate"], months)
     if data.get("context"):
         context = dict(data["context"])
+        context["words"] = context_words(context, settings)
+        context.pop("lists", None)
         context["pattern"] = words_pattern(context["words"])
         rule["context"] = context
         # Context words anchor a rule that needs them even when it also has

@@ -71,6 +71,8 @@ class RuleTree:
                 problems.append(f"id {data['id']!r} must equal the file name")
             if not problems and path.parent.name != data["category"]:
                 problems.append(f"file must sit in rules/{data['category']}/")
+            if not problems:
+                problems += self._list_problems(data)
             if not problems and data["id"] in seen:
                 problems.append(f"duplicate id, also in {seen[data['id']]}")
             if problems:
@@ -79,6 +81,19 @@ class RuleTree:
             seen[data["id"]] = name
             sources.append(RuleSource(path, data))
         return sources, errors
+
+    def _list_problems(self, data: dict) -> list[str]:
+        """A ``context.lists`` entry bundle.yaml's ``context_words`` lacks."""
+        names = (data.get("context") or {}).get("lists") or []
+        if not names:
+            return []
+        shared = self.settings().get("context_words") or {}
+        return [
+            f"context: lists: no shared word list {n!r} in bundle.yaml context_words"
+            f" (known: {', '.join(sorted(shared)) or 'none'})"
+            for n in names
+            if n not in shared
+        ]
 
     def schema_errors(self, data) -> list[str]:
         if not isinstance(data, dict):

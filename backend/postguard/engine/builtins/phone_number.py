@@ -54,6 +54,54 @@ _CODE_GROUP_BEFORE = regex.compile(
 _LETTERS_JOINED_BEFORE = regex.compile(r"[A-Za-z][\-_]$")
 
 
+# A number right after an identity, tax or account word, with only a label's
+# filler between (``my SIN is 046 454 286``, ``SSN: 078-05-1120``,
+# ``Steuer-ID 12 345 678 901``, ``Kontonummer 0151 2345678``), is that number,
+# whatever numbering plan its digits also fit: the word names it, and a phone word
+# would have to stand closer. Numbers written with ``+`` are phones regardless.
+# Acronyms that are also words (SIN, PAN, TIN, NIE, RUT, NIR, RG) count only in
+# capitals ("sin" is Spanish for "without").
+_ID_WORDS = (
+    # en
+    r"ssn|social[ \-]security(?:[ \-]number)?|social[ \-]insurance(?:[ \-]number)?"
+    r"|national[ \-](?:id|identity|insurance)(?:[ \-]number)?"
+    r"|id[ \-](?:number|no|nr|card)"
+    r"|identity(?:[ \-](?:number|card|code))?|identification(?:[ \-](?:number|code))?"
+    r"|personal[ \-](?:id|code)|passport|tax[ \-](?:id|number|no|file[ \-]number)"
+    r"|taxpayer[ \-]id|ein|itin|tfn|ird[ \-]number|account[ \-](?:number|no|nbr|num)"
+    r"|acct|a/c|bank[ \-]account|iban|routing(?:[ \-]number)?|sort[ \-]code|bsb|ifsc"
+    r"|aadhaa?r|nino|nhs[ \-]number|medicare(?:[ \-]number)?"
+    r"|driver'?s[ \-]licen[cs]e(?:[ \-]number)?|licen[cs]e[ \-]number"
+    # de
+    r"|steuer[ \-]?id|steuer[ \-]?nr|steuernummer|steueridentifikationsnummer"
+    r"|identifikationsnummer|ausweisnummer|personalausweis(?:nummer)?|ausweis"
+    r"|sozialversicherungsnummer|rentenversicherungsnummer|versichertennummer"
+    r"|kontonummer|konto[ \-]?nr|bankkonto|blz|bankleitzahl|reisepass(?:nummer)?"
+    # fr
+    r"|s[ée]curit[ée][ \-]sociale|num[ée]ro[ \-]fiscal|identit[ée]"
+    r"|num[ée]ro[ \-]de[ \-]compte"
+    r"|rib|passeport"
+    # es, pt
+    r"|dni|nif|cuit|cuil|curp|rfc|c[ée]dula|identificaci[óo]n|identidad|identidade"
+    r"|n[úu]mero[ \-]de[ \-]cuenta|cuenta[ \-]bancaria|seguridad[ \-]social|pasaporte"
+    r"|cpf|cnpj|contribuinte|n[úu]mero[ \-]da[ \-]conta|conta[ \-]corrente|ag[êe]ncia"
+    # it, nl
+    r"|codice[ \-]fiscale|partita[ \-]iva|identit[àa]|numero[ \-]di[ \-]conto"
+    r"|conto[ \-]corrente"
+    r"|passaporto|bsn|burgerservicenummer|rekeningnummer|bankrekening|paspoort"
+    # national names
+    r"|pesel|cnp|tc[ \-]kimlik|kimlik[ \-]no|personnummer|f[øo]dselsnummer|hetu"
+    r"|cpr|amka"
+    r"|em[šs]o|oib|egn|kennitala|isikukood|asmens[ \-]kodas|rodn[ée][ \-][čc][íi]slo"
+)
+_ID_ACRONYMS = r"SIN|PAN|TIN|NIE|RUT|NIR|RG|UTR|PPS"
+_ID_WORD_BEFORE = regex.compile(
+    r"(?<![\p{L}\p{N}])(?:(?i:" + _ID_WORDS + r")|" + _ID_ACRONYMS + r")"
+    r"(?i:[ \-]{0,2}(?:number|num|nbr|no|nr|nummer|num[ée]ro|n[úu]mero|n°|#)\.?)?"
+    r"(?i:[ \t]{1,2}(?:is|was|ist|lautet|est|es|[ée]|è))?"
+    r"[ \t]{0,3}[:#=\-]?[ \t]{0,3}[(]?$"
+)
+
 # A local number without its area code, written 3-4 (``467 3395``, ``450-0840``): the
 # way a seven-digit subscriber number is written where the area code is dialled
 # apart. Only with a phone word near, and only where libphonenumber says a number of
@@ -176,6 +224,7 @@ def find(
         if text[start] != "+" and (
             _CODE_GROUP_BEFORE.search(text, max(0, start - 14), start)
             or _LETTERS_JOINED_BEFORE.search(text, max(0, start - 2), start)
+            or _ID_WORD_BEFORE.search(text, max(0, start - 64), start)
         ):
             continue
         if _is_formatted(candidate):
