@@ -59,8 +59,8 @@ _LETTERS_JOINED_BEFORE = regex.compile(r"[A-Za-z][\-_]$")
 # ``Steuer-ID 12 345 678 901``, ``Kontonummer 0151 2345678``), is that number,
 # whatever numbering plan its digits also fit: the word names it, and a phone word
 # would have to stand closer. Numbers written with ``+`` are phones regardless.
-# Acronyms that are also words (SIN, PAN, TIN, NIE, RUT, NIR, RG) count only in
-# capitals ("sin" is Spanish for "without").
+# Acronyms that are also words (SIN, PAN, TIN, NIE, RUT, NIR, RG, EIN, RIB) count
+# only in capitals ("sin" is Spanish for "without", "ein" German for "a").
 _ID_WORDS = (
     # en
     r"ssn|social[ \-]security(?:[ \-]number)?|social[ \-]insurance(?:[ \-]number)?"
@@ -68,7 +68,7 @@ _ID_WORDS = (
     r"|id[ \-](?:number|no|nr|card)"
     r"|identity(?:[ \-](?:number|card|code))?|identification(?:[ \-](?:number|code))?"
     r"|personal[ \-](?:id|code)|passport|tax[ \-](?:id|number|no|file[ \-]number)"
-    r"|taxpayer[ \-]id|ein|itin|tfn|ird[ \-]number|account[ \-](?:number|no|nbr|num)"
+    r"|taxpayer[ \-]id|itin|tfn|ird[ \-]number|account[ \-](?:number|no|nbr|num)"
     r"|acct|a/c|bank[ \-]account|iban|routing(?:[ \-]number)?|sort[ \-]code|bsb|ifsc"
     r"|aadhaa?r|nino|nhs[ \-]number|medicare(?:[ \-]number)?"
     r"|driver'?s[ \-]licen[cs]e(?:[ \-]number)?|licen[cs]e[ \-]number"
@@ -80,7 +80,7 @@ _ID_WORDS = (
     # fr
     r"|s[ée]curit[ée][ \-]sociale|num[ée]ro[ \-]fiscal|identit[ée]"
     r"|num[ée]ro[ \-]de[ \-]compte"
-    r"|rib|passeport"
+    r"|passeport"
     # es, pt
     r"|dni|nif|cuit|cuil|curp|rfc|c[ée]dula|identificaci[óo]n|identidad|identidade"
     r"|n[úu]mero[ \-]de[ \-]cuenta|cuenta[ \-]bancaria|seguridad[ \-]social|pasaporte"
@@ -94,7 +94,7 @@ _ID_WORDS = (
     r"|cpr|amka"
     r"|em[šs]o|oib|egn|kennitala|isikukood|asmens[ \-]kodas|rodn[ée][ \-][čc][íi]slo"
 )
-_ID_ACRONYMS = r"SIN|PAN|TIN|NIE|RUT|NIR|RG|UTR|PPS"
+_ID_ACRONYMS = r"SIN|PAN|TIN|NIE|RUT|NIR|RG|UTR|PPS|EIN|RIB"
 _ID_WORD_BEFORE = regex.compile(
     r"(?<![\p{L}\p{N}])(?:(?i:" + _ID_WORDS + r")|" + _ID_ACRONYMS + r")"
     r"(?i:[ \-]{0,2}(?:number|num|nbr|no|nr|nummer|num[ée]ro|n[úu]mero|n°|#)\.?)?"
