@@ -133,3 +133,43 @@ test('a gate that misses a match hides it from the anchored scan only', () => {
   assert.deepEqual(anchored.findings, []);
   assert.deepEqual(everywhere.findings.map((f) => f.rule_id), ['gated']);
 });
+
+test('a head reaching into the previous match is dropped, as in Python', () => {
+  // Digit first, the words before the number read behind it (the address rules'
+  // shape): at 34 the head could take "Lane 12 Oak ", the first match's text.
+  const source = bundle.rules.find((rule) => rule.id === 'street-address-block');
+  const rule = {
+    ...source,
+    id: 'head-words',
+    pattern:
+      '(?<value>[0-9](?<=(?<![A-Za-z0-9])(?<head>(?:[A-Za-z0-9]{1,9} ){1,3})[0-9])[0-9]{0,3})(?![0-9])',
+    flags: '',
+    gate: null,
+    keywords: [],
+    min_digits: 1,
+    context: null,
+    validators: [],
+    allow: null,
+    score: 0.9,
+    reach: { behind: 31, ahead: 5, keyword_first: false },
+  };
+  const target = compileBundle(bundleWith({ rules: [rule] }));
+  const [anchored, everywhere] = both('Lane 12 Oak 34', target);
+  assert.deepEqual(anchored.findings.map((f) => [f.start, f.end]), [[0, 7]]);
+  assert.deepEqual(anchored, everywhere);
+  const apart = scan(target, 'Lane 12, then Oak 34', { budgetMs: Infinity });
+  assert.deepEqual(apart.findings.map((f) => [f.start, f.end]), [[0, 7], [9, 20]]);
+});
+
+test('digit-run windows use the pattern\'s own reach, context windows the wider one', () => {
+  const rule = bundle.rules.find((r) => r.id === 'in-passport');
+  const compiledRule = compiled.rules.find((r) => r.id === 'in-passport');
+  assert.equal(compiledRule.matchAhead, rule.reach.match_ahead);
+  assert.ok(compiledRule.ahead > compiledRule.matchAhead);
+  // Passport words everywhere, one long digit run: the run's windows are searched.
+  const filler = 'passport office, passport photo, passport queue. '.repeat(3);
+  const text = `${filler}${'x '.repeat(40)}my passport number is U1980067, issued at Pune`;
+  const [anchored, everywhere] = both(text);
+  assert.deepEqual(anchored, everywhere);
+  assert.ok(anchored.findings.some((f) => f.rule_id === 'in-passport'));
+});

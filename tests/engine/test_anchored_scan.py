@@ -291,3 +291,65 @@ def test_copies_of_a_rule_each_report_from_one_search(bundle, engine_with):
     for rule_id in ("aws-access-key-id", "aws-copy"):
         found = engine.scan(text, only={rule_id}).findings
         assert [f.rule_id for f in found] == [rule_id]
+
+
+# --- a head read behind the match ----------------------------------------------
+
+
+def _head_rule(bundle: dict) -> dict:
+    """Digit first, the words before the number read behind it (as the address
+    rules do): a later match's head can reach back into an earlier match."""
+    source = next(r for r in bundle["rules"] if r["id"] == "street-address-block")
+    pattern = (
+        "(?<value>[0-9](?<=(?<![A-Za-z0-9])(?<head>(?:[A-Za-z0-9]{1,9} ){1,3})[0-9])"
+        "[0-9]{0,3})(?![0-9])"
+    )
+    return {
+        **source,
+        "id": "head-words",
+        "pattern": pattern,
+        "flags": "",
+        "gate": None,
+        "keywords": [],
+        "min_digits": 1,
+        "context": None,
+        "validators": [],
+        "allow": None,
+        "score": 0.9,
+        "reach": {"behind": 31, "ahead": 5, "keyword_first": False},
+    }
+
+
+def test_a_head_reaching_into_the_previous_match_is_dropped(bundle, engine_with):
+    engine = engine_with(rules=[_head_rule(bundle)])
+    # "Lane 12" is a match; at 34 the head could take "Lane 12 Oak ", but that
+    # text is the first match's: a search resuming after it finds no head there.
+    text = "Lane 12 Oak 34"
+    anchored, everywhere = _both(engine, text)
+    spans = [(f["start"], f["end"]) for f in anchored["findings"]]
+    assert spans == [(0, 7)]
+    assert anchored == everywhere
+    # Apart, both are found, each from its own head.
+    apart = engine.scan("Lane 12, then Oak 34", budget_ms=math.inf).to_dict()
+    assert [(f["start"], f["end"]) for f in apart["findings"]] == [(0, 7), (9, 20)]
+
+
+# --- the pattern's own reach for anchors inside a match -------------------------
+
+
+def test_context_rules_keep_the_patterns_own_reach_for_inner_anchors(bundle):
+    rule = next(r for r in bundle["rules"] if r["id"] == "se-personnummer")
+    own = reach_of(rule["pattern"], rule.get("flags", ""), [])
+    reach = rule["reach"]
+    assert (reach["match_behind"], reach["match_ahead"]) == (own.behind, own.ahead)
+    # The keywords are context words: their windows are wider by the context window.
+    assert reach["ahead"] >= own.ahead + rule["context"]["window"]
+
+
+def test_digit_run_windows_with_the_own_reach_find_what_the_whole_text_does(engine):
+    # Context words far from the number, digit runs sparser than the words.
+    filler = "id card, citizen, personal number, " * 3
+    text = filler + "x " * 40 + "personnummer 811228-9874 " + "code 1234 " * 3
+    anchored, everywhere = _both(engine, text)
+    assert anchored == everywhere
+    assert any(f["rule_id"] == "se-personnummer" for f in anchored["findings"])

@@ -98,6 +98,11 @@ class CompiledRule:
     # known), and whether every match begins with a keyword: see anchors.py.
     behind: int | None
     ahead: int | None
+    # The same around an anchor inside the match (a digit run, a gate match, a
+    # factor); smaller than behind/ahead when the keywords are context words,
+    # which may lie a context window away from the match.
+    match_behind: int | None
+    match_ahead: int | None
     keyword_first: bool
     # Strings one of which every match contains (factors.py): another anchor,
     # used where it is sparser than the keywords or digit runs.
@@ -186,6 +191,9 @@ def _compile_rule(
         reach = rule.get("reach") or {}
         keyword_first = reach.get("keyword_first") is True
         behind, ahead = _reach(reach, "behind"), _reach(reach, "ahead")
+        own = "match_behind" in reach and "match_ahead" in reach
+        match_behind = _reach(reach, "match_behind") if own else behind
+        match_ahead = _reach(reach, "match_ahead") if own else ahead
         bounded = behind is not None and ahead is not None
         plain = not rule.get("gate") and not keyword_first and not rule.get("hashed")
         return CompiledRule(
@@ -211,6 +219,8 @@ def _compile_rule(
             ),
             behind=behind,
             ahead=ahead,
+            match_behind=match_behind,
+            match_ahead=match_ahead,
             keyword_first=keyword_first,
             factors=factors_of(rule["pattern"]) if bounded and plain else (),
             shrink=bool(rule.get("shrink", False)),

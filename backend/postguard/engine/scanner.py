@@ -144,10 +144,14 @@ def _pattern_matches(
                 return matches_at(rule.pattern, text, starts, timeout)
         elif bounded:
             spans = keyword_spans(anchors.hits, rule.keywords)
+            inside = False  # keywords may be context words, outside the match
             if rule.min_digits:  # both must be near a match: take the sparser
                 runs = _digit_spans(anchors, rule.min_digits)
-                spans = runs if len(runs) < len(spans) else spans
-            return _within(rule, text, _sparser(rule, anchors, spans), timeout)
+                if len(runs) < len(spans):
+                    spans, inside = runs, True
+            found = _sparser(rule, anchors, spans)
+            inside = inside or found is not spans
+            return _within(rule, text, found, timeout, inside)
     elif anchors is not None and rule.min_digits and bounded:
         spans = _digit_spans(anchors, rule.min_digits)
         return _within(rule, text, _sparser(rule, anchors, spans), timeout)
@@ -157,8 +161,8 @@ def _pattern_matches(
 
 
 def _sparser(rule: CompiledRule, anchors: Anchors, spans: list[Span]) -> list[Span]:
-    """``spans`` or the hits of the rule's factors, whichever are fewer: every
-    match holds a factor as well as an anchor (factors.py)."""
+    """``spans`` (the same list) or the hits of the rule's factors, whichever are
+    fewer: every match holds a factor as well as an anchor (factors.py)."""
     if rule.factors:
         found = keyword_spans(anchors.hits, rule.factors)
         if len(found) < len(spans):
@@ -171,27 +175,42 @@ def _digit_spans(anchors: Anchors, min_digits: int) -> list[Span]:
 
 
 def _within(
-    rule: CompiledRule, text: str, spans: list[Span], timeout: TimeoutFn
+    rule: CompiledRule,
+    text: str,
+    spans: list[Span],
+    timeout: TimeoutFn,
+    inside: bool = True,
 ) -> Iterator[regex.Match[str]]:
-    assert rule.behind is not None and rule.ahead is not None
-    starts = windows(spans, rule.behind, rule.ahead, len(text))
-    return matches_within(rule.pattern, text, starts, rule.ahead, timeout)
+    """Matches near ``spans``: anchors that lie in a match (``inside``: digit
+    runs, gate matches, factors) need only the pattern's own reach."""
+    behind, ahead = (
+        (rule.match_behind, rule.match_ahead) if inside else (rule.behind, rule.ahead)
+    )
+    assert behind is not None and ahead is not None
+    starts = windows(spans, behind, ahead, len(text))
+    return matches_within(rule.pattern, text, starts, ahead, timeout)
 
 
 def _regex_spans(
     rule: CompiledRule, text: str, anchors: Anchors | None, budget: Budget
 ) -> tuple[list[Span], bool]:
     """The rule's spans, and whether its regex timed out (the spans found until
-    then still count: a card before a slow stretch of text is still a card)."""
+    then still count: a card before a slow stretch of text is still a card).
+    A match whose head (read behind it) reaches into the previous match is
+    dropped: that text is taken, as in a search that starts where it ends."""
     group = "value" if rule.value_group else 0
     spans: list[Span] = []
+    last_end = 0
     try:
         for m in _pattern_matches(rule, text, anchors, budget.regex_timeout):
             start, end = m.span(group)
             if start < 0:
                 continue
             if rule.head_group and m.start("head") >= 0:
+                if m.start("head") < last_end:
+                    continue
                 start = m.start("head")
+            last_end = m.end()
             spans.append((start, end))
     except TimeoutError:
         return spans, True

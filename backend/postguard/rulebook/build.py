@@ -47,8 +47,16 @@ _UNSPACED = re.compile(
 
 
 def _alternation(words: list[str]) -> str:
+    """Longest first; a blank also matches - and _, an apostrophe also ’ (and
+    the other way round: phones type the curly one)."""
     alternatives = sorted(
-        (escape_literal(w.strip()).replace(" ", "[ \\-_]{1,3}") for w in words),
+        (
+            escape_literal(w.strip())
+            .replace(" ", "[ \\-_]{1,3}")
+            .replace("'", "\u2019")
+            .replace("\u2019", "['\u2019]")
+            for w in words
+        ),
         key=lambda w: (-len(w), w),
     )
     return "|".join(alternatives)
@@ -165,7 +173,8 @@ def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict 
     word (or, with min_digits, near a digit run where those are sparser): the
     longest word of each phrase becomes a keyword, and the reach grows by the
     context window and the longest phrase (a phrase's blanks may each be up to
-    three separators)."""
+    three separators). ``match_behind`` and ``match_ahead`` keep the pattern's own
+    reach, for the anchors that lie in a match (digit runs, gate matches, factors)."""
     if reach is None or reach["behind"] is None or reach["ahead"] is None:
         return [], reach
     words = context["words"]
@@ -178,6 +187,8 @@ def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict 
         "behind": reach["behind"] + extra,
         "ahead": reach["ahead"] + extra,
         "keyword_first": False,
+        "match_behind": reach["behind"],
+        "match_ahead": reach["ahead"],
     }
     return keywords, wider
 

@@ -64,6 +64,12 @@ const DETECTION_FIELDS = [
   'validators', 'shrink', 'score', 'context', 'escalate', 'allow',
 ];
 
+/** The pattern's own reach (`reach.match_*`), where the bundle gives one. */
+function ownReach(rule, key) {
+  const own = rule.reach?.match_behind !== undefined && rule.reach?.match_ahead !== undefined;
+  return own ? reachOf(rule, `match_${key}`) : reachOf(rule, key);
+}
+
 /** A bundle reach (code points) for the anchored scan; null: no bound. */
 function reachOf(rule, key) {
   const value = rule.reach?.[key];
@@ -133,6 +139,10 @@ export function compileRule(rule, shared = {}) {
       gate: rule.gate ? new PortablePattern(rule.gate, rule.flags ?? '') : null,
       behind: reachOf(rule, 'behind'),
       ahead: reachOf(rule, 'ahead'),
+      // Around an anchor inside the match (digit run, gate match, factor); the
+      // keywords of a context rule may lie a context window away from it.
+      matchBehind: ownReach(rule, 'behind'),
+      matchAhead: ownReach(rule, 'ahead'),
       keywordFirst: rule.reach?.keyword_first === true,
       detectionKey: JSON.stringify(DETECTION_FIELDS.map((name) => rule[name] ?? null)),
       shrink: Boolean(rule.shrink),

@@ -42,8 +42,10 @@ const DENSE_HITS = 1024;
  */
 function patternMatches(rule, text, anchors, deadline, clock) {
   const bounded = rule.behind !== null && rule.ahead !== null;
-  // Reach is in code points; a code point may be two UTF-16 units.
-  const reach = bounded ? { behind: 2 * rule.behind, ahead: 2 * rule.ahead } : null;
+  // Reach is in code points; a code point may be two UTF-16 units. Anchors
+  // inside a match (digit runs, gate matches) need only the pattern's own.
+  const inner = bounded ? { behind: 2 * rule.matchBehind, ahead: 2 * rule.matchAhead } : null;
+  let reach = inner;
   let spans = null;
   if (anchors !== null && rule.gate !== null && !rule.keywordFirst) {
     // The scan found the gate's matches before the rule ran.
@@ -56,10 +58,12 @@ function patternMatches(rule, text, anchors, deadline, clock) {
       }
     } else if (bounded) {
       spans = keywordSpans(anchors.hits, rule.keywords);
+      // The keywords may be context words, outside the match.
+      reach = { behind: 2 * rule.behind, ahead: 2 * rule.ahead };
       if (rule.minDigits) {
         // Both must be near a match: take the sparser.
         const runs = digitSpans(anchors, rule.minDigits);
-        if (runs.length < spans.length) spans = runs;
+        if (runs.length < spans.length) [spans, reach] = [runs, inner];
       }
     }
   } else if (anchors !== null && rule.minDigits && bounded) {
@@ -79,11 +83,15 @@ function ruleSpans(rule, text, anchors, budget) {
   const spans = [];
   const deadline = budget.stepDeadline();
   const { found, timedOut } = patternMatches(rule, text, anchors, deadline, budget.clock);
+  let lastEnd = 0;
   for (const { match, offset } of found) {
     const span = rule.valueGroup ? match.indices.groups.value : match.indices[0];
     if (span === undefined) continue;
-    // A (?<head>...) group in a leading lookbehind moves the start back to it.
+    // A (?<head>...) group in a lookbehind moves the start back to it; a head
+    // that reaches into the previous match is that match's text: dropped.
     const head = rule.headGroup ? match.indices.groups.head : undefined;
+    if (head !== undefined && head[0] + offset < lastEnd) continue;
+    lastEnd = match.indices[0][1] + offset;
     spans.push([(head === undefined ? span : head)[0] + offset, span[1] + offset]);
   }
   return { spans, timedOut };
