@@ -162,12 +162,17 @@ def accepted_types(span: dict) -> set[str]:
     Philippine and Turkish phone recognisers' spans NATIONAL_ID (subtype
     PH_MOBILE_NUMBER, TR_PHONE_NUMBER): a phone finding is the right answer. It also
     labels company and tax numbers (SG_UEN, AU_ABN, IN_GSTIN, ...) NATIONAL_ID, where
-    the rules say TAX_ID: one family, as for the negatives' credential types."""
+    the rules say TAX_ID: one family. Credentials are one family too, as for the
+    negatives: a password inside a connection string is reported as
+    URL_WITH_CREDENTIALS, a JWT-shaped API key as JWT, and it is the same leak (the
+    per-type table below stays exact)."""
     subtype = span.get("subtype") or ""
     if subtype.endswith(("PHONE_NUMBER", "MOBILE_NUMBER")):
         return {span["type"], "PHONE"}
     if span["type"] == "NATIONAL_ID":
         return {"NATIONAL_ID", "TAX_ID"}
+    if span["type"] in CREDENTIAL_TYPES:
+        return CREDENTIAL_TYPES
     return {span["type"]}
 
 
