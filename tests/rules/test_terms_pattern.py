@@ -10,6 +10,7 @@ import pytest
 import regex
 
 from postguard.engine import Engine
+from postguard.rulebook.build import context_anchors
 from postguard.rulebook.build import words_pattern
 
 
@@ -41,3 +42,10 @@ def test_an_apostrophe_is_not_a_wildcard():
 def test_a_press_embargo_with_its_time_is_a_marking_in_each_language(text):
     findings = Engine.load().scan(text, budget_ms=math.inf).findings
     assert [f.type for f in findings] == ["CONFIDENTIAL_TERM"], text
+
+
+def test_a_context_phrase_with_an_apostrophe_anchors_on_a_word_without_one():
+    # The phrase matches either apostrophe, so its anchor must not hold one.
+    context = {"words": ["numéro d'identification", "d’accès"], "window": 40}
+    keywords, _ = context_anchors(context, {"behind": 1, "ahead": 10})
+    assert keywords == ["accès", "identification"]

@@ -171,7 +171,8 @@ def reach_bundle(pattern: str, flags: str, keywords: list[str]) -> dict | None:
 def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict | None]:
     """A rule that reports nothing without a context word runs only near a context
     word (or, with min_digits, near a digit run where those are sparser): the
-    longest word of each phrase becomes a keyword, and the reach grows by the
+    longest word of each phrase becomes a keyword (apostrophes split words, as
+    the phrase matches either one), and the reach grows by the
     context window and the longest phrase (a phrase's blanks may each be up to
     three separators). ``match_behind`` and ``match_ahead`` keep the pattern's own
     reach, for the anchors that lie in a match (digit runs, gate matches, factors)."""
@@ -181,7 +182,7 @@ def context_anchors(context: dict, reach: dict | None) -> tuple[list[str], dict 
     longest = max(len(w) + 2 * w.count(" ") for w in words)
     extra = int(context["window"]) + longest
     keywords = sorted(
-        {max(re.split(r"[ \-_]+", w.strip()), key=len).lower() for w in words}
+        {max(re.split(r"[ \-_'\u2019]+", w.strip()), key=len).lower() for w in words}
     )
     wider = {
         "behind": reach["behind"] + extra,
