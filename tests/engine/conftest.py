@@ -1,3 +1,4 @@
+import importlib.util
 import json
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def engine_with(bundle):
         return _engine({**bundle, **changes}, defaults)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def evaluate_script():
+    """scripts/evaluate.py, loaded as a module (scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location(
+        "evaluate", REPO / "scripts" / "evaluate.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -30,6 +30,18 @@ class RuleSource:
     data: dict
 
 
+def unknown_word_lists(names: list[str], shared: dict) -> list[str]:
+    """A problem for each ``context.lists`` entry bundle.yaml's ``context_words``
+    lacks."""
+    known = ", ".join(sorted(shared)) or "none"
+    return [
+        f"context: lists: no shared word list {name!r} in bundle.yaml"
+        f" context_words (known: {known})"
+        for name in names
+        if name not in shared
+    ]
+
+
 class RuleTree:
     """A ``shared_rules/`` directory: bundle settings, global allowlist, rules."""
 
@@ -83,17 +95,10 @@ class RuleTree:
         return sources, errors
 
     def _list_problems(self, data: dict) -> list[str]:
-        """A ``context.lists`` entry bundle.yaml's ``context_words`` lacks."""
         names = (data.get("context") or {}).get("lists") or []
         if not names:
             return []
-        shared = self.settings().get("context_words") or {}
-        return [
-            f"context: lists: no shared word list {n!r} in bundle.yaml context_words"
-            f" (known: {', '.join(sorted(shared)) or 'none'})"
-            for n in names
-            if n not in shared
-        ]
+        return unknown_word_lists(names, self.settings().get("context_words") or {})
 
     def schema_errors(self, data) -> list[str]:
         if not isinstance(data, dict):
