@@ -49,11 +49,20 @@ def register(subparsers) -> None:
         if name == "list":
             _list_options(action)
         if name == "validate":
+            from .rulebook.redos import RECORDED_FILE
+
             action.add_argument(
                 "--no-node",
                 action="store_true",
                 help="skip everything that needs node: the JS compile and smoke "
                 "test and the ReDoS analysis (recheck)",
+            )
+            action.add_argument(
+                "--write-verdicts",
+                action="store_true",
+                help=f"record recheck's verdicts in the tree's {RECORDED_FILE} "
+                "(commit it with the rules: a fresh clone then analyses only the "
+                "patterns changed since)",
             )
     from .cli_keys import add_rules_actions
     from .cli_terms import add_rules_action as add_terms_action
@@ -114,7 +123,9 @@ def _validate(args: argparse.Namespace) -> int:
     if tree is None:
         return EXIT_NOT_FOUND
     try:
-        errors = validate_tree(tree, with_node=not args.no_node)
+        errors = validate_tree(
+            tree, with_node=not args.no_node, write_verdicts=args.write_verdicts
+        )
     except AnalyserUnavailable as exc:
         print(f"postguard: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

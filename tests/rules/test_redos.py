@@ -26,6 +26,22 @@ def test_definitive_verdicts_are_cached(tmp_path, monkeypatch):
     assert again.analysed == 0 and again.verdicts() == verdicts
 
 
+def test_a_trees_recorded_verdicts_spare_the_analysis(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    recheck = redos.locate(REPO / "shared_rules")
+    safe, quadratic = (redos.cache_key(*p) for p in (SAFE, QUADRATIC))
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    # "unknown" is never recorded, so QUADRATIC is analysed again.
+    verdicts = {safe: redos.Verdict("safe", checker="automaton")}
+    redos.write_recorded(tree, {**verdicts, quadratic: redos.Verdict("unknown")})
+    assert set(redos.read_recorded(tree)) == {safe}
+    analysis = redos.Analysis(recheck, [SAFE, QUADRATIC], redos.read_recorded(tree))
+    assert analysis.analysed == 1
+    found = analysis.verdicts()
+    assert found[SAFE] == verdicts[safe] and found[QUADRATIC].status == "vulnerable"
+
+
 def test_unknown_verdict_is_an_error_and_not_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(redos, "TIMEOUT_MS", 1)

@@ -11,6 +11,8 @@ import yaml
 from postguard import __version__
 from postguard.cli import main
 from postguard.rulebook import redos
+from postguard.rulebook.source import RuleTree
+from postguard.rulebook.validate import analysed_patterns
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).with_name("cases")
@@ -25,6 +27,7 @@ def rule_tree(tmp_path: Path, case: str | None) -> Path:
         "schema",
         "allow",
         "data",
+        redos.RECORDED_FILE,
     ):
         source = REPO / "shared_rules" / part
         if source.is_dir():
@@ -44,6 +47,34 @@ def test_the_shipped_rules_validate(tmp_path, capsys):
     assert (
         main(["rules", "validate", "--rules-dir", str(rule_tree(tmp_path, None))]) == 0
     )
+
+
+def test_the_recorded_verdicts_cover_exactly_the_shipped_patterns():
+    tree = RuleTree(REPO / "shared_rules")
+    expected = {redos.cache_key(p, f) for p, f in analysed_patterns(tree)}
+    recorded = redos.read_recorded(tree.root)
+    stale = "stale: run `postguard rules validate --write-verdicts` and commit it"
+    assert set(recorded) == expected, f"{redos.RECORDED_FILE} is {stale}"
+    assert {v["status"] for v in recorded.values()} == {"safe"}
+
+
+def test_recheck_gives_the_recorded_verdicts_again(tmp_path, monkeypatch):
+    # Every verdict of recheck's automaton checker (a few ms each) and a few of its
+    # fuzzer's (seconds each), from an empty cache: the file is recheck's answer.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tree = RuleTree(REPO / "shared_rules")
+    by_key = {redos.cache_key(p, f): (p, f) for p, f in analysed_patterns(tree)}
+    recorded = redos.read_recorded(tree.root)
+    automaton = [k for k, v in recorded.items() if v.get("checker") == "automaton"]
+    fuzzed = sorted(k for k, v in recorded.items() if v.get("checker") == "fuzz")
+    sample = [by_key[k] for k in automaton + fuzzed[:4]]
+    assert len(automaton) > 50 and len(sample) == len(automaton) + 4
+    analysis = redos.Analysis(redos.locate(tree.root), sample)
+    verdicts = analysis.verdicts()
+    assert analysis.analysed == len(sample)
+    for pattern, flags in sample:
+        key = redos.cache_key(pattern, flags)
+        assert verdicts[(pattern, flags)].to_json() == recorded[key], pattern
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from ..policy import PolicyError
 from ..policy import check_bundle_policy
 from ..rulebook import redos
 from ..rulebook.build import build_bundle
+from ..rulebook.redos import RECORDED_FILE
 from ..rulebook.source import RuleSource
 from ..rulebook.source import RuleTree
 from ..rulebook.validate import validate_tree
@@ -36,8 +37,17 @@ from .rule_fields import field_error
 
 RULES_DIR_ENV = "POSTGUARD_RULES_DIR"
 # What a tree holds besides its rules: copied, because the build refuses files
-# (the BIP-39 word list) that resolve outside the tree.
-_SETTINGS = ("bundle.yaml", "schema", "allow", "policy.yaml", "guards.yaml", "data")
+# (the BIP-39 word list) that resolve outside the tree. The recorded ReDoS
+# verdicts spare a draft the analysis of the bundle-wide patterns.
+_SETTINGS = (
+    "bundle.yaml",
+    "schema",
+    "allow",
+    "policy.yaml",
+    "guards.yaml",
+    "data",
+    RECORDED_FILE,
+)
 _ENGINES_KEPT = 4
 _SAFE_NAME = "^[a-z0-9]+(-[a-z0-9]+)*$"
 

@@ -139,9 +139,21 @@ def _compiles(target: Target) -> bool:
     return True
 
 
-def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
+def analysed_patterns(tree: RuleTree) -> set[tuple[str, str]]:
+    """(pattern, flags) of every regex the ReDoS analysis covers in ``tree``."""
+    sources, _ = tree.load()
+    settings = tree.settings()
+    by_id = {s.data["id"]: tree.relative(s.path) for s in sources}
+    compiled = {s.data["id"]: compile_rule(s.data, settings) for s in sources}
+    targets = _targets(tree, compiled, by_id)
+    return {(t.pattern, t.flags) for t in targets if _compiles(t)}
+
+
+def validate_tree(
+    tree: RuleTree, *, with_node: bool = True, write_verdicts: bool = False
+) -> list[RuleError]:
     """Raises ``redos.AnalyserUnavailable`` when ``with_node`` and node or recheck
-    is missing."""
+    is missing. ``write_verdicts`` records the ReDoS verdicts in the tree."""
     sources, errors = tree.load()
     errors += _org_problems(tree)
     by_id = {s.data["id"]: tree.relative(s.path) for s in sources}
@@ -152,7 +164,11 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
         # Started first: the analyser runs in node while Python checks the rest.
         targets = [t for t in _targets(tree, compiled, by_id) if _compiles(t)]
         recheck = redos.locate(tree.root)
-        analysis = redos.Analysis(recheck, [(t.pattern, t.flags) for t in targets])
+        analysis = redos.Analysis(
+            recheck,
+            [(t.pattern, t.flags) for t in targets],
+            redos.read_recorded(tree.root),
+        )
     bad: set[str] = set()
     node_entries = []
     for source in sources:
@@ -189,6 +205,10 @@ def validate_tree(tree: RuleTree, *, with_node: bool = True) -> list[RuleError]:
             bad.add(rule_id)
     if analysis is not None:
         verdicts = analysis.verdicts()
+        if write_verdicts:
+            redos.write_recorded(
+                tree.root, {analysis.keys[pf]: v for pf, v in verdicts.items()}
+            )
         for target in targets:
             if problem := verdicts[(target.pattern, target.flags)].problem():
                 errors.append(RuleError(target.file, f"{target.label}: {problem}"))
